@@ -1,0 +1,41 @@
+// One TCP segment as the analysis sees it: the header fields it needs, copied out of the decoded packet,
+// with the direction and relative sequence numbers filled in by the conversation.
+
+import type { DecodedPacket, TcpLayer } from "../decode/packet-types.ts";
+
+export const FIN = 0x01;
+export const SYN = 0x02;
+export const RST = 0x04;
+export const ACK = 0x10;
+
+export interface TcpSegment {
+  readonly number: number;
+  readonly timeUs: number;
+  /** 0: sent by the client, 1: by the server. */
+  readonly dir: 0 | 1;
+  /** Absolute numbers, unsigned 32-bit. */
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: number;
+  readonly window: number;
+  /** Payload length from the IP length fields. */
+  readonly seglen: number;
+  /** The captured payload (a view valid only while the packet is being added). */
+  readonly payload: Uint8Array;
+  /** Relative, unwrapped sequence number of the segment (the SYN is 0, the first data byte 1). */
+  readonly relSeq: number;
+  /** Relative, unwrapped acknowledgement number (meaningful with the ACK flag). */
+  readonly relAck: number;
+  readonly tcp: TcpLayer;
+  readonly packet: DecodedPacket;
+}
+
+/** Whether the segment is a SYN without ACK. */
+export function isPureSyn(flags: number): boolean {
+  return (flags & (SYN | ACK)) === SYN;
+}
+
+/** Relative position `relative32` (0..2^32−1) unwrapped to the value nearest `reference`. */
+export function unwrap(relative32: number, reference: number): number {
+  return reference + ((relative32 - reference) | 0);
+}

@@ -1,0 +1,368 @@
+// Wireshark's TCP sequence analysis (`tcp_analyze_sequence_number` in epan/dissectors/packet-tcp.c of
+// Wireshark 4.0.17, the tshark the tests compare with), reproduced rule by rule and in the same order; see
+// notes/traffic-analysis.md §1.2. The state mirrors `tcp_analyze_seq_flow_info_t` per direction, including
+// its quirks: 0 means "unset" for nextseq/lastack/maxseqtobeacked/iRTT, the window starts at 2^32 − 1, the
+// dup-ACK counter is unsigned (its −1 reads as ≥ 2), and a SYN or FIN only adds 1 to nextseq while the
+// unacked-segment list has room. Functions here mutate the state they are given: call them once per TCP
+// packet, in capture order.
+
+import { seqAdd, seqGt, seqLe, seqLt } from "../decode/seq.ts";
+import type { TcpLabel } from "./types.ts";
+
+// TCP header flag bits.
+const FIN = 0x01;
+const SYN = 0x02;
+const RST = 0x04;
+const ACK = 0x10;
+
+/** Analysis flag bits (Wireshark's TCP_A_*), one per label. */
+export const LABEL_BITS: Readonly<Record<TcpLabel, number>> = {
+  retransmission: 0x0001,
+  "previous-segment-not-captured": 0x0002,
+  "acked-unseen-segment": 0x0004,
+  "keep-alive": 0x0008,
+  "duplicate-ack": 0x0010,
+  "zero-window": 0x0020,
+  "zero-window-probe": 0x0040,
+  "zero-window-probe-ack": 0x0080,
+  "keep-alive-ack": 0x0100,
+  "out-of-order": 0x0200,
+  "fast-retransmission": 0x0400,
+  "window-update": 0x0800,
+  "window-full": 0x1000,
+  "spurious-retransmission": 0x4000,
+};
+
+const A = LABEL_BITS;
+
+/** Labels in Wireshark's evaluation order (notes §1.2), for turning bits into names. */
+export const LABEL_ORDER: readonly TcpLabel[] = [
+  "zero-window-probe",
+  "zero-window",
+  "previous-segment-not-captured",
+  "keep-alive",
+  "window-update",
+  "window-full",
+  "keep-alive-ack",
+  "zero-window-probe-ack",
+  "duplicate-ack",
+  "acked-unseen-segment",
+  "spurious-retransmission",
+  "fast-retransmission",
+  "out-of-order",
+  "retransmission",
+];
+
+/** Wireshark's TCP_MAX_UNACKED_SEGMENTS: the unacked list stops growing at this size. */
+export const MAX_UNACKED_SEGMENTS = 10000;
+
+/** The fast-retransmission window after the last ACK in the reverse direction (µs). */
+const FAST_RETRANSMISSION_US = 20_000;
+/** The out-of-order threshold when no iRTT is known (µs). */
+const DEFAULT_OOO_THRESHOLD_US = 3_000;
+const UNSIGNED_MINUS_ONE = 0xffffffff;
+
+/** One unacked segment (Wireshark's tcp_unacked_t). */
+export interface UnackedSegment {
+  seq: number;
+  nextseq: number;
+}
+
+/** Per-direction analysis state (Wireshark's tcp_flow_t + tcp_analyze_seq_flow_info_t). */
+export interface FlowLabelState {
+  baseSeq: number;
+  baseSet: boolean;
+  nextseq: number;
+  nextseqTimeUs: number;
+  maxseqtobeacked: number;
+  lastack: number;
+  lastackTimeUs: number;
+  /** The last raw window; 2^32 − 1 before the first packet. */
+  window: number;
+  /** −1 unknown, −2 not used, else the shift. */
+  winScale: number;
+  isFirstAck: boolean;
+  /** Unsigned, as in Wireshark: 0xffffffff is its −1 ("an ACK of an unseen segment was seen"). */
+  dupacknum: number;
+  lastnondupack: number;
+  lastSegmentFlags: number;
+  segments: UnackedSegment[];
+}
+
+/** Per-conversation analysis state. */
+export interface ConversationLabelState {
+  /** Index 0: the client's direction, 1: the server's. */
+  readonly flows: readonly [FlowLabelState, FlowLabelState];
+  /** iRTT in µs; 0 = not known yet (Wireshark's nstime_is_zero). */
+  firstRttUs: number;
+  /** Time of the latest SYN without ACK; 0 = none. */
+  mruSynUs: number;
+}
+
+/** What the analysis needs of one TCP segment. */
+export interface SegmentFacts {
+  readonly number: number;
+  readonly timeUs: number;
+  readonly seq: number;
+  readonly ack: number;
+  /** Payload length from the IP length fields. */
+  readonly seglen: number;
+  readonly flags: number;
+  /** The raw window field. */
+  readonly window: number;
+  /** The window-scale option's shift, when the segment carries one. */
+  readonly windowScale: number | undefined;
+}
+
+/** The analysis of one segment: label bits and, for a duplicate ACK, its number and the frame it repeats. */
+export interface LabelOutcome {
+  readonly bits: number;
+  readonly dupAckNum: number;
+  readonly dupAckFrame: number;
+}
+
+/** Fresh state for a new conversation. */
+export function createConversationLabelState(): ConversationLabelState {
+  return { flows: [createFlowLabelState(), createFlowLabelState()], firstRttUs: 0, mruSynUs: 0 };
+}
+
+function createFlowLabelState(): FlowLabelState {
+  return {
+    baseSeq: 0,
+    baseSet: false,
+    nextseq: 0,
+    nextseqTimeUs: 0,
+    maxseqtobeacked: 0,
+    lastack: 0,
+    lastackTimeUs: 0,
+    window: UNSIGNED_MINUS_ONE,
+    winScale: -1,
+    isFirstAck: false,
+    dupacknum: 0,
+    lastnondupack: 0,
+    lastSegmentFlags: 0,
+    segments: [],
+  };
+}
+
+/**
+ * Runs everything dissect_tcp does for one segment of a known conversation, in its order: the SYN
+ * bookkeeping before the analysis (restoring nextseq on a repeated SYN, base sequence numbers), the analysis
+ * itself, then the window-scale, is_first_ack and iRTT updates after it. `dir` is 0 for a segment the
+ * client sent, 1 for the server.
+ */
+export function labelSegment(
+  state: ConversationLabelState,
+  dir: 0 | 1,
+  seg: SegmentFacts,
+): LabelOutcome {
+  const fwd = state.flows[dir];
+  const rev = state.flows[dir === 0 ? 1 : 0];
+  const synAck = seg.flags & (SYN | ACK);
+  // A SYN repeating the ISN: restore nextseq (Wireshark issue 17616).
+  if (synAck === SYN && fwd.baseSet && seg.seq === fwd.baseSeq) fwd.nextseq = fwd.maxseqtobeacked;
+  // A SYN/ACK with another ISN moves the base (issue 16944).
+  if (synAck === (SYN | ACK) && fwd.baseSet && seg.seq !== fwd.baseSeq) fwd.baseSeq = seg.seq;
+  if (!fwd.baseSet) {
+    fwd.baseSeq = (seg.flags & SYN) !== 0 ? seg.seq : seqAdd(seg.seq, -1);
+    fwd.baseSet = true;
+  }
+  if (!rev.baseSet && (seg.flags & ACK) !== 0) {
+    rev.baseSeq = seqAdd(seg.ack, -1);
+    rev.baseSet = true;
+  }
+
+  const outcome = analyseSequenceNumber(state, fwd, rev, seg);
+
+  if ((seg.flags & SYN) !== 0) {
+    if ((seg.flags & ACK) === 0) state.mruSynUs = seg.timeUs;
+    fwd.isFirstAck = true;
+  }
+  if (synAck === ACK) {
+    if (state.mruSynUs !== 0 && state.firstRttUs === 0) state.firstRttUs = seg.timeUs - state.mruSynUs;
+    fwd.isFirstAck = false;
+  }
+  if (seg.windowScale !== undefined) fwd.winScale = Math.min(seg.windowScale, 14);
+  if ((seg.flags & SYN) !== 0) verifyWindowScaling((seg.flags & ACK) !== 0, fwd, rev);
+  return outcome;
+}
+
+// verify_tcp_window_scaling: a SYN without the option means no scaling either way.
+function verifyWindowScaling(isSynAck: boolean, fwd: FlowLabelState, rev: FlowLabelState): void {
+  if (fwd.winScale === -1) {
+    fwd.winScale = -2;
+    rev.winScale = -2;
+  } else if (isSynAck && rev.winScale === -2) {
+    fwd.winScale = -2;
+  }
+}
+
+// µs elapsed since `thenUs`; a clock going backwards reads as "long ago" (Wireshark's unsigned difference).
+function elapsedUs(nowUs: number, thenUs: number): number {
+  const t = nowUs - thenUs;
+  return t < 0 ? Number.POSITIVE_INFINITY : t;
+}
+
+// tcp_analyze_sequence_number, rule by rule. Returns the label bits.
+function analyseSequenceNumber(
+  state: ConversationLabelState,
+  fwd: FlowLabelState,
+  rev: FlowLabelState,
+  seg: SegmentFacts,
+): LabelOutcome {
+  const { seq, ack, seglen, flags, window } = seg;
+  const sfr = (flags & (SYN | FIN | RST)) !== 0;
+  let bits = 0;
+  let dupAckNum = 0;
+  let dupAckFrame = 0;
+
+  forward: {
+    // 1. Zero window probe.
+    if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
+      bits |= A["zero-window-probe"];
+      break forward;
+    }
+    // 2. Zero window.
+    if (window === 0 && !sfr) bits |= A["zero-window"];
+    // 3. Previous segment not captured.
+    if (fwd.nextseq !== 0 && seqGt(seq, fwd.nextseq) && (flags & RST) === 0) {
+      bits |= A["previous-segment-not-captured"];
+    }
+    // 4. Keep-alive.
+    if ((seglen === 0 || seglen === 1) && seq === seqAdd(fwd.nextseq, -1) && !sfr) bits |= A["keep-alive"];
+    const repeatsAck = seglen === 0 && seq === fwd.nextseq && ack === fwd.lastack && !sfr;
+    // 5. Window update.
+    if (repeatsAck && window !== 0 && window !== fwd.window) bits |= A["window-update"];
+    // 6. Window full.
+    if (seglen > 0 && rev.winScale !== -1 && !sfr) {
+      const shift = rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale;
+      if (seqAdd(seq, seglen) === seqAdd(rev.lastack, (rev.window << shift) >>> 0)) bits |= A["window-full"];
+    }
+    // 7. Keep-alive ACK.
+    if (repeatsAck && window !== 0 && window === fwd.window && (rev.lastSegmentFlags & A["keep-alive"]) !== 0) {
+      bits |= A["keep-alive-ack"];
+      break forward;
+    }
+    // 8. Zero window probe ACK.
+    if (
+      repeatsAck &&
+      window === 0 &&
+      window === fwd.window &&
+      (rev.lastSegmentFlags & A["zero-window-probe"]) !== 0
+    ) {
+      bits |= A["zero-window-probe-ack"];
+      break forward;
+    }
+    // 9. Duplicate ACK.
+    if (repeatsAck && window !== 0 && window === fwd.window) {
+      fwd.dupacknum = fwd.dupacknum === UNSIGNED_MINUS_ONE ? 1 : fwd.dupacknum + 1;
+      bits |= A["duplicate-ack"];
+      dupAckNum = fwd.dupacknum;
+      dupAckFrame = fwd.lastnondupack;
+    }
+  }
+
+  // 10. A new ACK number resets the dup-ACK count.
+  if (ack !== fwd.lastack) {
+    fwd.lastnondupack = seg.number;
+    fwd.dupacknum = 0;
+  }
+
+  // 11. ACKed unseen segment.
+  if (rev.maxseqtobeacked !== 0 && seqGt(ack, rev.maxseqtobeacked) && (flags & ACK) !== 0) {
+    if (seqLt(rev.maxseqtobeacked, rev.nextseq)) {
+      rev.maxseqtobeacked = rev.nextseq;
+      bits |= A["acked-unseen-segment"];
+    } else {
+      if (rev.dupacknum === 0) bits |= A["acked-unseen-segment"];
+      rev.dupacknum = UNSIGNED_MINUS_ONE;
+    }
+  }
+
+  // 12. Retransmission family.
+  if (seglen > 0 || (flags & (SYN | FIN)) !== 0) bits |= retransmissionKind(state, fwd, rev, seg, bits);
+
+  // Bookkeeping after the checks.
+  let nextseq = seqAdd(seq, seglen);
+  if ((seglen > 0 || (flags & (SYN | FIN)) !== 0) && fwd.segments.length < MAX_UNACKED_SEGMENTS) {
+    if ((flags & (SYN | FIN)) !== 0) nextseq = seqAdd(nextseq, 1);
+    fwd.segments.push({ seq, nextseq });
+  }
+  const probe = (bits & A["zero-window-probe"]) !== 0;
+  if ((seqGt(nextseq, fwd.nextseq) || fwd.nextseq === 0) && !probe) {
+    fwd.nextseq = nextseq;
+    fwd.nextseqTimeUs = seg.timeUs;
+  }
+  if ((seq === fwd.maxseqtobeacked || fwd.maxseqtobeacked === 0) && !probe) {
+    fwd.maxseqtobeacked = fwd.nextseq;
+  }
+  fwd.window = window;
+  fwd.lastack = ack;
+  fwd.lastackTimeUs = seg.timeUs;
+  fwd.lastSegmentFlags = bits;
+  removeAcked(rev.segments, ack);
+  return { bits, dupAckNum, dupAckFrame };
+}
+
+// Step 12: spurious, fast, out-of-order or plain retransmission (0 when none applies).
+function retransmissionKind(
+  state: ConversationLabelState,
+  fwd: FlowLabelState,
+  rev: FlowLabelState,
+  seg: SegmentFacts,
+  bits: number,
+): number {
+  const { seq, seglen, flags } = seg;
+  if ((bits & A["keep-alive"]) !== 0) return 0;
+  let notAdvanced = fwd.nextseq !== 0 && seqLt(seq, fwd.nextseq);
+  // Data following a zero window probe really adds new data.
+  if (seglen > 1 && seqAdd(fwd.nextseq, -1) === seq) notAdvanced = false;
+  if (seglen > 0 && rev.lastack !== 0 && seqLe(seqAdd(seq, seglen), rev.lastack)) {
+    return A["spurious-retransmission"];
+  }
+  // tcp_fastrt_precedence is TRUE by default: fast retransmission is tested before out-of-order.
+  if (
+    notAdvanced &&
+    rev.dupacknum >= 2 &&
+    rev.lastack === seq &&
+    elapsedUs(seg.timeUs, rev.lastackTimeUs) < FAST_RETRANSMISSION_US
+  ) {
+    return A["fast-retransmission"];
+  }
+  const threshold =
+    state.firstRttUs === 0
+      ? DEFAULT_OOO_THRESHOLD_US
+      : state.firstRttUs < 0
+        ? Number.POSITIVE_INFINITY
+        : state.firstRttUs;
+  const end = seqAdd(seq, seglen + ((flags & (SYN | FIN)) !== 0 ? 1 : 0));
+  if (notAdvanced && elapsedUs(seg.timeUs, fwd.nextseqTimeUs) < threshold && fwd.nextseq !== end) {
+    return A["out-of-order"];
+  }
+  return notAdvanced ? A.retransmission : 0;
+}
+
+// Drops (or trims) the segments an ACK covers, as the loop at the end of tcp_analyze_sequence_number does.
+function removeAcked(segments: UnackedSegment[], ack: number): void {
+  if (segments.length === 0) return;
+  let kept = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (ack !== s.nextseq) {
+      if (seqGt(ack, s.seq) && seqLe(ack, s.nextseq)) s.seq = ack;
+      if (seqGt(s.nextseq, ack)) {
+        segments[kept++] = s;
+        continue;
+      }
+    }
+  }
+  segments.length = kept;
+}
+
+/** Label names of a bit set, in evaluation order. */
+export function labelNames(bits: number): TcpLabel[] {
+  const names: TcpLabel[] = [];
+  if (bits === 0) return names;
+  for (const label of LABEL_ORDER) if ((bits & A[label]) !== 0) names.push(label);
+  return names;
+}

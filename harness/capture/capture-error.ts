@@ -1,0 +1,45 @@
+// The one error class of reading a capture file: a harness error, not a finding about the submission.
+
+/** What went wrong, as a stable machine code. */
+export type CaptureErrorCode =
+  | "missing-file"
+  | "unreadable-file"
+  | "empty-file"
+  | "unknown-magic"
+  | "bad-version"
+  | "unsupported-link-type"
+  | "truncated-header"
+  | "truncated-record-header"
+  | "truncated-record"
+  | "corrupt-record"
+  | "conversion-failed"
+  | "multiple-link-types"
+  | "parser-error";
+
+/** A capture file that cannot be read; the message names the file and the byte offset. */
+export class CaptureError extends Error {
+  override readonly name = "CaptureError";
+  readonly code: CaptureErrorCode;
+  /** The path the user named. */
+  readonly file: string;
+  /** Byte offset in the classic pcap that was read (the converted file for pcapng or nanosecond input). */
+  readonly offset: number;
+
+  /**
+   * `what` names the problem ("truncated packet record"); `detail` says the numbers ("header says 60 bytes,
+   * only 12 remain"). The message reads `file: what at byte N: detail`.
+   */
+  constructor(
+    code: CaptureErrorCode,
+    file: string,
+    offset: number,
+    what: string,
+    detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${what} at byte ${offset}${detail ? `: ${detail}` : ""}`, options);
+    this.code = code;
+    this.file = file;
+    this.offset = offset;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./capture-error.ts";
+export * from "./pcap-file.ts";
+export * from "./pcap-writer.ts";
+export * from "./record.ts";

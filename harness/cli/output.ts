@@ -1,0 +1,31 @@
+// The CLI's output layer: the only place that writes to the terminal. Colour only on a TTY, never under NO_COLOR.
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  readonly colour: boolean;
+}
+
+/** The process's own stdout/stderr. */
+export function processOutput(): Output {
+  const colour = Boolean(process.stdout.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
+  return {
+    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    colour,
+  };
+}
+
+/** An output that keeps what is written, for tests. */
+export function memoryOutput(): Output & { readonly stdout: string[]; readonly stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { out: (t) => stdout.push(t), err: (t) => stderr.push(t), colour: false, stdout, stderr };
+}
+
+const codes = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+
+/** Wraps text in an ANSI colour when the output wants colour. */
+export function paint(output: Output, colour: keyof typeof codes, text: string): string {
+  return output.colour ? `\u001b[${codes[colour]}m${text}\u001b[0m` : text;
+}

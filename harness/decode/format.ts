@@ -1,0 +1,125 @@
+// tcpdump notation for decoded packets, as `tcpdump -n -S` prints them (absolute sequence numbers, no
+// timestamp, no "IP"/"IP6" prefix): `127.0.0.1.41234 > 127.0.0.1.65432: Flags [S.], seq 123, ack 456,
+// win 65483, options [mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0`.
+
+import type { DecodedPacket, TcpLayer } from "./packet-types.ts";
+import { seqAdd } from "./seq.ts";
+import type { TcpView } from "./tcp.ts";
+
+// tcpdump's order of flag letters (print-tcp.c tcp_flag_values).
+const FLAG_LETTERS: readonly (readonly [number, string])[] = [
+  [0x01, "F"],
+  [0x02, "S"],
+  [0x04, "R"],
+  [0x08, "P"],
+  [0x10, "."],
+  [0x20, "U"],
+  [0x40, "E"],
+  [0x80, "W"],
+];
+
+/** TCP flags as tcpdump letters ("S.", "P.", "F."), or "none". */
+export function formatTcpFlags(flags: number): string {
+  let out = "";
+  for (const [bit, letter] of FLAG_LETTERS) if ((flags & bit) !== 0) out += letter;
+  return out === "" ? "none" : out;
+}
+
+/** TCP options as tcpdump prints them inside `options [...]`, from the header bytes. */
+export function formatTcpOptions(tcp: TcpView): string {
+  const b = tcp.bytes;
+  const parts: string[] = [];
+  let at = tcp.offset + 20;
+  const end = tcp.offset + tcp.optionsEnd;
+  const u32 = (i: number) => ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+  while (at < end) {
+    const kind = b[at]!;
+    if (kind === 1) {
+      parts.push("nop");
+      at++;
+      continue;
+    }
+    const length = b[at + 1]!;
+    switch (kind) {
+      case 2:
+        parts.push(`mss ${(b[at + 2]! << 8) | b[at + 3]!}`);
+        break;
+      case 3:
+        parts.push(`wscale ${b[at + 2]!}`);
+        break;
+      case 4:
+        parts.push("sackOK");
+        break;
+      case 5: {
+        let blocks = "";
+        for (let i = at + 2; i + 8 <= at + length; i += 8) blocks += `{${u32(i)}:${u32(i + 4)}}`;
+        parts.push(`sack ${(length - 2) / 8} ${blocks}`);
+        break;
+      }
+      case 8:
+        parts.push(`TS val ${u32(at + 2)} ecr ${u32(at + 6)}`);
+        break;
+      default: {
+        let hex = "";
+        for (let i = at + 2; i < at + length; i++) hex += b[i]!.toString(16).padStart(2, "0");
+        parts.push(hex === "" ? `unknown-${kind}` : `unknown-${kind} 0x${hex}`);
+      }
+    }
+    at += length;
+  }
+  if (tcp.problem !== undefined) parts.push("[bad opt]");
+  else if (end < tcp.offset + tcp.headerLength) parts.push("eol");
+  return parts.join(",");
+}
+
+/** The part after the addresses for a TCP segment: `Flags [P.], seq 1:6, ack 1, win 512, length 5`. */
+export function formatTcp(tcp: TcpLayer & Partial<Pick<TcpView, "bytes">>, payloadLength: number): string {
+  const flags = tcp.flags;
+  let out = `Flags [${formatTcpFlags(flags)}]`;
+  if (payloadLength > 0 || (flags & 0x07) !== 0) {
+    out += `, seq ${tcp.seq}`;
+    if (payloadLength > 0) out += `:${seqAdd(tcp.seq, payloadLength)}`;
+  }
+  if (tcp.ackFlag) out += `, ack ${tcp.ack}`;
+  out += `, win ${tcp.window}`;
+  if (tcp.urg) out += `, urg ${tcp.urgentPointer}`;
+  if (tcp.headerLength > 20 && tcp.bytes !== undefined)
+    out += `, options [${formatTcpOptions(tcp as TcpView)}]`;
+  return `${out}, length ${payloadLength}`;
+}
+
+/** A whole packet in tcpdump notation, with any decode problems appended as `[|layer code]`. */
+export function formatPacket(packet: DecodedPacket): string {
+  const { network, transport } = packet;
+  let text: string;
+  if (network === undefined) {
+    text = `${packet.link.type} frame, length ${packet.frameLength}`;
+  } else if (transport?.protocol === "tcp") {
+    text = `${network.src}.${transport.srcPort} > ${network.dst}.${transport.dstPort}: ${formatTcp(transport, packet.payloadLength)}`;
+  } else if (transport?.protocol === "udp") {
+    text = `${network.src}.${transport.srcPort} > ${network.dst}.${transport.dstPort}: UDP, length ${packet.payloadLength}`;
+  } else {
+    const name = protocolLabel(network.protocol);
+    // Both socklab views have fragmentOffset; the Ipv6Layer contract does not.
+    const offset = (network as { fragmentOffset?: number }).fragmentOffset ?? 0;
+    const fragment = offset !== 0 ? `, frag offset ${offset}` : "";
+    text = `${network.src} > ${network.dst}: ${name}${fragment}, length ${packet.payloadLength}`;
+  }
+  for (const p of packet.problems) text += ` [|${p.layer} ${p.code}]`;
+  return text;
+}
+
+function protocolLabel(protocol: number): string {
+  switch (protocol) {
+    case 1:
+      return "ICMP";
+    case 58:
+      return "ICMP6";
+    case 6:
+      return "TCP";
+    case 17:
+      return "UDP";
+    default:
+      return `ip-proto-${protocol}`;
+  }
+}

@@ -1,0 +1,176 @@
+// A whole packet decoded layer by layer: link → IPv4/IPv6 → TCP/UDP → payload. Lax: every layer decoded
+// before a problem is kept, and problems are returned as data. Lengths come from the IP header, not from
+// the captured length.
+
+import type { CaptureRecord } from "../capture/record.ts";
+import { formatPacket } from "./format.ts";
+import { Ipv4View } from "./ipv4.ts";
+import { Ipv6View } from "./ipv6.ts";
+import { decodeLink, type LinkView } from "./link.ts";
+import type { DecodedPacket, DecodeProblem } from "./packet-types.ts";
+import { NO_PROBLEMS, problem } from "./problem.ts";
+import { TcpView } from "./tcp.ts";
+import { UdpView } from "./udp.ts";
+
+const EMPTY = new Uint8Array(0);
+
+/** A decoded packet: views over the record's bytes (valid as long as the record's data is). */
+export class Packet implements DecodedPacket {
+  constructor(
+    readonly number: number,
+    readonly timeUs: number,
+    readonly frameLength: number,
+    readonly capturedLength: number,
+    /** The captured bytes, from the link header on. */
+    readonly data: Uint8Array,
+    readonly link: LinkView,
+    readonly network: Ipv4View | Ipv6View | undefined,
+    readonly transport: TcpView | UdpView | undefined,
+    /**
+     * Bytes after the last header decoded, by the length fields: the application payload when there is a
+     * transport layer; otherwise the network payload (e.g. ICMP, a later fragment), or the frame after
+     * the link header.
+     */
+    readonly payloadLength: number,
+    /** Where the payload starts in `data`. */
+    readonly payloadOffset: number,
+    readonly problems: readonly DecodeProblem[],
+  ) {}
+
+  /** The captured payload bytes: a view, shorter than payloadLength when the snap length cut the packet. */
+  get payload(): Uint8Array {
+    if (this.payloadLength === 0 || this.payloadOffset >= this.data.length) return EMPTY;
+    return this.data.subarray(
+      this.payloadOffset,
+      Math.min(this.payloadOffset + this.payloadLength, this.data.length),
+    );
+  }
+
+  /** The record's frame number and tcpdump notation. */
+  toString(): string {
+    return formatPacket(this);
+  }
+}
+
+/** Decodes one capture record of the given link type (masked with 0xFFFF). Never throws. */
+export function decodePacket(record: CaptureRecord, linkType: number): Packet {
+  const data = record.data;
+  const frameLength = record.originalLength;
+  const link = decodeLink(data, linkType);
+  let problems: DecodeProblem[] | undefined;
+  let network: Ipv4View | Ipv6View | undefined;
+  let transport: TcpView | UdpView | undefined;
+  let payloadOffset = link.headerLength;
+  let payloadLength = Math.max(0, frameLength - payloadOffset);
+  if (link.problem !== undefined) problems = [link.problem];
+
+  if (link.network !== "unknown") {
+    const ip = link.headerLength;
+    const decoded = link.network === "ipv4" ? Ipv4View.decode(data, ip) : Ipv6View.decode(data, ip);
+    if (decoded instanceof Ipv4View || decoded instanceof Ipv6View) {
+      network = decoded;
+      const upper = decoded.upperLayerLength;
+      const segment = ip + decoded.headerLength;
+      const declared = decoded instanceof Ipv4View ? decoded.totalLength : 40 + decoded.payloadLength;
+      payloadOffset = segment;
+      payloadLength = Math.max(0, upper);
+      let transportFollows = !decoded.isFragment || decoded.fragmentOffset === 0;
+      if (decoded instanceof Ipv6View && decoded.problem !== undefined) {
+        problems = add(problems, decoded.problem);
+        transportFollows = false;
+      }
+      if (upper < 0) {
+        problems = add(problems, lengthTooSmall(decoded, ip, declared));
+        transportFollows = false;
+      } else if (declared > frameLength - ip) {
+        problems = add(problems, lengthTooLarge(decoded, ip, declared, frameLength - ip));
+      }
+      if (transportFollows) {
+        const protocol = decoded.protocol;
+        if (protocol === 6) {
+          const tcp = TcpView.decode(data, segment, upper);
+          if (tcp instanceof TcpView) {
+            transport = tcp;
+            if (tcp.problem !== undefined) problems = add(problems, tcp.problem);
+            payloadOffset = segment + tcp.headerLength;
+            payloadLength = upper - tcp.headerLength;
+          } else {
+            problems = add(problems, tcp);
+          }
+        } else if (protocol === 17) {
+          const udp = UdpView.decode(data, segment, upper);
+          if (udp instanceof UdpView) {
+            transport = udp;
+            // A first fragment carries the whole datagram's UDP length.
+            const mismatch = decoded.moreFragments ? undefined : udp.lengthProblem(upper);
+            if (mismatch !== undefined) problems = add(problems, mismatch);
+            payloadOffset = segment + 8;
+            payloadLength = upper - 8;
+          } else {
+            problems = add(problems, udp);
+          }
+        }
+      }
+    } else {
+      problems = add(problems, decoded);
+    }
+  }
+
+  return new Packet(
+    record.number,
+    record.timeUs,
+    frameLength,
+    record.capturedLength,
+    data,
+    link,
+    network,
+    transport,
+    payloadLength,
+    payloadOffset,
+    problems ?? NO_PROBLEMS,
+  );
+}
+
+function add(list: DecodeProblem[] | undefined, p: DecodeProblem): DecodeProblem[] {
+  if (list === undefined) return [p];
+  list.push(p);
+  return list;
+}
+
+function lengthTooSmall(ip: Ipv4View | Ipv6View, at: number, declared: number): DecodeProblem {
+  if (ip instanceof Ipv4View) {
+    return problem(
+      "ipv4",
+      "bad-total-length",
+      at + 2,
+      ip.headerLength,
+      declared,
+      `the IPv4 total length is ${declared}, less than its ${ip.headerLength}-byte header`,
+    );
+  }
+  return problem(
+    "ipv6",
+    "bad-payload-length",
+    at + 4,
+    ip.headerLength - 40,
+    ip.payloadLength,
+    `the IPv6 payload length is ${ip.payloadLength}, less than its ${ip.headerLength - 40} bytes of extension headers`,
+  );
+}
+
+function lengthTooLarge(
+  ip: Ipv4View | Ipv6View,
+  at: number,
+  declared: number,
+  actual: number,
+): DecodeProblem {
+  const v4 = ip instanceof Ipv4View;
+  return problem(
+    v4 ? "ipv4" : "ipv6",
+    v4 ? "bad-total-length" : "bad-payload-length",
+    at + (v4 ? 2 : 4),
+    declared,
+    actual,
+    `the ${v4 ? "IPv4 total length" : "IPv6 header and payload length"} is ${declared} bytes, but the frame has only ${actual} after the link header`,
+  );
+}

@@ -1,0 +1,38 @@
+// TCP sequence-number arithmetic, modulo 2^32 (RFC 793 §3.3, RFC 1982 serial-number comparison).
+// Every sequence or acknowledgement number in socklab is an unsigned 32-bit integer held in a double;
+// compare and subtract them only through these functions.
+
+/** `seq + n` modulo 2^32 (n may be negative). */
+export function seqAdd(seq: number, n: number): number {
+  return (seq + n) >>> 0;
+}
+
+/** The signed distance from `b` to `a` (a − b) in the range [−2^31, 2^31). */
+export function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+/** a < b, wrap-aware. */
+export function seqLt(a: number, b: number): boolean {
+  return ((a - b) | 0) < 0;
+}
+
+/** a ≤ b, wrap-aware. */
+export function seqLe(a: number, b: number): boolean {
+  return ((a - b) | 0) <= 0;
+}
+
+/** a > b, wrap-aware. */
+export function seqGt(a: number, b: number): boolean {
+  return ((a - b) | 0) > 0;
+}
+
+/** a ≥ b, wrap-aware. */
+export function seqGe(a: number, b: number): boolean {
+  return ((a - b) | 0) >= 0;
+}
+
+/** Whether `seq` lies in [start, end), wrap-aware. */
+export function seqInRange(seq: number, start: number, end: number): boolean {
+  return seqLe(start, seq) && seqLt(seq, end);
+}

@@ -1,0 +1,179 @@
+// The run holder (holder.sh): spawned once per run, it owns the run's namespaces and tcpdump. Node talks to it
+// with lines: it prints READY when tcpdump listens, and on STOP runs the capture barrier and reports.
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { SandboxError, type SandboxErrorCode } from "./errors.ts";
+import type { RunIdentity } from "./identity.ts";
+import type { RunDirs } from "./run-dirs.ts";
+
+export interface HolderSettings {
+  readonly mode: "namespace" | "host";
+  readonly dirs: RunDirs;
+  readonly identity: RunIdentity;
+  /** tmpfs size for the work directory; 0 for a plain directory. */
+  readonly workBytes: number;
+  readonly nft: boolean;
+  readonly capture: boolean;
+  /** tcpdump filter words (host mode). */
+  readonly filter: string;
+  readonly nonce: string;
+  readonly readyTimeoutMs: number;
+  readonly barrierTimeoutMs: number;
+}
+
+/** What the holder reported at the end of the run. */
+export interface HolderReport {
+  readonly barrierMs: number | null;
+  readonly barrierTimedOut: boolean;
+  readonly tcpdumpExitCode: number | null;
+  readonly warnings: string[];
+}
+
+/** Extra time for starting the namespaces on top of tcpdump's own start-up wait. */
+const START_SLACK_MS = 3000;
+/** How long the holder may take to exit after SIGKILL (its pid namespace is torn down by the kernel). */
+const KILL_WAIT_MS = 2000;
+
+const ERROR_CODES: Readonly<Record<string, SandboxErrorCode>> = {
+  TCPDUMP_NOT_READY: "TCPDUMP_NOT_READY",
+  NFT: "NFT_FAILED",
+};
+
+/** A running holder process. */
+export class Holder {
+  readonly pid: number;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: string[] = [];
+  private readonly lineListeners = new Set<(line: string) => void>();
+  private stderr = "";
+  private readonly closed: Promise<void>;
+  private exited = false;
+
+  private constructor(child: ChildProcessWithoutNullStreams) {
+    this.child = child;
+    this.pid = child.pid ?? -1;
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      this.lines.push(line);
+      for (const listener of this.lineListeners) listener(line);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (this.stderr.length < 65536) this.stderr += chunk.toString("utf8");
+    });
+    child.stdin.on("error", () => {
+      // The holder is gone; its exit is reported through `closed`.
+    });
+    this.closed = new Promise((resolve) => {
+      child.once("close", () => resolve());
+      child.once("error", () => resolve());
+    });
+    child.once("exit", () => {
+      this.exited = true;
+    });
+  }
+
+  /** Starts the holder and waits until it prints READY; throws a SandboxError when it cannot. */
+  static async start(settings: HolderSettings): Promise<Holder> {
+    const { dirs, identity } = settings;
+    const namespaces = ["unshare", "--user", "--map-current-user", "--keep-caps", "--net", "--pid", "--fork"];
+    const command = [
+      ...(settings.mode === "namespace" ? identity.prefix : []),
+      ...["setpriv", "--pdeathsig=KILL", "--"],
+      ...(settings.mode === "namespace" ? [...namespaces, "--kill-child", "--mount-proc", "--"] : []),
+      ...["/bin/bash", dirs.holderScript, dirs.outDir, dirs.scratch],
+    ];
+    const child = spawn(command[0]!, command.slice(1), {
+      cwd: "/",
+      stdio: ["pipe", "pipe", "pipe"],
+      env: {
+        PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
+        LANG: "C.UTF-8",
+        HOLDER_MODE: settings.mode,
+        HOLDER_WORK_BYTES: String(settings.workBytes),
+        HOLDER_SEED: dirs.sub === undefined ? "0" : "1",
+        HOLDER_NFT: settings.nft ? "1" : "0",
+        HOLDER_CAPTURE: settings.capture ? "1" : "0",
+        HOLDER_FILTER: settings.filter,
+        HOLDER_NONCE: settings.nonce,
+        HOLDER_READY_MS: String(settings.readyTimeoutMs),
+        HOLDER_BARRIER_MS: String(settings.barrierTimeoutMs),
+      },
+    });
+    const holder = new Holder(child);
+    const outcome = await holder.waitForLine(
+      (line) => line === "READY" || line.startsWith("ERROR "),
+      settings.readyTimeoutMs + START_SLACK_MS,
+    );
+    if (outcome === "READY") return holder;
+    await holder.kill();
+    if (outcome?.startsWith("ERROR ")) {
+      const [, code = "", ...words] = outcome.split(" ");
+      const text = words.join(" ");
+      throw new SandboxError(ERROR_CODES[code] ?? "HOLDER_FAILED", `run holder: ${code}: ${text}`);
+    }
+    const why = holder.exited ? `it exited: ${holder.stderr.trim() || "no output"}` : "no READY in time";
+    throw new SandboxError(
+      "HOLDER_NOT_READY",
+      `the run holder did not become ready within ${settings.readyTimeoutMs + START_SLACK_MS} ms (${why})`,
+    );
+  }
+
+  /** Stops the run: barrier, tcpdump stop, holder exit. Kills the holder if it does not finish in time. */
+  async stop(timeoutMs: number): Promise<HolderReport> {
+    const warnings: string[] = [];
+    if (!this.exited) {
+      this.child.stdin.end("STOP\n");
+      if (!(await this.waitClosed(timeoutMs))) {
+        warnings.push(`the run holder did not finish within ${timeoutMs} ms after STOP and was killed`);
+        await this.kill();
+      }
+    } else {
+      warnings.push("the run holder had already exited before the end of the run");
+    }
+    const value = (prefix: string) => {
+      const line = this.lines.find((l) => l.startsWith(prefix));
+      return line === undefined ? null : Number(line.slice(prefix.length));
+    };
+    if (this.stderr.trim() !== "") warnings.push(`run holder stderr: ${this.stderr.trim()}`);
+    return {
+      barrierMs: value("BARRIER_MS="),
+      barrierTimedOut: this.lines.includes("BARRIER_TIMEOUT"),
+      tcpdumpExitCode: value("TCPDUMP_RC="),
+      warnings,
+    };
+  }
+
+  /** SIGKILLs the holder (its pid namespace and everything in it go too) and waits for it. */
+  async kill(): Promise<void> {
+    if (!this.exited) this.child.kill("SIGKILL");
+    await this.waitClosed(KILL_WAIT_MS);
+  }
+
+  private async waitClosed(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const done = await Promise.race([this.closed.then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  /** Resolves with the first line matching `accept`, or undefined on exit or timeout. */
+  private waitForLine(accept: (line: string) => boolean, timeoutMs: number): Promise<string | undefined> {
+    const seen = this.lines.find(accept);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const finish = (value: string | undefined) => {
+        clearTimeout(timer);
+        this.lineListeners.delete(listener);
+        resolve(value);
+      };
+      const listener = (line: string) => {
+        if (accept(line)) finish(line);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      this.lineListeners.add(listener);
+      this.closed.then(() => finish(this.lines.find(accept)));
+    });
+  }
+}

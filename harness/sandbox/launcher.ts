@@ -1,0 +1,162 @@
+// The command line that starts one student program inside a run (recipe §1.B): join the run's namespaces,
+// drop every capability, apply resource limits, and enter a bubblewrap sandbox with a minimal read-only root.
+import { isAbsolute, join, posix, relative } from "node:path";
+import type { RunIdentity } from "./identity.ts";
+import { prlimitArgs, type ResourceLimits } from "./limits.ts";
+
+/** What to start, in the sandbox's terms. */
+export interface LaunchRequest {
+  readonly argv: readonly string[];
+  /** Working directory inside the sandbox: absolute, or relative to /work. Default /work. */
+  readonly cwd?: string;
+  /** Host paths to show read-only at the same place (an interpreter that lives outside /usr). */
+  readonly readOnlyBinds?: readonly string[];
+  /** Extra environment variables for the program. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** How to spawn the launcher on the host. */
+export interface LaunchPlan {
+  readonly file: string;
+  readonly args: readonly string[];
+  /** The launcher's own environment (the program's is set inside). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Host working directory for the spawn. */
+  readonly cwd: string;
+  /** Whether to start a new session on the host (host mode: the process group is the program's tree). */
+  readonly detached: boolean;
+}
+
+/** Where a run keeps the submission's two views on the host. */
+export interface LaunchPaths {
+  /** The read-only copy, shown as /sub (absent when the run has no submission). */
+  readonly sub?: string;
+  /** The writable scratch directory, shown as /work (namespace mode: the holder's tmpfs). */
+  readonly work: string;
+}
+
+/**
+ * Runs inside the sandbox as the program's parent: it reports the program tree's CPU time on fd 3 (bwrap's
+ * monitor does not wait for its child, so a `times` outside bwrap would miss it). The traps keep it waiting
+ * for the program when a stop signal reaches it, and are reset for the program itself by exec.
+ */
+const REPORTER = 'trap : INT TERM HUP; "$@" 3>&-; s=$?; times >&3 2>/dev/null; exit $s';
+
+const LAUNCHER_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
+
+/** The environment every student program gets, besides HOME and the request's own. */
+export function programEnvironment(home: string): Record<string, string> {
+  return {
+    PATH: "/usr/bin:/bin",
+    HOME: home,
+    LANG: "C.UTF-8",
+    PYTHONUNBUFFERED: "1",
+    PYTHONDONTWRITEBYTECODE: "1",
+    // glibc reserves 64 MiB of address space per malloc arena (8 per core); two arenas let threaded
+    // servers start over a hundred threads under the address-space limit.
+    MALLOC_ARENA_MAX: "2",
+  };
+}
+
+/** The working directory inside the sandbox for a request. */
+export function sandboxCwd(cwd: string | undefined): string {
+  if (cwd === undefined || cwd === "") return "/work";
+  return isAbsolute(cwd) ? posix.normalize(cwd) : posix.join("/work", cwd);
+}
+
+/** The launch plan for a namespace-mode run whose holder (the `unshare` process) is `holderPid`. */
+export function namespaceLaunch(
+  request: LaunchRequest,
+  context: {
+    readonly holderPid: number;
+    readonly identity: RunIdentity;
+    readonly limits: ResourceLimits;
+    readonly paths: LaunchPaths;
+  },
+): LaunchPlan {
+  const { holderPid: h, identity, limits, paths } = context;
+  const env = { ...programEnvironment("/work"), ...request.env };
+  const bwrap = [
+    "bwrap",
+    "--unshare-user",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+    "--die-with-parent",
+    "--new-session",
+    "--disable-userns",
+    ...["--ro-bind", "/usr", "/usr", "--ro-bind-try", "/bin", "/bin", "--ro-bind-try", "/sbin", "/sbin"],
+    ...["--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64", "--ro-bind", "/etc", "/etc"],
+    ...["--dev", "/dev", "--proc", "/proc", "--size", String(limits.tmpBytes), "--tmpfs", "/tmp"],
+    ...(paths.sub === undefined ? [] : ["--ro-bind", paths.sub, "/sub"]),
+    ...["--bind", paths.work, "/work"],
+    ...(request.readOnlyBinds ?? []).flatMap((path) => ["--ro-bind", path, path]),
+    ...["--chdir", sandboxCwd(request.cwd), "--clearenv"],
+    ...Object.entries(env).flatMap(([name, value]) => ["--setenv", name, value]),
+    "--",
+  ];
+  const command = [
+    ...identity.prefix,
+    "nsenter",
+    `--target=${h}`,
+    "--user",
+    "--net",
+    "--mount",
+    `--pid=/proc/${h}/ns/pid_for_children`,
+    "--preserve-credentials",
+    "--",
+    ...["setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"],
+    ...["prlimit", ...prlimitArgs(limits), "--"],
+    ...bwrap,
+    ...["/bin/bash", "-c", REPORTER, "student", ...request.argv],
+  ];
+  return { file: command[0]!, args: command.slice(1), env: LAUNCHER_ENV, cwd: "/", detached: false };
+}
+
+/** The launch plan for a host-mode run: limits and an unprivileged uid, but no isolation. */
+export function hostLaunch(
+  request: LaunchRequest,
+  context: {
+    readonly identity: RunIdentity;
+    readonly limits: ResourceLimits;
+    readonly paths: LaunchPaths;
+    /** `SOCKLAB_RUN=<token>`, left in the program's environment to find its daemons at the end. */
+    readonly runToken: string;
+  },
+): LaunchPlan {
+  const { identity, limits, paths, runToken } = context;
+  const setpriv = identity.isRoot
+    ? [
+        "setpriv",
+        `--reuid=${identity.uid}`,
+        `--regid=${identity.gid}`,
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+      ]
+    : ["setpriv"];
+  const env = { ...programEnvironment(paths.work), ...request.env };
+  const args = [
+    ...setpriv.slice(1),
+    ...["--no-new-privs", "--pdeathsig=KILL", "--"],
+    ...["prlimit", ...prlimitArgs(limits), "--"],
+    ...["env", "-i", ...Object.entries(env).map(([name, value]) => `${name}=${value}`), runToken],
+    ...["/bin/bash", "-c", REPORTER, "student", ...request.argv],
+  ];
+  return { file: "setpriv", args, env: LAUNCHER_ENV, cwd: hostPath(sandboxCwd(request.cwd), paths), detached: true };
+}
+
+/** The host path for a sandbox path under /work or /sub (host mode has no mount namespace). */
+export function hostPath(sandboxPath: string, paths: LaunchPaths): string {
+  for (const [mount, source] of [
+    ["/work", paths.work],
+    ["/sub", paths.sub],
+  ] as const) {
+    if (source === undefined) continue;
+    const rest = relative(mount, sandboxPath);
+    if (rest === "") return source;
+    if (!rest.startsWith("..") && !isAbsolute(rest)) return join(source, rest);
+  }
+  return sandboxPath;
+}

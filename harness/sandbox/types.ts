@@ -1,0 +1,76 @@
+// The public shape of a sandbox: one isolated grading run (its own loopback, capture and processes).
+import type { LaunchPlan, LaunchRequest } from "./launcher.ts";
+import type { ResourceLimits } from "./limits.ts";
+import type { ProcessInfo } from "./process-tree.ts";
+import type { SocketEntry } from "./proc-net.ts";
+
+/** `namespace`: the run's own user/net/pid/mount namespaces; `host`: the host loopback, no isolation. */
+export type SandboxMode = "namespace" | "host";
+
+export interface SandboxOptions {
+  /** Where capture.pcap and tcpdump.err go; created if missing. The caller owns it and removes it. */
+  readonly outDir: string;
+  /** A submission folder: shown read-only at /sub, and copied as the programs' working directory /work. */
+  readonly submission?: string;
+  /** nftables rules (the text of an `nft -f` file), loaded inside the run before the capture starts. */
+  readonly nftRules?: string;
+  /** The ports the run uses. Host mode filters the capture to them (plus the marker port). */
+  readonly ports?: readonly number[];
+  /** Size of the tmpfs on /work, bytes (default 32 MiB); 0 for a plain directory. Namespace mode only. */
+  readonly workDirBytes?: number;
+  /** Run tcpdump (default true). */
+  readonly capture?: boolean;
+  /** Per-process limits for student programs; missing ones take DEFAULT_LIMITS. */
+  readonly limits?: Partial<ResourceLimits>;
+  /** Default "auto": SOCKLAB_SANDBOX (host|namespace) if set, else namespaces when the preflight passes. */
+  readonly mode?: SandboxMode | "auto";
+  /** How long tcpdump may take to print `listening on` (default 5000 ms). */
+  readonly readyTimeoutMs?: number;
+  /** How long the barrier waits for its marker in the capture (default 5000 ms). */
+  readonly barrierTimeoutMs?: number;
+  /** How long a host-mode run waits for the previous one to finish (default 120 s). */
+  readonly hostLockTimeoutMs?: number;
+}
+
+/** What closing a sandbox produced. */
+export interface SandboxCloseResult {
+  /** The capture (classic pcap), or null when the run had no capture. */
+  readonly captureFile: string | null;
+  readonly tcpdumpStderr: string;
+  readonly tcpdumpExitCode: number | null;
+  /** How long the capture barrier waited for its marker, or null if it did not run. */
+  readonly barrierMs: number | null;
+  readonly barrierTimedOut: boolean;
+  /** Everything that went less than perfectly: processes that had to be killed, a slow holder, … */
+  readonly warnings: readonly string[];
+}
+
+/** Which of a program's processes: the student's own, or everything including the launcher. */
+export type ProgramProcessSet = "student" | "all";
+
+/** One isolated grading run. Close it in `finally`. */
+export interface Sandbox {
+  readonly mode: SandboxMode;
+  /** H: the `unshare` process (namespace mode), whose /proc/H/net shows the run's sockets; the holder in host mode. */
+  readonly holderPid: number;
+  readonly outDir: string;
+  readonly limits: ResourceLimits;
+  /** Warnings from opening the sandbox (e.g. the host fallback). */
+  readonly warnings: readonly string[];
+  /** True from the moment close() is called. */
+  readonly closing: boolean;
+  /** The run's sockets (TCP and UDP, IPv4 and IPv6), read from /proc without entering the run. */
+  socketTable(): Promise<SocketEntry[]>;
+  /** The text of `ss -tanup` inside the run, for reports. */
+  ss(): Promise<string>;
+  /** A host path from which a file in the run's /work can be read (e.g. a file a student program wrote). */
+  workPath(relativePath: string): string;
+  /** How to start a program in the run (used by harness/run). */
+  launchPlan(request: LaunchRequest): LaunchPlan;
+  /** The live processes of a program whose launcher has `launcherPid`. */
+  programProcesses(launcherPid: number, which: ProgramProcessSet): ProcessInfo[];
+  /** Registers a callback run synchronously when close() starts, before anything is stopped. */
+  onClosing(listener: () => void): void;
+  /** Ends the run: capture barrier, tcpdump stop, every process killed and reaped. Never throws. */
+  close(): Promise<SandboxCloseResult>;
+}
