@@ -1,8 +1,8 @@
 // Generates a large, realistic TCP capture for the benchmark: many echo-style connections interleaved
 // (handshake, request/echo/ACK rounds, a retransmission now and then, orderly close), deterministic from a seed.
-import { linkTypeCode } from "../harness/decode/build.ts";
-import { buildTcp } from "../harness/decode/build.ts";
+
 import { PcapWriter } from "../harness/capture/pcap-writer.ts";
+import { buildTcp, linkTypeCode } from "../harness/decode/build.ts";
 
 export interface GenerateOptions {
   /** Total packets to write (rounded to whole connections). */
@@ -42,18 +42,41 @@ function connectionScript(index: number, perConnection: number, random: () => nu
   const c = (flags: string, payload?: Uint8Array, seq = cseq) =>
     buildTcp({ src: client, dst: server, sport, dport, seq, ack: sseq, flags, window: 512, payload });
   const s = (flags: string, payload?: Uint8Array, seq = sseq) =>
-    buildTcp({ src: server, dst: client, sport: dport, dport: sport, seq, ack: cseq, flags, window: 512, payload });
+    buildTcp({
+      src: server,
+      dst: client,
+      sport: dport,
+      dport: sport,
+      seq,
+      ack: cseq,
+      flags,
+      window: 512,
+      payload,
+    });
   const out: Uint8Array[] = [];
   out.push(
     buildTcp({
-      src: client, dst: server, sport, dport, seq: cseq, flags: "S", window: 65495,
+      src: client,
+      dst: server,
+      sport,
+      dport,
+      seq: cseq,
+      flags: "S",
+      window: 65495,
       options: { mss: 65495, sackPermitted: true, timestamp: [index, 0], windowScale: 7 },
     }),
   );
   cseq = (cseq + 1) >>> 0;
   out.push(
     buildTcp({
-      src: server, dst: client, sport: dport, dport: sport, seq: sseq, ack: cseq, flags: "S.", window: 65483,
+      src: server,
+      dst: client,
+      sport: dport,
+      dport: sport,
+      seq: sseq,
+      ack: cseq,
+      flags: "S.",
+      window: 65483,
       options: { mss: 65495, sackPermitted: true, timestamp: [index, index], windowScale: 7 },
     }),
   );
@@ -82,7 +105,10 @@ function connectionScript(index: number, perConnection: number, random: () => nu
 }
 
 /** Writes the capture and returns how many packets and connections it holds. */
-export function generateTcpCapture(path: string, options: GenerateOptions): { packets: number; connections: number } {
+export function generateTcpCapture(
+  path: string,
+  options: GenerateOptions,
+): { packets: number; connections: number } {
   const perConnection = Math.max(12, options.perConnection ?? 500);
   const concurrent = Math.max(1, options.concurrent ?? 64);
   const connections = Math.max(1, Math.round(options.packets / perConnection));

@@ -1,8 +1,9 @@
 // One measurement in a fresh process, so its peak memory is its own: `decode` reads and decodes every
 // packet; `analyse` runs the full streaming TCP/UDP analysis without keeping packets. Prints one JSON line.
+
+import { createAnalyser } from "../harness/analyse/index.ts";
 import { readCapture } from "../harness/capture/index.ts";
 import { decodePacket } from "../harness/decode/index.ts";
-import { createAnalyser } from "../harness/analyse/index.ts";
 
 const [mode, file] = process.argv.slice(2);
 if ((mode !== "decode" && mode !== "analyse") || !file) {

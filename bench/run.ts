@@ -46,8 +46,31 @@ for (const size of sizes) {
       ["tcpdump -r", ["tcpdump", "-n", "-r", file]],
       [
         "tshark -T fields",
-        ["tshark", "-r", file, "-T", "fields", "-e", "frame.number", "-e", "ip.src", "-e", "ip.dst", "-e", "tcp.srcport",
-          "-e", "tcp.dstport", "-e", "tcp.seq_raw", "-e", "tcp.ack_raw", "-e", "tcp.flags", "-e", "tcp.len"],
+        [
+          "tshark",
+          "-r",
+          file,
+          "-T",
+          "fields",
+          "-e",
+          "frame.number",
+          "-e",
+          "ip.src",
+          "-e",
+          "ip.dst",
+          "-e",
+          "tcp.srcport",
+          "-e",
+          "tcp.dstport",
+          "-e",
+          "tcp.seq_raw",
+          "-e",
+          "tcp.ack_raw",
+          "-e",
+          "tcp.flags",
+          "-e",
+          "tcp.len",
+        ],
       ],
     );
   }
@@ -81,7 +104,8 @@ const table = [
 const tshark = rows.find((r) => r.tool === "tshark -T fields" && r.packets === 1_000_000);
 const ours = rows.filter((r) => r.packets === 1_000_000 && String(r.tool).startsWith("socklab"));
 const ratios = ours.map(
-  (r) => `${r.tool}: ${(Number(tshark?.["wall s"]) / Number(r["wall s"])).toFixed(1)}× tshark (whole process)`,
+  (r) =>
+    `${r.tool}: ${(Number(tshark?.["wall s"]) / Number(r["wall s"])).toFixed(1)}× tshark (whole process)`,
 );
 const text = `${table}\n\n${ratios.join("\n")}\n`;
 process.stdout.write(text);

@@ -1,7 +1,7 @@
 // Conversation lookup by 4-tuple, in either direction, without building strings for IPv4: an endpoint is
 // the number address × 65536 + port (exact in a double); IPv6 endpoints are text.
 
-import type { DecodedPacket } from "../decode/packet-types.ts";
+import type { DecodedPacket } from "../decode/index.ts";
 
 /** One side of a conversation as a map key. */
 export type EndpointKey = number | string;
@@ -17,7 +17,8 @@ export function endpointKey(packet: DecodedPacket, side: "src" | "dst"): Endpoin
   const transport = packet.transport!;
   const port = side === "src" ? transport.srcPort : transport.dstPort;
   if (network.version === 4) {
-    const numbered = (network as NumberedIpv4)[side === "src" ? "srcNumber" : "dstNumber"];
+    const numbered =
+      side === "src" ? (network as NumberedIpv4).srcNumber : (network as NumberedIpv4).dstNumber;
     if (numbered !== undefined) return numbered * 65536 + port;
   }
   return `${side === "src" ? network.src : network.dst} ${port}`;
@@ -45,6 +46,14 @@ export class PairMap<T> {
     }
     if (!inner.has(hi)) this.#size++;
     inner.set(hi, value);
+  }
+
+  delete(a: EndpointKey, b: EndpointKey): void {
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    const inner = this.#outer.get(lo);
+    if (inner === undefined || !inner.delete(hi)) return;
+    this.#size--;
+    if (inner.size === 0) this.#outer.delete(lo);
   }
 
   *values(): IterableIterator<T> {

@@ -2,7 +2,7 @@
 // whose payload starts with `GRADER-END-`, and the kernel answers it with an ICMP port-unreachable. Both are
 // the harness's own traffic: they are counted as ignored, never as a conversation or in its overhead.
 
-import type { DecodedPacket } from "../decode/packet-types.ts";
+import type { DecodedPacket } from "../decode/index.ts";
 
 /** The marker's destination port (discard). */
 export const MARKER_PORT = 9;
@@ -11,7 +11,8 @@ const PREFIX = new TextEncoder().encode("GRADER-END-");
 /** Whether the packet is the capture-barrier datagram. */
 export function isMarker(packet: DecodedPacket): boolean {
   const transport = packet.transport;
-  if (transport === undefined || transport.protocol !== "udp" || transport.dstPort !== MARKER_PORT) return false;
+  if (transport === undefined || transport.protocol !== "udp" || transport.dstPort !== MARKER_PORT)
+    return false;
   return startsWithPrefix(packet.payload, 0);
 }
 

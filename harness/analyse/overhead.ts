@@ -2,7 +2,7 @@
 // payload and trailer (padding or bytes after the IP packet), so that the parts add up to the frame length
 // exactly. Counters are mutable while packets stream in and become OverheadBucket data at the end.
 
-import type { DecodedPacket } from "../decode/packet-types.ts";
+import type { DecodedPacket } from "../decode/index.ts";
 import type { OverheadBucket, PacketKind } from "./types.ts";
 
 /** Running sums for one group of packets. */
@@ -28,6 +28,19 @@ export const PACKET_KINDS: readonly PacketKind[] = [
   "udp",
   "ignored",
 ];
+
+/** Per-kind counters, none used yet (every key present, so that all such objects share one shape). */
+export function createKindCounters(): KindCounters {
+  return {
+    "tcp-handshake": undefined,
+    "tcp-data": undefined,
+    "tcp-ack": undefined,
+    "tcp-fin": undefined,
+    "tcp-rst": undefined,
+    udp: undefined,
+    ignored: undefined,
+  };
+}
 
 /** Zeroed counters. */
 export function createCounter(): OverheadCounter {
@@ -72,8 +85,18 @@ export function addKindCounters(into: KindCounters, from: KindCounters): void {
   for (const kind of PACKET_KINDS) {
     const counter = from[kind];
     if (counter === undefined) continue;
-    addCounter((into[kind] ??= createCounter()), counter);
+    addCounter(kindCounter(into, kind), counter);
   }
+}
+
+/** The sum over every kind. */
+export function sumKinds(counters: KindCounters): OverheadCounter {
+  const total = createCounter();
+  for (const kind of PACKET_KINDS) {
+    const counter = counters[kind];
+    if (counter !== undefined) addCounter(total, counter);
+  }
+  return total;
 }
 
 /** The counter for `kind`, created on first use. */

@@ -4,7 +4,7 @@
 // not captured) or one still open at the end is skipped and reported as a gap. Positions are relative,
 // unwrapped sequence numbers; the first data byte is 1.
 
-import { createHash, type Hash } from "node:crypto";
+import { createHash, type Hash, hash as oneShotHash } from "node:crypto";
 import type { Range } from "./types.ts";
 
 export interface ReassemblyOptions {
@@ -16,7 +16,9 @@ export interface ReassemblyOptions {
 
 interface Queued {
   readonly from: number;
-  readonly bytes: Uint8Array;
+  readonly to: number;
+  /** A copy of the bytes, or null when the stream keeps no content (lengths only). */
+  readonly bytes: Uint8Array | null;
 }
 
 /** Reassembly state of one direction. */
@@ -27,12 +29,15 @@ export interface Reassembly {
   /** Relative sequence number of the FIN, once seen (a FIN is not data: no gap is reported for it). */
   finAt: number | null;
   length: number;
-  queue: Queued[];
+  queue: Queued[] | null;
   queuedBytes: number;
+  /** Bytes waiting to be hashed (hashing small chunks one by one costs more than copying them). */
+  stage: Uint8Array;
+  stageLength: number;
   hash: Hash | null;
   kept: Uint8Array;
   keptLength: number;
-  gaps: Range[];
+  gaps: Range[] | null;
   outOfOrderSegments: number;
   overlapBytes: number;
   /** Bytes that came after the stream was finished (data after an acknowledged FIN). */
@@ -43,7 +48,14 @@ export interface Reassembly {
 
 /** Queued out-of-order bytes kept per direction; beyond this, segments are dropped (and become gaps). */
 const MAX_QUEUED_BYTES = 8 << 20;
+/** Largest hashing stage per direction. */
+const MAX_STAGE_BYTES = 64 << 10;
 const EMPTY = new Uint8Array(0);
+// One-shot hashing where Node has it (20.12+), else a Hash object.
+const sha256Once: (bytes: Uint8Array) => string =
+  typeof oneShotHash === "function"
+    ? (bytes) => oneShotHash("sha256", bytes, "hex")
+    : (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 /** Starts a stream whose first data byte is relative sequence number 1. */
 export function createReassembly(options: ReassemblyOptions): Reassembly {
@@ -52,12 +64,14 @@ export function createReassembly(options: ReassemblyOptions): Reassembly {
     next: 1,
     finAt: null,
     length: 0,
-    queue: [],
+    queue: null,
     queuedBytes: 0,
+    stage: EMPTY,
+    stageLength: 0,
     hash: null,
     kept: EMPTY,
     keptLength: 0,
-    gaps: [],
+    gaps: null,
     outOfOrderSegments: 0,
     overlapBytes: 0,
     lateBytes: 0,
@@ -66,25 +80,33 @@ export function createReassembly(options: ReassemblyOptions): Reassembly {
   };
 }
 
-/** Adds a segment's captured payload starting at relative sequence number `from`. `bytes` may be a view. */
-export function addSegment(stream: Reassembly, from: number, bytes: Uint8Array): void {
-  const to = from + bytes.length;
-  if (bytes.length === 0) return;
+/** Whether the stream needs the payload bytes (to keep or hash them), or only their positions. */
+export function needsBytes(stream: Reassembly): boolean {
+  return stream.options.keepBytes > 0 || stream.options.hash;
+}
+
+/**
+ * Adds `length` captured payload bytes starting at relative sequence number `from`. `bytes` (a view is fine)
+ * must hold them when `needsBytes(stream)`; otherwise it may be null.
+ */
+export function addSegment(stream: Reassembly, from: number, length: number, bytes: Uint8Array | null): void {
+  const to = from + length;
+  if (length === 0) return;
   if (stream.finished) {
     stream.lateBytes += Math.max(0, to - Math.max(from, stream.next));
     return;
   }
   if (to <= stream.next) {
-    stream.overlapBytes += bytes.length;
+    stream.overlapBytes += length;
     return;
   }
   if (from > stream.next) {
-    enqueue(stream, from, bytes);
+    enqueue(stream, from, to, bytes);
     return;
   }
   const skip = stream.next - from;
   stream.overlapBytes += skip;
-  deliver(stream, skip === 0 ? bytes : bytes.subarray(skip));
+  deliver(stream, to - stream.next, bytes === null ? null : skip === 0 ? bytes : bytes.subarray(skip));
   drain(stream);
 }
 
@@ -93,7 +115,7 @@ export function acknowledge(stream: Reassembly, ack: number): void {
   if (stream.finished || ack <= stream.next) return;
   let end = ack;
   if (stream.finAt !== null && stream.finAt < end) end = stream.finAt;
-  const head = stream.queue[0];
+  const head = stream.queue?.[0];
   if (head !== undefined && head.from < end) end = head.from;
   if (end > stream.next) skipGap(stream, end);
   drain(stream);
@@ -102,15 +124,25 @@ export function acknowledge(stream: Reassembly, ack: number): void {
 /** Flushes the queue (reporting holes as gaps) and computes the digest; later data counts as late. */
 export function finishReassembly(stream: Reassembly): void {
   if (stream.finished) return;
-  while (stream.queue.length > 0) {
-    const head = stream.queue[0]!;
+  const queue = stream.queue;
+  while (queue !== null && queue.length > 0) {
+    const head = queue[0]!;
     if (head.from > stream.next) skipGap(stream, head.from);
     drain(stream);
   }
   if (stream.options.hash) {
-    stream.sha256 = (stream.hash ?? createHash("sha256")).digest("hex");
+    // Everything delivered is in the kept bytes or the stage unless a Hash object took over.
+    const rest =
+      stream.options.keepBytes > 0
+        ? stream.kept.subarray(0, stream.keptLength)
+        : stream.stage.subarray(0, stream.stageLength);
+    if (stream.hash === null) stream.sha256 = sha256Once(rest);
+    else stream.sha256 = stream.hash.update(stream.stage.subarray(0, stream.stageLength)).digest("hex");
   }
   stream.hash = null;
+  stream.stage = EMPTY;
+  stream.stageLength = 0;
+  stream.queue = null;
   stream.finished = true;
 }
 
@@ -120,59 +152,94 @@ export function keptBytes(stream: Reassembly): Uint8Array {
 }
 
 function skipGap(stream: Reassembly, end: number): void {
-  const last = stream.gaps[stream.gaps.length - 1];
-  if (last !== undefined && last.to === stream.next) stream.gaps[stream.gaps.length - 1] = { from: last.from, to: end };
-  else stream.gaps.push({ from: stream.next, to: end });
+  if (stream.gaps === null) stream.gaps = [];
+  const gaps = stream.gaps;
+  const last = gaps[gaps.length - 1];
+  if (last !== undefined && last.to === stream.next) gaps[gaps.length - 1] = { from: last.from, to: end };
+  else gaps.push({ from: stream.next, to: end });
   stream.next = end;
 }
 
-function enqueue(stream: Reassembly, from: number, bytes: Uint8Array): void {
-  if (stream.queuedBytes + bytes.length > MAX_QUEUED_BYTES) return;
+function enqueue(stream: Reassembly, from: number, to: number, bytes: Uint8Array | null): void {
+  if (stream.queuedBytes + (to - from) > MAX_QUEUED_BYTES) return;
   stream.outOfOrderSegments++;
-  const copy = bytes.slice();
+  if (stream.queue === null) stream.queue = [];
   const queue = stream.queue;
   let i = queue.length;
   while (i > 0 && queue[i - 1]!.from > from) i--;
-  queue.splice(i, 0, { from, bytes: copy });
-  stream.queuedBytes += copy.length;
+  queue.splice(i, 0, { from, to, bytes: bytes === null ? null : bytes.slice() });
+  stream.queuedBytes += to - from;
 }
 
 // Delivers queued segments that now start at or before `next`.
 function drain(stream: Reassembly): void {
   const queue = stream.queue;
+  if (queue === null) return;
   let taken = 0;
   while (taken < queue.length && queue[taken]!.from <= stream.next) {
-    const { from, bytes } = queue[taken]!;
+    const { from, to, bytes } = queue[taken]!;
     taken++;
-    stream.queuedBytes -= bytes.length;
-    const to = from + bytes.length;
+    stream.queuedBytes -= to - from;
     if (to <= stream.next) {
-      stream.overlapBytes += bytes.length;
+      stream.overlapBytes += to - from;
       continue;
     }
     const skip = stream.next - from;
     stream.overlapBytes += skip;
-    deliver(stream, bytes.subarray(skip));
+    deliver(stream, to - stream.next, bytes === null ? null : bytes.subarray(skip));
   }
   if (taken > 0) queue.splice(0, taken);
 }
 
-function deliver(stream: Reassembly, bytes: Uint8Array): void {
-  stream.next += bytes.length;
-  stream.length += bytes.length;
-  if (stream.options.hash) {
-    stream.hash ??= createHash("sha256");
-    stream.hash.update(bytes);
-  }
+// Appends `length` bytes at `next`; `bytes` holds them unless the stream keeps no content.
+function deliver(stream: Reassembly, length: number, bytes: Uint8Array | null): void {
+  stream.next += length;
+  stream.length += length;
+  if (bytes === null) return;
   const room = stream.options.keepBytes - stream.keptLength;
+  if (stream.options.hash) {
+    if (stream.options.keepBytes === 0) stageForHash(stream, bytes);
+    else if (stream.hash !== null) stream.hash.update(bytes);
+    else if (bytes.length > room) {
+      // The kept bytes cannot hold the whole stream: hash what they hold, then every chunk as it comes.
+      stream.hash = createHash("sha256").update(stream.kept.subarray(0, stream.keptLength)).update(bytes);
+    }
+  }
   if (room <= 0) return;
   const take = Math.min(room, bytes.length);
   if (stream.keptLength + take > stream.kept.length) {
-    const size = Math.min(stream.options.keepBytes, Math.max(256, stream.kept.length * 2, stream.keptLength + take));
+    const size = Math.min(
+      stream.options.keepBytes,
+      Math.max(256, stream.kept.length * 2, stream.keptLength + take),
+    );
     const grown = new Uint8Array(size);
     grown.set(stream.kept.subarray(0, stream.keptLength));
     stream.kept = grown;
   }
   stream.kept.set(take === bytes.length ? bytes : bytes.subarray(0, take), stream.keptLength);
   stream.keptLength += take;
+}
+
+function stageForHash(stream: Reassembly, bytes: Uint8Array): void {
+  const needed = stream.stageLength + bytes.length;
+  if (needed > MAX_STAGE_BYTES) {
+    stream.hash ??= createHash("sha256");
+    stream.hash.update(stream.stage.subarray(0, stream.stageLength));
+    stream.stageLength = 0;
+    if (bytes.length >= MAX_STAGE_BYTES) {
+      stream.hash.update(bytes);
+      return;
+    }
+  }
+  if (stream.stageLength + bytes.length > stream.stage.length) {
+    const size = Math.min(
+      MAX_STAGE_BYTES,
+      Math.max(256, stream.stage.length * 2, stream.stageLength + bytes.length),
+    );
+    const grown = new Uint8Array(size);
+    grown.set(stream.stage.subarray(0, stream.stageLength));
+    stream.stage = grown;
+  }
+  stream.stage.set(bytes, stream.stageLength);
+  stream.stageLength += bytes.length;
 }

@@ -6,9 +6,9 @@
 
 /** Byte ranges sent so far, as parallel arrays sorted by start. Packet 0 means "no longer known". */
 export interface SentRanges {
-  readonly starts: number[];
-  readonly ends: number[];
-  readonly packets: number[];
+  starts: number[];
+  ends: number[];
+  packets: number[];
 }
 
 /** Part of a segment that had been sent before, and the packets that had sent it. */
@@ -32,7 +32,13 @@ export function createSentRanges(): SentRanges {
  * Records that `packet` sent [from, to). Pushes the parts sent before onto `overlaps` (one entry per run of
  * earlier ranges) and returns how many bytes were new.
  */
-export function recordSent(ranges: SentRanges, from: number, to: number, packet: number, overlaps: Overlap[]): number {
+export function recordSent(
+  ranges: SentRanges,
+  from: number,
+  to: number,
+  packet: number,
+  overlaps: Overlap[],
+): number {
   if (to <= from) return 0;
   const { starts, ends, packets } = ranges;
   const n = starts.length;
@@ -74,10 +80,13 @@ export function recordSent(ranges: SentRanges, from: number, to: number, packet:
   return fresh;
 }
 
-/** Bounds memory: merges ranges below `ackedTo` once there are many, and the oldest half past a hard cap. */
-export function compactSentRanges(ranges: SentRanges, ackedTo: number): void {
+/**
+ * Bounds memory: merges ranges below `ackedTo` once there are many (or always, with `force`, when the
+ * direction is closed), and the oldest half past a hard cap.
+ */
+export function compactSentRanges(ranges: SentRanges, ackedTo: number, force = false): void {
   const n = ranges.starts.length;
-  if (n <= COMPACT_AT) return;
+  if (n <= COMPACT_AT && !force) return;
   let below = 0;
   while (below < n && ranges.ends[below]! <= ackedTo) below++;
   if (below >= 2) mergePrefix(ranges, below);
@@ -91,21 +100,30 @@ export function coveredBytes(ranges: SentRanges): number {
   return total;
 }
 
-// Merges the first `count` ranges into runs of touching ranges whose senders are forgotten.
+// Merges the first `count` ranges into runs of touching ranges whose senders are forgotten. Builds new arrays
+// so that the old (large) backing stores are freed.
 function mergePrefix(ranges: SentRanges, count: number): void {
   const starts: number[] = [];
   const ends: number[] = [];
+  const packets: number[] = [];
   for (let i = 0; i < count; i++) {
     const last = ends.length - 1;
     if (last >= 0 && ends[last] === ranges.starts[i]) ends[last] = ranges.ends[i]!;
     else {
       starts.push(ranges.starts[i]!);
       ends.push(ranges.ends[i]!);
+      packets.push(0);
     }
   }
-  ranges.starts.splice(0, count, ...starts);
-  ranges.ends.splice(0, count, ...ends);
-  ranges.packets.splice(0, count, ...starts.map(() => 0));
+  for (let i = count; i < ranges.starts.length; i++) {
+    starts.push(ranges.starts[i]!);
+    ends.push(ranges.ends[i]!);
+    packets.push(ranges.packets[i]!);
+  }
+  // slice() copies into exactly-sized arrays (push leaves spare capacity).
+  ranges.starts = starts.slice();
+  ranges.ends = ends.slice();
+  ranges.packets = packets.slice();
 }
 
 // Index of the first range whose end is after `position` (binary search over sorted, disjoint ranges).

@@ -1,7 +1,7 @@
 // How a TCP connection ended (notes §10.4): a FIN each way and whether (and by which packet) the peer
 // acknowledged it, or an RST, who sent it and in which phase, or still open when the capture ends.
 
-import { finAcked, type DirectionState } from "./tcp-direction.ts";
+import { type DirectionState, finAcked } from "./tcp-direction.ts";
 import { FIN, RST, type TcpSegment } from "./tcp-segment.ts";
 import type { FinInfo, RstInfo, RstPhase, Side, TcpClose } from "./types.ts";
 
@@ -49,13 +49,21 @@ export function observeClose(
     const at = dirs[own].finAt!;
     const fin = state.fins[own];
     if (fin === null) {
-      state.fins[own] = { packet: seg.number, timeUs: seg.timeUs, seq: at, acked: false, ackPacket: null, retransmissions: 0 };
+      state.fins[own] = {
+        packet: seg.number,
+        timeUs: seg.timeUs,
+        seq: at,
+        acked: false,
+        ackPacket: null,
+        retransmissions: 0,
+      };
       state.initiator ??= own;
     } else if (fin.seq === at) {
       fin.retransmissions++;
     }
   }
-  if (state.gracefulAt === null && state.fins[0]?.acked && state.fins[1]?.acked) state.gracefulAt = seg.number;
+  if (state.gracefulAt === null && state.fins[0]?.acked && state.fins[1]?.acked)
+    state.gracefulAt = seg.number;
   if ((seg.flags & RST) !== 0) {
     if (state.rst !== null) {
       state.rst.count++;
@@ -86,7 +94,8 @@ export function isClosed(state: CloseState): boolean {
 export function summarizeClose(state: CloseState): TcpClose {
   const [clientFin, serverFin] = state.fins;
   let closeState: TcpClose["state"];
-  if (state.gracefulAt !== null && (state.rst === null || state.rst.packet > state.gracefulAt)) closeState = "graceful";
+  if (state.gracefulAt !== null && (state.rst === null || state.rst.packet > state.gracefulAt))
+    closeState = "graceful";
   else if (state.rst !== null) closeState = "reset";
   else if (clientFin !== null || serverFin !== null) closeState = "half-closed";
   else closeState = "open";

@@ -2,7 +2,6 @@
 // ranges sent again and by whom first), how far the peer acknowledged it, its rebuilt byte stream, and its
 // advertised window. Relative, unwrapped sequence numbers throughout.
 
-import { compactSentRanges, createSentRanges, type Overlap, recordSent, type SentRanges } from "./sent-ranges.ts";
 import {
   acknowledge,
   addSegment,
@@ -12,6 +11,13 @@ import {
   type Reassembly,
   type ReassemblyOptions,
 } from "./reassembly.ts";
+import {
+  compactSentRanges,
+  createSentRanges,
+  type Overlap,
+  recordSent,
+  type SentRanges,
+} from "./sent-ranges.ts";
 import { FIN, RST, SYN, type TcpSegment } from "./tcp-segment.ts";
 import type { RetransmittedRange, TcpDirectionSummary } from "./types.ts";
 
@@ -27,7 +33,7 @@ export interface DirectionState {
   retransmittedBytes: number;
   retransmittedPackets: number;
   retransmissionCount: number;
-  retransmissions: RetransmittedRange[];
+  retransmissions: RetransmittedRange[] | null;
   /** Relative sequence number after the highest byte sent (SYN and FIN count one); null before any packet. */
   nextSeq: number | null;
   synPacket: number | null;
@@ -36,7 +42,8 @@ export interface DirectionState {
   finAt: number | null;
   highestAck: number | null;
   highestAckPacket: number | null;
-  ranges: SentRanges;
+  /** Created with the first payload byte. */
+  ranges: SentRanges | null;
   stream: Reassembly;
   firstWindow: number | null;
   minWindow: number | null;
@@ -59,14 +66,14 @@ export function createDirectionState(dir: 0 | 1, streamOptions: ReassemblyOption
     retransmittedBytes: 0,
     retransmittedPackets: 0,
     retransmissionCount: 0,
-    retransmissions: [],
+    retransmissions: null,
     nextSeq: null,
     synPacket: null,
     synAt: null,
     finAt: null,
     highestAck: null,
     highestAckPacket: null,
-    ranges: createSentRanges(),
+    ranges: null,
     stream: createReassembly(streamOptions),
     firstWindow: null,
     minWindow: null,
@@ -81,7 +88,12 @@ export function createDirectionState(dir: 0 | 1, streamOptions: ReassemblyOption
  * (null for a SYN or an unknown scale, when the raw field is used). Returns whether the segment sent
  * anything again (bytes, SYN or FIN).
  */
-export function recordSending(state: DirectionState, peer: DirectionState, seg: TcpSegment, scaledWindow: number | null): boolean {
+export function recordSending(
+  state: DirectionState,
+  peer: DirectionState,
+  seg: TcpSegment,
+  scaledWindow: number | null,
+): boolean {
   state.packets++;
   const { flags, seglen, relSeq } = seg;
   let repeated = false;
@@ -110,6 +122,7 @@ export function recordSending(state: DirectionState, peer: DirectionState, seg: 
     state.sinceOtherSent += seglen;
     peer.sinceOtherSent = 0;
     scratch.length = 0;
+    if (state.ranges === null) state.ranges = createSentRanges();
     const fresh = recordSent(state.ranges, dataFrom, dataTo, seg.number, scratch);
     state.uniqueBytes += fresh;
     if (fresh < seglen) {
@@ -127,7 +140,7 @@ export function recordSending(state: DirectionState, peer: DirectionState, seg: 
         });
       }
     }
-    addSegment(state.stream, dataFrom, seg.payload);
+    addSegment(state.stream, dataFrom, seg.capturedLength, seg.payload);
   }
   let end = dataTo;
   if ((flags & FIN) !== 0) {
@@ -166,13 +179,13 @@ export function recordAck(state: DirectionState, relAck: number, packet: number)
   state.highestAck = relAck;
   state.highestAckPacket = packet;
   acknowledge(state.stream, relAck);
-  if (state.ranges.starts.length > 1024) compactSentRanges(state.ranges, relAck);
+  if (state.ranges !== null && state.ranges.starts.length > 1024) compactSentRanges(state.ranges, relAck);
 }
 
 /** Ends the stream (no more data is expected) and lets go of the per-range detail. */
 export function closeDirection(state: DirectionState): void {
   finishReassembly(state.stream);
-  compactSentRanges(state.ranges, Number.POSITIVE_INFINITY);
+  if (state.ranges !== null) compactSentRanges(state.ranges, Number.POSITIVE_INFINITY, true);
 }
 
 /** Whether the peer acknowledged the FIN of this direction. */
@@ -205,8 +218,8 @@ export function summarizeDirection(
     uniqueBytes: state.uniqueBytes,
     retransmittedBytes: state.retransmittedBytes,
     retransmittedPackets: state.retransmittedPackets,
-    retransmissions: state.retransmissions,
-    retransmissionsTruncated: state.retransmissionCount > state.retransmissions.length,
+    retransmissions: state.retransmissions ?? [],
+    retransmissionsTruncated: state.retransmissionCount > (state.retransmissions?.length ?? 0),
     nextSeq,
     acked: {
       highestAck: state.highestAck,
@@ -219,10 +232,13 @@ export function summarizeDirection(
     stream: {
       length: stream.length,
       sha256: stream.sha256,
-      base64: stream.options.keepBytes > 0 ? Buffer.from(kept.buffer, kept.byteOffset, kept.length).toString("base64") : null,
+      base64:
+        stream.options.keepBytes > 0
+          ? Buffer.from(kept.buffer, kept.byteOffset, kept.length).toString("base64")
+          : null,
       bytesKept: kept.length,
-      gaps: stream.gaps,
-      intact: stream.gaps.length === 0,
+      gaps: stream.gaps ?? [],
+      intact: stream.gaps === null,
       outOfOrderSegments: stream.outOfOrderSegments,
       overlapBytes: stream.overlapBytes,
       bytesAfterClose: stream.lateBytes,
@@ -239,5 +255,6 @@ export function summarizeDirection(
 
 function listRetransmission(state: DirectionState, range: RetransmittedRange): void {
   state.retransmissionCount++;
+  if (state.retransmissions === null) state.retransmissions = [];
   if (state.retransmissions.length < MAX_RETRANSMISSIONS_LISTED) state.retransmissions.push(range);
 }

@@ -2,9 +2,8 @@
 // SYN/ACK from the server whose ack is the client's ISN + 1; then an ACK from the client with seq = client
 // ISN + 1 and ack = server ISN + 1. Findings say what was expected, what was seen and in which packet.
 
-import { formatTcpFlags } from "../decode/format.ts";
-import { seqAdd } from "../decode/seq.ts";
-import type { TcpOptions } from "../decode/packet-types.ts";
+import type { TcpOptions } from "../decode/index.ts";
+import { formatTcpFlags, seqAdd } from "../decode/index.ts";
 import { ACK, isPureSyn, RST, SYN, type TcpSegment } from "./tcp-segment.ts";
 import type { Handshake, HandshakeFinding, SynOptions } from "./types.ts";
 
@@ -42,7 +41,8 @@ export function synOptions(options: TcpOptions, headerLength: number): SynOption
     sackPermitted: options.sackPermitted,
     timestamps: options.timestamp !== undefined,
     optionBytes: headerLength - 20,
-    kinds: [...options.kinds],
+    // The decoder parses options afresh for each packet: its list can be kept as it is.
+    kinds: options.kinds as number[],
   };
 }
 
@@ -60,7 +60,11 @@ export function observeHandshake(state: HandshakeState, seg: TcpSegment): boolea
   const flags = seg.flags;
   if (seg.dir === 0 && isPureSyn(flags)) {
     if (state.syn === null) {
-      state.syn = { packet: seg.number, isn: seg.seq, options: synOptions(seg.tcp.options, seg.tcp.headerLength) };
+      state.syn = {
+        packet: seg.number,
+        isn: seg.seq,
+        options: synOptions(seg.tcp.options, seg.tcp.headerLength),
+      };
     } else if (seg.seq === state.syn.isn) {
       state.synRetransmissions++;
     }

@@ -1,8 +1,9 @@
 // One TCP segment as the analysis sees it: the header fields it needs, copied out of the decoded packet,
 // with the direction and relative sequence numbers filled in by the conversation.
 
-import type { DecodedPacket, TcpLayer } from "../decode/packet-types.ts";
+import type { TcpLayer } from "../decode/index.ts";
 
+/** TCP header flag bits. */
 export const FIN = 0x01;
 export const SYN = 0x02;
 export const RST = 0x04;
@@ -20,14 +21,15 @@ export interface TcpSegment {
   readonly window: number;
   /** Payload length from the IP length fields. */
   readonly seglen: number;
-  /** The captured payload (a view valid only while the packet is being added). */
-  readonly payload: Uint8Array;
+  /** Payload bytes captured (less than seglen when the snap length cut the packet). */
+  readonly capturedLength: number;
+  /** The captured payload (a view valid only while the packet is being added), or null when not needed. */
+  readonly payload: Uint8Array | null;
   /** Relative, unwrapped sequence number of the segment (the SYN is 0, the first data byte 1). */
   readonly relSeq: number;
   /** Relative, unwrapped acknowledgement number (meaningful with the ACK flag). */
   readonly relAck: number;
   readonly tcp: TcpLayer;
-  readonly packet: DecodedPacket;
 }
 
 /** Whether the segment is a SYN without ACK. */

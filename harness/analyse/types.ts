@@ -6,7 +6,7 @@
 // half-open `{ from, to }` (bytes from..to-1); times are microseconds since the Unix epoch (`…Us`) unless the
 // name says otherwise.
 
-import type { LinkTypeName } from "../decode/packet-types.ts";
+import type { LinkTypeName } from "../decode/index.ts";
 
 /** The whole document. */
 export interface CaptureAnalysis {
@@ -353,8 +353,10 @@ export interface UdpReplies {
 }
 
 export interface StrayReply {
-  /** The other conversation's id. */
-  readonly conversation: number;
+  /** The other conversation's id (null when it was left out of `conversations`). */
+  readonly conversation: number | null;
+  /** Its `udp.stream`. */
+  readonly stream: number;
   readonly from: Endpoint;
   readonly to: Endpoint;
   readonly datagrams: number;
@@ -411,14 +413,7 @@ export interface PayloadPreview {
 // ---------------------------------------------------------------- Overhead
 
 /** What a packet is, for overhead. Packets without payload are split by role. */
-export type PacketKind =
-  | "tcp-handshake"
-  | "tcp-data"
-  | "tcp-ack"
-  | "tcp-fin"
-  | "tcp-rst"
-  | "udp"
-  | "ignored";
+export type PacketKind = "tcp-handshake" | "tcp-data" | "tcp-ack" | "tcp-fin" | "tcp-rst" | "udp" | "ignored";
 
 export interface OverheadBucket {
   readonly packets: number;

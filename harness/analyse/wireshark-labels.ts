@@ -6,7 +6,7 @@
 // unacked-segment list has room. Functions here mutate the state they are given: call them once per TCP
 // packet, in capture order.
 
-import { seqAdd, seqGt, seqLe, seqLt } from "../decode/seq.ts";
+import { seqAdd, seqGt, seqLe, seqLt } from "../decode/index.ts";
 import type { TcpLabel } from "./types.ts";
 
 // TCP header flag bits.
@@ -53,6 +53,9 @@ export const LABEL_ORDER: readonly TcpLabel[] = [
   "retransmission",
 ];
 
+/** The bit of each label of LABEL_ORDER, at the same index. */
+export const LABEL_ORDER_BITS: readonly number[] = LABEL_ORDER.map((label) => LABEL_BITS[label]);
+
 /** Wireshark's TCP_MAX_UNACKED_SEGMENTS: the unacked list stops growing at this size. */
 export const MAX_UNACKED_SEGMENTS = 10000;
 
@@ -61,12 +64,6 @@ const FAST_RETRANSMISSION_US = 20_000;
 /** The out-of-order threshold when no iRTT is known (µs). */
 const DEFAULT_OOO_THRESHOLD_US = 3_000;
 const UNSIGNED_MINUS_ONE = 0xffffffff;
-
-/** One unacked segment (Wireshark's tcp_unacked_t). */
-export interface UnackedSegment {
-  seq: number;
-  nextseq: number;
-}
 
 /** Per-direction analysis state (Wireshark's tcp_flow_t + tcp_analyze_seq_flow_info_t). */
 export interface FlowLabelState {
@@ -86,7 +83,13 @@ export interface FlowLabelState {
   dupacknum: number;
   lastnondupack: number;
   lastSegmentFlags: number;
-  segments: UnackedSegment[];
+  /**
+   * Unacked segments (Wireshark's tcp_unacked_t list) as parallel arrays of start and next sequence number;
+   * only the first `unackedCount` entries are live (truncating arrays on every ACK is slow).
+   */
+  unackedSeq: number[];
+  unackedNext: number[];
+  unackedCount: number;
 }
 
 /** Per-conversation analysis state. */
@@ -116,9 +119,9 @@ export interface SegmentFacts {
 
 /** The analysis of one segment: label bits and, for a duplicate ACK, its number and the frame it repeats. */
 export interface LabelOutcome {
-  readonly bits: number;
-  readonly dupAckNum: number;
-  readonly dupAckFrame: number;
+  bits: number;
+  dupAckNum: number;
+  dupAckFrame: number;
 }
 
 /** Fresh state for a new conversation. */
@@ -141,7 +144,9 @@ function createFlowLabelState(): FlowLabelState {
     dupacknum: 0,
     lastnondupack: 0,
     lastSegmentFlags: 0,
-    segments: [],
+    unackedSeq: [],
+    unackedNext: [],
+    unackedCount: 0,
   };
 }
 
@@ -149,12 +154,13 @@ function createFlowLabelState(): FlowLabelState {
  * Runs everything dissect_tcp does for one segment of a known conversation, in its order: the SYN
  * bookkeeping before the analysis (restoring nextseq on a repeated SYN, base sequence numbers), the analysis
  * itself, then the window-scale, is_first_ack and iRTT updates after it. `dir` is 0 for a segment the
- * client sent, 1 for the server.
+ * client sent, 1 for the server. The outcome is written into `out` (reused by callers on hot paths).
  */
 export function labelSegment(
   state: ConversationLabelState,
   dir: 0 | 1,
   seg: SegmentFacts,
+  out: LabelOutcome = { bits: 0, dupAckNum: 0, dupAckFrame: 0 },
 ): LabelOutcome {
   const fwd = state.flows[dir];
   const rev = state.flows[dir === 0 ? 1 : 0];
@@ -172,7 +178,7 @@ export function labelSegment(
     rev.baseSet = true;
   }
 
-  const outcome = analyseSequenceNumber(state, fwd, rev, seg);
+  analyseSequenceNumber(state, fwd, rev, seg, out);
 
   if ((seg.flags & SYN) !== 0) {
     if ((seg.flags & ACK) === 0) state.mruSynUs = seg.timeUs;
@@ -184,7 +190,7 @@ export function labelSegment(
   }
   if (seg.windowScale !== undefined) fwd.winScale = Math.min(seg.windowScale, 14);
   if ((seg.flags & SYN) !== 0) verifyWindowScaling((seg.flags & ACK) !== 0, fwd, rev);
-  return outcome;
+  return out;
 }
 
 // verify_tcp_window_scaling: a SYN without the option means no scaling either way.
@@ -203,64 +209,18 @@ function elapsedUs(nowUs: number, thenUs: number): number {
   return t < 0 ? Number.POSITIVE_INFINITY : t;
 }
 
-// tcp_analyze_sequence_number, rule by rule. Returns the label bits.
+// tcp_analyze_sequence_number, rule by rule, writing the outcome into `out`.
 function analyseSequenceNumber(
   state: ConversationLabelState,
   fwd: FlowLabelState,
   rev: FlowLabelState,
   seg: SegmentFacts,
-): LabelOutcome {
-  const { seq, ack, seglen, flags, window } = seg;
-  const sfr = (flags & (SYN | FIN | RST)) !== 0;
-  let bits = 0;
-  let dupAckNum = 0;
-  let dupAckFrame = 0;
-
-  forward: {
-    // 1. Zero window probe.
-    if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
-      bits |= A["zero-window-probe"];
-      break forward;
-    }
-    // 2. Zero window.
-    if (window === 0 && !sfr) bits |= A["zero-window"];
-    // 3. Previous segment not captured.
-    if (fwd.nextseq !== 0 && seqGt(seq, fwd.nextseq) && (flags & RST) === 0) {
-      bits |= A["previous-segment-not-captured"];
-    }
-    // 4. Keep-alive.
-    if ((seglen === 0 || seglen === 1) && seq === seqAdd(fwd.nextseq, -1) && !sfr) bits |= A["keep-alive"];
-    const repeatsAck = seglen === 0 && seq === fwd.nextseq && ack === fwd.lastack && !sfr;
-    // 5. Window update.
-    if (repeatsAck && window !== 0 && window !== fwd.window) bits |= A["window-update"];
-    // 6. Window full.
-    if (seglen > 0 && rev.winScale !== -1 && !sfr) {
-      const shift = rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale;
-      if (seqAdd(seq, seglen) === seqAdd(rev.lastack, (rev.window << shift) >>> 0)) bits |= A["window-full"];
-    }
-    // 7. Keep-alive ACK.
-    if (repeatsAck && window !== 0 && window === fwd.window && (rev.lastSegmentFlags & A["keep-alive"]) !== 0) {
-      bits |= A["keep-alive-ack"];
-      break forward;
-    }
-    // 8. Zero window probe ACK.
-    if (
-      repeatsAck &&
-      window === 0 &&
-      window === fwd.window &&
-      (rev.lastSegmentFlags & A["zero-window-probe"]) !== 0
-    ) {
-      bits |= A["zero-window-probe-ack"];
-      break forward;
-    }
-    // 9. Duplicate ACK.
-    if (repeatsAck && window !== 0 && window === fwd.window) {
-      fwd.dupacknum = fwd.dupacknum === UNSIGNED_MINUS_ONE ? 1 : fwd.dupacknum + 1;
-      bits |= A["duplicate-ack"];
-      dupAckNum = fwd.dupacknum;
-      dupAckFrame = fwd.lastnondupack;
-    }
-  }
+  out: LabelOutcome,
+): void {
+  const { seq, ack, seglen, flags } = seg;
+  out.dupAckNum = 0;
+  out.dupAckFrame = 0;
+  let bits = forwardLabels(fwd, rev, seg, out);
 
   // 10. A new ACK number resets the dup-ACK count.
   if (ack !== fwd.lastack) {
@@ -284,9 +244,11 @@ function analyseSequenceNumber(
 
   // Bookkeeping after the checks.
   let nextseq = seqAdd(seq, seglen);
-  if ((seglen > 0 || (flags & (SYN | FIN)) !== 0) && fwd.segments.length < MAX_UNACKED_SEGMENTS) {
+  if ((seglen > 0 || (flags & (SYN | FIN)) !== 0) && fwd.unackedCount < MAX_UNACKED_SEGMENTS) {
     if ((flags & (SYN | FIN)) !== 0) nextseq = seqAdd(nextseq, 1);
-    fwd.segments.push({ seq, nextseq });
+    fwd.unackedSeq[fwd.unackedCount] = seq;
+    fwd.unackedNext[fwd.unackedCount] = nextseq;
+    fwd.unackedCount++;
   }
   const probe = (bits & A["zero-window-probe"]) !== 0;
   if ((seqGt(nextseq, fwd.nextseq) || fwd.nextseq === 0) && !probe) {
@@ -296,12 +258,60 @@ function analyseSequenceNumber(
   if ((seq === fwd.maxseqtobeacked || fwd.maxseqtobeacked === 0) && !probe) {
     fwd.maxseqtobeacked = fwd.nextseq;
   }
-  fwd.window = window;
+  fwd.window = seg.window;
   fwd.lastack = ack;
   fwd.lastackTimeUs = seg.timeUs;
   fwd.lastSegmentFlags = bits;
-  removeAcked(rev.segments, ack);
-  return { bits, dupAckNum, dupAckFrame };
+  removeAcked(rev, ack);
+  out.bits = bits;
+}
+
+// Steps 1–9: the checks on this direction's own sequence numbers; a "finished" rule returns early. Writes a
+// duplicate ACK's number and frame into `out`.
+function forwardLabels(
+  fwd: FlowLabelState,
+  rev: FlowLabelState,
+  seg: SegmentFacts,
+  out: LabelOutcome,
+): number {
+  const { seq, ack, seglen, flags, window } = seg;
+  const sfr = (flags & (SYN | FIN | RST)) !== 0;
+  let bits = 0;
+  // 1. Zero window probe.
+  if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) return A["zero-window-probe"];
+  // 2. Zero window.
+  if (window === 0 && !sfr) bits |= A["zero-window"];
+  // 3. Previous segment not captured.
+  if (fwd.nextseq !== 0 && seqGt(seq, fwd.nextseq) && (flags & RST) === 0) {
+    bits |= A["previous-segment-not-captured"];
+  }
+  // 4. Keep-alive.
+  if ((seglen === 0 || seglen === 1) && seq === seqAdd(fwd.nextseq, -1) && !sfr) bits |= A["keep-alive"];
+  const repeatsAck = seglen === 0 && seq === fwd.nextseq && ack === fwd.lastack && !sfr;
+  // 5. Window update.
+  if (repeatsAck && window !== 0 && window !== fwd.window) bits |= A["window-update"];
+  // 6. Window full.
+  if (seglen > 0 && rev.winScale !== -1 && !sfr) {
+    const shift = rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale;
+    if (seqAdd(seq, seglen) === seqAdd(rev.lastack, (rev.window << shift) >>> 0)) bits |= A["window-full"];
+  }
+  if (!repeatsAck) return bits;
+  // 7. Keep-alive ACK.
+  if (window !== 0 && window === fwd.window && (rev.lastSegmentFlags & A["keep-alive"]) !== 0) {
+    return bits | A["keep-alive-ack"];
+  }
+  // 8. Zero window probe ACK.
+  if (window === 0 && window === fwd.window && (rev.lastSegmentFlags & A["zero-window-probe"]) !== 0) {
+    return bits | A["zero-window-probe-ack"];
+  }
+  // 9. Duplicate ACK.
+  if (window !== 0 && window === fwd.window) {
+    fwd.dupacknum = fwd.dupacknum === UNSIGNED_MINUS_ONE ? 1 : fwd.dupacknum + 1;
+    bits |= A["duplicate-ack"];
+    out.dupAckNum = fwd.dupacknum;
+    out.dupAckFrame = fwd.lastnondupack;
+  }
+  return bits;
 }
 
 // Step 12: spurious, fast, out-of-order or plain retransmission (0 when none applies).
@@ -343,26 +353,31 @@ function retransmissionKind(
 }
 
 // Drops (or trims) the segments an ACK covers, as the loop at the end of tcp_analyze_sequence_number does.
-function removeAcked(segments: UnackedSegment[], ack: number): void {
-  if (segments.length === 0) return;
+function removeAcked(flow: FlowLabelState, ack: number): void {
+  const seqs = flow.unackedSeq;
+  const nexts = flow.unackedNext;
+  const n = flow.unackedCount;
+  if (n === 0) return;
   let kept = 0;
-  for (let i = 0; i < segments.length; i++) {
-    const s = segments[i]!;
-    if (ack !== s.nextseq) {
-      if (seqGt(ack, s.seq) && seqLe(ack, s.nextseq)) s.seq = ack;
-      if (seqGt(s.nextseq, ack)) {
-        segments[kept++] = s;
-        continue;
-      }
+  for (let i = 0; i < n; i++) {
+    const next = nexts[i]!;
+    if (ack === next) continue;
+    let start = seqs[i]!;
+    if (seqGt(ack, start) && seqLe(ack, next)) start = ack;
+    if (seqGt(next, ack)) {
+      seqs[kept] = start;
+      nexts[kept] = next;
+      kept++;
     }
   }
-  segments.length = kept;
+  flow.unackedCount = kept;
 }
 
 /** Label names of a bit set, in evaluation order. */
 export function labelNames(bits: number): TcpLabel[] {
   const names: TcpLabel[] = [];
   if (bits === 0) return names;
-  for (const label of LABEL_ORDER) if ((bits & A[label]) !== 0) names.push(label);
+  for (let i = 0; i < LABEL_ORDER.length; i++)
+    if ((bits & LABEL_ORDER_BITS[i]!) !== 0) names.push(LABEL_ORDER[i]!);
   return names;
 }

@@ -22,7 +22,11 @@ export class CaptureError extends Error {
   readonly code: CaptureErrorCode;
   /** The path the user named. */
   readonly file: string;
-  /** Byte offset in the classic pcap that was read (the converted file for pcapng or nanosecond input). */
+  /**
+   * Byte offset of the problem: in the user's file for classic and nanosecond pcap (whose conversion keeps
+   * every offset) and for pcapng faults found before conversion; in the converted classic pcap when the
+   * message says "converted from pcapng".
+   */
   readonly offset: number;
 
   /**

@@ -87,7 +87,8 @@ const pcapParser = createRequire(import.meta.url)("pcap-parser") as {
 
 /**
  * Reads every packet of a capture file in order, calling `onPacket` for each. The record's data is a view
- * into a buffer that is not reused, but copy it if you keep many records (they pin the read buffers).
+ * (a Node Buffer) into a read buffer that is never reused, so it stays valid, but a kept view pins the
+ * whole buffer: copy with `new Uint8Array(record.data)` to keep many (Buffer#slice does not copy).
  */
 export async function readCapture(
   path: string,
@@ -204,7 +205,18 @@ function checkClassicHeader(
     );
   }
   const snapLength = view.getUint32(16, le);
-  const linkType = view.getUint32(20, le) & 0xffff;
+  const rawLinkType = view.getUint32(20, le);
+  const linkType = rawLinkType & 0xffff;
+  // Bits 16–25 are reserved (above them: the FCS length and its flag); libpcap refuses files that set them.
+  if ((rawLinkType & 0x03ff0000) !== 0) {
+    throw new CaptureError(
+      "unsupported-link-type",
+      file,
+      20,
+      `unsupported link type${note}`,
+      `0x${rawLinkType.toString(16)} sets reserved bits`,
+    );
+  }
   if (!READABLE_LINK_TYPES.has(linkType)) {
     const known = [...READABLE_LINK_TYPES].map(([code, name]) => `${code} ${name}`).join(", ");
     throw new CaptureError(
@@ -352,7 +364,6 @@ function parseClassic(
       settled = true;
       resolvePromise({ header, packets, bytes: offset });
     });
-
   });
 }
 
@@ -487,6 +498,7 @@ async function locatePcapngFault(file: string): Promise<CaptureError | undefined
     let at = 0;
     let le = true;
     let firstLinkType: number | undefined;
+    let interfaces = 0;
     while (at < size) {
       if (size - at < 12) {
         return new CaptureError(
@@ -544,7 +556,24 @@ async function locatePcapngFault(file: string): Promise<CaptureError | undefined
           `block length ${length} at the start but ${trailer} at the end`,
         );
       }
+      if (type === 0x0a0d0d0a) {
+        interfaces = 0;
+        const version = await read(at + 12, 4);
+        const v = new DataView(version.buffer, version.byteOffset, 4);
+        const major = v.getUint16(0, le);
+        const minor = v.getUint16(2, le);
+        if (major !== 1 || (minor !== 0 && minor !== 2)) {
+          return new CaptureError(
+            "bad-version",
+            file,
+            at + 12,
+            "unsupported pcapng version",
+            `${major}.${minor}, expected 1.0`,
+          );
+        }
+      }
       if (type === 1) {
+        interfaces++;
         const linkType = view.getUint16(8, le);
         if (firstLinkType === undefined) firstLinkType = linkType;
         else if (linkType !== firstLinkType) {
@@ -555,6 +584,40 @@ async function locatePcapngFault(file: string): Promise<CaptureError | undefined
             "pcapng interface with a second link type",
             `link type ${linkType} after ${firstLinkType}; classic pcap holds one link type, so socklab reads ` +
               "pcapng captured on one interface only (capture with `-i lo`, not several interfaces)",
+          );
+        }
+      }
+      if (type === 6) {
+        // Enhanced Packet Block: 8 interface id | 12 timestamp (8) | 20 captured length | 24 original length.
+        if (length < 32) {
+          return new CaptureError(
+            "corrupt-record",
+            file,
+            at,
+            "corrupt pcapng packet block",
+            `${length} bytes, at least 32 needed`,
+          );
+        }
+        const fields = await read(at + 8, 16);
+        const f = new DataView(fields.buffer, fields.byteOffset, 16);
+        const iface = f.getUint32(0, le);
+        const caplen = f.getUint32(12, le);
+        if (iface >= interfaces) {
+          return new CaptureError(
+            "corrupt-record",
+            file,
+            at,
+            "corrupt pcapng packet block",
+            `interface ${iface}, but the section describes ${interfaces}`,
+          );
+        }
+        if (caplen > MAX_CAPTURED_LENGTH || caplen > length - 32) {
+          return new CaptureError(
+            "corrupt-record",
+            file,
+            at,
+            "corrupt pcapng packet block",
+            `captured length ${caplen} does not fit in the block of ${length} bytes (at most ${MAX_CAPTURED_LENGTH})`,
           );
         }
       }

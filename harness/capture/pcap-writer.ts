@@ -6,7 +6,7 @@
 //  8  thiszone, 12 sigfigs (0)                8  incl_len (caplen)
 //  16 snaplen, 20 linktype                    12 orig_len
 
-import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 
 /** One packet to write. */
@@ -139,11 +139,6 @@ export class PcapWriter {
     while (written < this.#used) written += writeSync(this.#fd, this.#buffer, written, this.#used - written);
     this.#used = 0;
   }
-}
-
-/** Writes bytes to a file in one go (for mutated or hand-made captures in tests). */
-export function writeBytes(path: string, bytes: Uint8Array): void {
-  writeFileSync(path, bytes);
 }
 
 function writeRecord(

@@ -14,10 +14,12 @@ const bundled = ["tcp-echo.pcap", "udp-echo.pcap", "ipv6-tcp-echo.pcap", "tcp-lo
 export const startCommand: Command = {
   name: "start",
   summary: "the main job of `npm start`: analyse the bundled captures into reports/analyse/",
-  usage: "Usage: socklab start [--out DIR]\n\nAnalyses the bundled captures in fixtures/captures/ and writes reports/analyse/*.md.",
+  usage:
+    "Usage: socklab start [--out DIR]\n\nAnalyses the bundled captures in fixtures/captures/ and writes reports/analyse/*.md.",
   async run(args, output) {
     const outIndex = args.indexOf("--out");
-    const outDir = outIndex >= 0 && args[outIndex + 1] ? args[outIndex + 1]! : join(root, "reports", "analyse");
+    const outDir =
+      outIndex >= 0 && args[outIndex + 1] ? args[outIndex + 1]! : join(root, "reports", "analyse");
     await mkdir(outDir, { recursive: true });
     for (const name of bundled) {
       const file = join(root, "fixtures", "captures", name);

@@ -2,9 +2,9 @@
 // timestamp, no "IP"/"IP6" prefix): `127.0.0.1.41234 > 127.0.0.1.65432: Flags [S.], seq 123, ack 456,
 // win 65483, options [mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0`.
 
-import type { DecodedPacket, TcpLayer } from "./packet-types.ts";
+import type { DecodedPacket, TcpLayer, TcpOptions } from "./packet-types.ts";
 import { seqAdd } from "./seq.ts";
-import type { TcpView } from "./tcp.ts";
+import { TcpView } from "./tcp.ts";
 
 // tcpdump's order of flag letters (print-tcp.c tcp_flag_values).
 const FLAG_LETTERS: readonly (readonly [number, string])[] = [
@@ -72,10 +72,29 @@ export function formatTcpOptions(tcp: TcpView): string {
   return parts.join(",");
 }
 
+/** TCP options from their parsed form, for TCP layers that are not views over bytes. */
+export function formatParsedTcpOptions(options: TcpOptions): string {
+  let sackDone = false;
+  const parts: string[] = [];
+  for (const kind of options.kinds) {
+    if (kind === 1) parts.push("nop");
+    else if (kind === 2) parts.push(`mss ${options.mss}`);
+    else if (kind === 3) parts.push(`wscale ${options.windowScale}`);
+    else if (kind === 4) parts.push("sackOK");
+    else if (kind === 8) parts.push(`TS val ${options.timestamp?.value} ecr ${options.timestamp?.echo}`);
+    else if (kind === 5 && !sackDone) {
+      sackDone = true;
+      parts.push(`sack ${options.sack.length} ${options.sack.map(([l, r]) => `{${l}:${r}}`).join("")}`);
+    } else if (kind !== 5) parts.push(`unknown-${kind}`);
+  }
+  return parts.join(",");
+}
+
 /** The part after the addresses for a TCP segment: `Flags [P.], seq 1:6, ack 1, win 512, length 5`. */
-export function formatTcp(tcp: TcpLayer & Partial<Pick<TcpView, "bytes">>, payloadLength: number): string {
+export function formatTcp(tcp: TcpLayer, payloadLength: number): string {
   const flags = tcp.flags;
   let out = `Flags [${formatTcpFlags(flags)}]`;
+  // tcpdump prints seq only for segments that occupy sequence space (data, SYN, FIN) or reset.
   if (payloadLength > 0 || (flags & 0x07) !== 0) {
     out += `, seq ${tcp.seq}`;
     if (payloadLength > 0) out += `:${seqAdd(tcp.seq, payloadLength)}`;
@@ -83,8 +102,10 @@ export function formatTcp(tcp: TcpLayer & Partial<Pick<TcpView, "bytes">>, paylo
   if (tcp.ackFlag) out += `, ack ${tcp.ack}`;
   out += `, win ${tcp.window}`;
   if (tcp.urg) out += `, urg ${tcp.urgentPointer}`;
-  if (tcp.headerLength > 20 && tcp.bytes !== undefined)
-    out += `, options [${formatTcpOptions(tcp as TcpView)}]`;
+  if (tcp.headerLength > 20) {
+    const options = tcp instanceof TcpView ? formatTcpOptions(tcp) : formatParsedTcpOptions(tcp.options);
+    out += `, options [${options}]`;
+  }
   return `${out}, length ${payloadLength}`;
 }
 

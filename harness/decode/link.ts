@@ -46,11 +46,6 @@ const VLAN_TPIDS = new Set([0x8100, 0x88a8, 0x9100]);
 const AF_INET = 2;
 const AF_INET6_VALUES = new Set([10, 24, 28, 30]);
 
-/** Link type codes socklab decodes (masked with 0xFFFF). */
-export const SUPPORTED_LINK_TYPES: ReadonlySet<number> = new Set([
-  0, 1, 12, 14, 101, 108, 113, 228, 229, 276,
-]);
-
 /** The name of a link type code (masked with 0xFFFF). */
 export function linkTypeName(code: number): LinkTypeName {
   switch (code & 0xffff) {
@@ -92,14 +87,18 @@ export class LinkView implements LinkLayer {
 }
 
 const cache = new Map<number, LinkView>();
+// The last view handed out: consecutive packets almost always share it, and a comparison beats the Map.
+let last = new LinkView("ethernet", 1, 14, "ipv4", ETHERTYPE_IPV4);
 
 function shared(type: LinkTypeName, code: number, headerLength: number, network: NetworkKind, value: number) {
+  if (last.code === code && last.headerLength === headerLength && last.protocolValue === value) return last;
   const key = code * 0x100000000 + headerLength * 0x10000 + value;
   let view = cache.get(key);
   if (view === undefined) {
     view = new LinkView(type, code, headerLength, network, value);
     cache.set(key, view);
   }
+  last = view;
   return view;
 }
 

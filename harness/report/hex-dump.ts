@@ -38,13 +38,18 @@ export function annotatedDump(bytes: Uint8Array, fields: readonly DumpField[]): 
   const hex = (from: number, to: number) =>
     [...bytes.subarray(from, to)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
   for (const field of sorted) {
-    if (field.offset > at) lines.push(`${range(at, field.offset)}  ${hex(at, field.offset).padEnd(24)}  (padding)`);
+    if (field.offset > at)
+      lines.push(`${range(at, field.offset)}  ${hex(at, field.offset).padEnd(24)}  (padding)`);
     const end = Math.min(bytes.length, field.offset + field.length);
     const value = field.value === undefined ? "" : ` = ${field.value}`;
-    const missing = end < field.offset + field.length ? ` (missing ${field.offset + field.length - end} bytes)` : "";
-    lines.push(`${range(field.offset, field.offset + field.length)}  ${hex(field.offset, end).padEnd(24)}  ${field.name}${value}${missing}`);
+    const missing =
+      end < field.offset + field.length ? ` (missing ${field.offset + field.length - end} bytes)` : "";
+    lines.push(
+      `${range(field.offset, field.offset + field.length)}  ${hex(field.offset, end).padEnd(24)}  ${field.name}${value}${missing}`,
+    );
     at = Math.max(at, field.offset + field.length);
   }
-  if (at < bytes.length) lines.push(`${range(at, bytes.length)}  ${hex(at, bytes.length).padEnd(24)}  (extra bytes)`);
+  if (at < bytes.length)
+    lines.push(`${range(at, bytes.length)}  ${hex(at, bytes.length).padEnd(24)}  (extra bytes)`);
   return lines.join("\n");
 }

@@ -13,7 +13,15 @@ describe("markdown helpers", () => {
   });
 
   it("builds a table with a rule line", () => {
-    expect(table(["n", "flags"], [[1, "S"], [2, "S."]])).toBe("| n | flags |\n| --- | --- |\n| 1 | S |\n| 2 | S. |");
+    expect(
+      table(
+        ["n", "flags"],
+        [
+          [1, "S"],
+          [2, "S."],
+        ],
+      ),
+    ).toBe("| n | flags |\n| --- | --- |\n| 1 | S |\n| 2 | S. |");
   });
 
   it("keeps backticks inside code spans and fences", () => {

@@ -20,7 +20,15 @@ export interface SequenceOptions {
   readonly maxArrows?: number;
 }
 
-const flagWords: Record<string, string> = { S: "SYN", F: "FIN", R: "RST", P: "PSH", U: "URG", E: "ECE", W: "CWR" };
+const flagWords: Record<string, string> = {
+  S: "SYN",
+  F: "FIN",
+  R: "RST",
+  P: "PSH",
+  U: "URG",
+  E: "ECE",
+  W: "CWR",
+};
 
 /** "S." → "SYN, ACK"; "" (UDP) → "UDP". */
 export function flagsInWords(flags: string): string {

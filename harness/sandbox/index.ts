@@ -1,10 +1,11 @@
 // The sandbox stage: one isolated network run per grading run (namespaces, capture, limits, launcher).
 export { SandboxError, type SandboxErrorCode } from "./errors.ts";
+export { type HostCommandResult, runHostCommand } from "./host-command.ts";
 export { type RunIdentity, runIdentity, UNPRIVILEGED_ID } from "./identity.ts";
 export type { LaunchPlan, LaunchRequest } from "./launcher.ts";
 export { DEFAULT_LIMITS, type ResourceLimits } from "./limits.ts";
-export { MARKER_PORT, openSandbox } from "./open-sandbox.ts";
+export { MARKER_PORT, openSandbox, requestedMode } from "./open-sandbox.ts";
 export { type PreflightResult, preflight } from "./preflight.ts";
-export { type ProcessInfo, processTree, readProcessInfo } from "./process-tree.ts";
 export { parseProcNet, type SocketEntry, type SocketProtocol, socketStateName } from "./proc-net.ts";
+export { type ProcessInfo, processTree, readProcessInfo, signalProcesses } from "./process-tree.ts";
 export type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode, SandboxOptions } from "./types.ts";

@@ -38,9 +38,11 @@ export interface LaunchPaths {
 /**
  * Runs inside the sandbox as the program's parent: it reports the program tree's CPU time on fd 3 (bwrap's
  * monitor does not wait for its child, so a `times` outside bwrap would miss it). The traps keep it waiting
- * for the program when a stop signal reaches it, and are reset for the program itself by exec.
+ * for the program when a stop signal reaches it, and are reset for the program itself by exec; `env -u`
+ * removes the variables bash adds, so the program's environment is exactly the one given.
  */
-const REPORTER = 'trap : INT TERM HUP; "$@" 3>&-; s=$?; times >&3 2>/dev/null; exit $s';
+const REPORTER =
+  'trap : INT TERM HUP; env -u SHLVL -u _ -u PWD -- "$@" 3>&-; s=$?; times >&3 2>/dev/null; exit $s';
 
 const LAUNCHER_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
 
@@ -144,7 +146,13 @@ export function hostLaunch(
     ...["env", "-i", ...Object.entries(env).map(([name, value]) => `${name}=${value}`), runToken],
     ...["/bin/bash", "-c", REPORTER, "student", ...request.argv],
   ];
-  return { file: "setpriv", args, env: LAUNCHER_ENV, cwd: hostPath(sandboxCwd(request.cwd), paths), detached: true };
+  return {
+    file: "setpriv",
+    args,
+    env: LAUNCHER_ENV,
+    cwd: hostPath(sandboxCwd(request.cwd), paths),
+    detached: true,
+  };
 }
 
 /** The host path for a sandbox path under /work or /sub (host mode has no mount namespace). */

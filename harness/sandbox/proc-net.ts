@@ -11,19 +11,19 @@ export type SocketProtocol = "tcp" | "tcp6" | "udp" | "udp6";
 
 /** TCP states as the kernel numbers them (include/net/tcp_states.h); UDP uses 07 for unconnected. */
 const TCP_STATES: Readonly<Record<number, string>> = {
-  0x01: "ESTABLISHED",
-  0x02: "SYN_SENT",
-  0x03: "SYN_RECV",
-  0x04: "FIN_WAIT1",
-  0x05: "FIN_WAIT2",
-  0x06: "TIME_WAIT",
-  0x07: "CLOSE",
-  0x08: "CLOSE_WAIT",
-  0x09: "LAST_ACK",
-  0x0a: "LISTEN",
-  0x0b: "CLOSING",
-  0x0c: "NEW_SYN_RECV",
-  0x0d: "BOUND_INACTIVE",
+  1: "ESTABLISHED",
+  2: "SYN_SENT",
+  3: "SYN_RECV",
+  4: "FIN_WAIT1",
+  5: "FIN_WAIT2",
+  6: "TIME_WAIT",
+  7: "CLOSE",
+  8: "CLOSE_WAIT",
+  9: "LAST_ACK",
+  10: "LISTEN",
+  11: "CLOSING",
+  12: "NEW_SYN_RECV",
+  13: "BOUND_INACTIVE",
 };
 
 /** One socket of a socket table. */
@@ -116,7 +116,13 @@ export function parseProcNet(
     const stateCode = Number.parseInt(fields[3] ?? "", 16);
     const uid = Number(fields[7]);
     const inode = Number(fields[9]);
-    if (!local || !remote || !Number.isFinite(stateCode) || !Number.isInteger(uid) || !Number.isInteger(inode)) {
+    if (
+      !local ||
+      !remote ||
+      !Number.isFinite(stateCode) ||
+      !Number.isInteger(uid) ||
+      !Number.isInteger(inode)
+    ) {
       continue;
     }
     entries.push({

@@ -1,8 +1,8 @@
 // The public shape of a sandbox: one isolated grading run (its own loopback, capture and processes).
 import type { LaunchPlan, LaunchRequest } from "./launcher.ts";
 import type { ResourceLimits } from "./limits.ts";
-import type { ProcessInfo } from "./process-tree.ts";
 import type { SocketEntry } from "./proc-net.ts";
+import type { ProcessInfo } from "./process-tree.ts";
 
 /** `namespace`: the run's own user/net/pid/mount namespaces; `host`: the host loopback, no isolation. */
 export type SandboxMode = "namespace" | "host";

@@ -1,0 +1,255 @@
+// The streaming analyser: decoded packets in, in capture order; a CaptureAnalysis out. Packets are sorted
+// into ignored traffic (socklab's marker and its ICMP echo, non-IP, other protocols, other ports) and TCP
+// (tcp-table.ts) and UDP conversations keyed by 4-tuple, numbered like tshark's `tcp.stream` / `udp.stream`.
+
+import type { CaptureHeader } from "../capture/index.ts";
+import type { DecodedPacket, LinkTypeName } from "../decode/index.ts";
+import { linkTypeName } from "../decode/index.ts";
+import type { ConversationContext } from "./conversation-context.ts";
+import { type EndpointKey, endpointKey, PairMap } from "./flow-key.ts";
+import { isMarker, isMarkerIcmp } from "./marker.ts";
+import {
+  addCounter,
+  addKindCounters,
+  addPacket,
+  createCounter,
+  createKindCounters,
+  type KindCounters,
+  noPayloadPackets,
+  sumKinds,
+  toBucket,
+  toKindBuckets,
+} from "./overhead.ts";
+import { finishTcpConversation, type TcpConversationState } from "./tcp-conversation.ts";
+import { createTcpTable } from "./tcp-table.ts";
+import type { CaptureAnalysis, Conversation, DecodeProblemEntry, IgnoredCounts } from "./types.ts";
+import {
+  addUdpPacket,
+  createUdpConversation,
+  finishUdpConversation,
+  type UdpConversationState,
+} from "./udp-conversation.ts";
+import { findStrayReplies } from "./udp-replies.ts";
+
+export interface AnalyseOptions {
+  /** Keep only conversations with this port on either side. */
+  readonly port?: number;
+  /** Keep each conversation's packet timeline: true (default), false, or at most this many rows in all. */
+  readonly keepPackets?: boolean | number;
+  /** Keep the rebuilt stream bytes: true (default, up to 1 MiB per direction), false, or a cap in bytes. */
+  readonly keepStreams?: boolean | number;
+  /** Compute each stream's SHA-256 (default: unless `keepStreams` is false). */
+  readonly hashStreams?: boolean;
+  /** Keep conversations in the result: true (default), false (totals only), or at most this many. */
+  readonly keepConversations?: boolean | number;
+}
+
+/** Feeds packets in capture order, then gives the analysis. */
+export interface Analyser {
+  /** Adds one packet. The packet's bytes are read during the call only. */
+  add(packet: DecodedPacket): void;
+  /** Ends the analysis; `header` names the file and its format. The analyser cannot be used afterwards. */
+  finish(header?: CaptureHeader): CaptureAnalysis;
+}
+
+/** Default `keepStreams` cap per direction. */
+export const DEFAULT_STREAM_BYTES = 1 << 20;
+/** Decode problems listed in the result; the rest are counted. */
+export const MAX_PROBLEMS_LISTED = 100;
+
+type MutableIgnored = { -readonly [K in keyof IgnoredCounts]: IgnoredCounts[K] };
+
+/** A new analyser. */
+export function createAnalyser(options: AnalyseOptions = {}): Analyser {
+  const port = options.port;
+  const conversationCap = capOf(options.keepConversations, Number.POSITIVE_INFINITY);
+  let rowBudget = capOf(options.keepPackets, Number.POSITIVE_INFINITY);
+  let captureStartUs = 0;
+  const context: ConversationContext = {
+    get captureStartUs() {
+      return captureStartUs;
+    },
+    streamOptions: {
+      keepBytes: capOf(options.keepStreams, DEFAULT_STREAM_BYTES),
+      hash: options.hashStreams ?? options.keepStreams !== false,
+    },
+    keepTimeline: rowBudget > 0,
+    takeRow() {
+      if (rowBudget <= 0) return false;
+      rowBudget--;
+      return true;
+    },
+  };
+
+  let packets = 0;
+  let bytes = 0;
+  let capturedBytes = 0;
+  let firstTimeUs: number | null = null;
+  let lastTimeUs: number | null = null;
+  let firstLink: { type: LinkTypeName; code: number } | null = null;
+  let problemPackets = 0;
+  let problemTotal = 0;
+  const problems: DecodeProblemEntry[] = [];
+  const ignored: MutableIgnored = {
+    marker: 0,
+    markerIcmp: 0,
+    nonIp: 0,
+    otherProtocol: 0,
+    otherPort: 0,
+    total: 0,
+  };
+  const ignoredOverhead = createCounter();
+  const conversationKinds: KindCounters = createKindCounters();
+
+  const udpTable = new PairMap<UdpConversationState>();
+  const udpStates: UdpConversationState[] = [];
+  // The marker's 4-tuples: tshark gives the marker a udp.stream of its own, so the numbering skips it too.
+  const markerTuples = new PairMap<true>();
+  const results: Conversation[] = [];
+  let udpStreams = 0;
+  let conversationCount = 0;
+  let finished = false;
+
+  function ignore(packet: DecodedPacket, bucket: keyof MutableIgnored): void {
+    ignored[bucket]++;
+    ignored.total++;
+    addPacket(ignoredOverhead, packet);
+  }
+
+  // The output id of a new conversation: only if it passes the port filter and the cap.
+  function number(full: boolean): number | null {
+    if (!full) return null;
+    conversationCount++;
+    return conversationCount <= conversationCap ? conversationCount - 1 : null;
+  }
+
+  function retireTcp(state: TcpConversationState): void {
+    if (!state.full) return;
+    addKindCounters(conversationKinds, state.kinds);
+    if (state.id !== null) results[state.id] = finishTcpConversation(state, state.id);
+  }
+
+  const tcpTable = createTcpTable(context, number, retireTcp);
+
+  function addUdp(packet: DecodedPacket, srcKey: EndpointKey, dstKey: EndpointKey, full: boolean): void {
+    let state = udpTable.get(srcKey, dstKey);
+    if (state === undefined) {
+      state = createUdpConversation(
+        packet,
+        srcKey,
+        { id: number(full), full, stream: udpStreams++ },
+        context,
+      );
+      udpTable.set(srcKey, dstKey, state);
+      udpStates.push(state);
+    }
+    addUdpPacket(state, packet, srcKey === state.clientKey ? 0 : 1, context);
+  }
+
+  function add(packet: DecodedPacket): void {
+    if (finished) throw new Error("analyser: add() after finish()");
+    if (packets === 0) {
+      captureStartUs = packet.timeUs;
+      firstTimeUs = packet.timeUs;
+      firstLink = { type: packet.link.type, code: packet.link.code };
+    }
+    packets++;
+    bytes += packet.frameLength;
+    capturedBytes += packet.capturedLength;
+    lastTimeUs = packet.timeUs;
+    if (packet.problems.length > 0) {
+      problemPackets++;
+      problemTotal += packet.problems.length;
+      for (const problem of packet.problems) {
+        if (problems.length >= MAX_PROBLEMS_LISTED) break;
+        problems.push({
+          packet: packet.number,
+          layer: problem.layer,
+          code: problem.code,
+          offset: problem.offset,
+          message: problem.message,
+        });
+      }
+    }
+    const transport = packet.transport;
+    if (packet.network === undefined) {
+      ignore(packet, "nonIp");
+      return;
+    }
+    if (transport === undefined) {
+      ignore(packet, isMarkerIcmp(packet) ? "markerIcmp" : "otherProtocol");
+      return;
+    }
+    const srcKey = endpointKey(packet, "src");
+    const dstKey = endpointKey(packet, "dst");
+    if (transport.protocol === "udp" && isMarker(packet)) {
+      if (markerTuples.get(srcKey, dstKey) === undefined && udpTable.get(srcKey, dstKey) === undefined) {
+        markerTuples.set(srcKey, dstKey, true);
+        udpStreams++;
+      }
+      ignore(packet, "marker");
+      return;
+    }
+    const full = port === undefined || transport.srcPort === port || transport.dstPort === port;
+    if (transport.protocol === "tcp") tcpTable.add(packet, transport, srcKey, dstKey, full);
+    else addUdp(packet, srcKey, dstKey, full);
+    if (!full) ignore(packet, "otherPort");
+  }
+
+  function finish(header?: CaptureHeader): CaptureAnalysis {
+    if (finished) throw new Error("analyser: finish() called twice");
+    finished = true;
+    tcpTable.finish();
+    const strays = findStrayReplies(udpStates);
+    for (const state of udpStates) {
+      if (!state.full) continue;
+      addKindCounters(conversationKinds, state.kinds);
+      if (state.id !== null)
+        results[state.id] = finishUdpConversation(state, state.id, strays.get(state) ?? []);
+    }
+    const conversationOverhead = sumKinds(conversationKinds);
+    const total = createCounter();
+    addCounter(total, conversationOverhead);
+    addCounter(total, ignoredOverhead);
+    const kinds: KindCounters = { ...conversationKinds };
+    if (ignoredOverhead.packets > 0) kinds.ignored = ignoredOverhead;
+    const linkCode = header?.linkType ?? firstLink?.code ?? null;
+    return {
+      version: 1,
+      capture: {
+        file: header?.file ?? null,
+        format: header?.format ?? null,
+        linkType: linkCode === null ? "unknown" : linkTypeName(linkCode),
+        linkTypeCode: linkCode,
+        packets,
+        bytes,
+        capturedBytes,
+        firstTimeUs,
+        lastTimeUs,
+        durationUs: firstTimeUs === null || lastTimeUs === null ? 0 : lastTimeUs - firstTimeUs,
+        port: port ?? null,
+        ignored: { ...ignored },
+        problems: { packets: problemPackets, list: problems, truncated: problems.length < problemTotal },
+        conversationCount,
+        conversationsDropped: conversationCount - results.length,
+      },
+      conversations: results,
+      overhead: {
+        total: toBucket(total),
+        conversations: toBucket(conversationOverhead),
+        ignored: toBucket(ignoredOverhead),
+        byKind: toKindBuckets(kinds),
+        noPayloadPackets: noPayloadPackets(kinds),
+      },
+    };
+  }
+
+  return { add, finish };
+}
+
+// true → fallback, false → 0, a number → itself (at least 0).
+function capOf(option: boolean | number | undefined, fallback: number): number {
+  if (option === undefined || option === true) return fallback;
+  if (option === false) return 0;
+  return Math.max(0, option);
+}

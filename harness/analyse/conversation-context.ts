@@ -1,0 +1,13 @@
+// What every conversation needs from the analyser while packets stream in.
+
+import type { ReassemblyOptions } from "./reassembly.ts";
+
+export interface ConversationContext {
+  /** Time of the capture's first packet (for relative times in timelines). */
+  readonly captureStartUs: number;
+  readonly streamOptions: ReassemblyOptions;
+  /** Whether timelines are kept at all. */
+  readonly keepTimeline: boolean;
+  /** Asks for room for one more timeline row (false once the `keepPackets` cap is reached). */
+  takeRow(): boolean;
+}

@@ -1,0 +1,347 @@
+// One TCP conversation: every packet goes through Wireshark's labels, the handshake, both directions'
+// facts (bytes, ACKs, stream), the close, completeness, overhead and the timeline; `finishTcpConversation`
+// turns the state into the JSON form. Heavy per-direction state (reassembly queue, range detail) is let go
+// as soon as that direction is closed.
+
+import type { DecodedPacket, TcpLayer } from "../decode/index.ts";
+import { formatTcpFlags } from "../decode/index.ts";
+import type { ConversationContext } from "./conversation-context.ts";
+import type { EndpointKey } from "./flow-key.ts";
+import {
+  addPacket,
+  createKindCounters,
+  type KindCounters,
+  kindCounter,
+  noPayloadPackets,
+  sumKinds,
+  toBucket,
+  toKindBuckets,
+} from "./overhead.ts";
+import { payloadPreview } from "./preview.ts";
+import { needsBytes } from "./reassembly.ts";
+import { type CloseState, createCloseState, observeClose, summarizeClose } from "./tcp-close.ts";
+import {
+  closeDirection,
+  createDirectionState,
+  type DirectionState,
+  finAcked,
+  recordAck,
+  recordSending,
+  summarizeDirection,
+} from "./tcp-direction.ts";
+import {
+  createHandshakeState,
+  type HandshakeState,
+  observeHandshake,
+  summarizeHandshake,
+} from "./tcp-handshake.ts";
+import { ACK, FIN, isPureSyn, RST, SYN, type TcpSegment, unwrap } from "./tcp-segment.ts";
+import type { Completeness, Endpoint, PacketKind, TcpConversation, TcpLabel, TcpPacketRow } from "./types.ts";
+import {
+  type ConversationLabelState,
+  createConversationLabelState,
+  LABEL_ORDER,
+  LABEL_ORDER_BITS,
+  type LabelOutcome,
+  labelNames,
+  labelSegment,
+} from "./wireshark-labels.ts";
+
+export interface TcpConversationState {
+  readonly protocol: "tcp";
+  /** Index in the output, or null when the conversation is left out (port filter, `keepConversations`). */
+  readonly id: number | null;
+  readonly stream: number;
+  /** False for conversations left out by the port filter: only Wireshark's state is kept (for numbering). */
+  readonly full: boolean;
+  readonly ipVersion: 4 | 6;
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  /** The client's endpoint key: packets from it go client → server. */
+  readonly clientKey: EndpointKey;
+  readonly reusedPorts: boolean;
+  readonly labels: ConversationLabelState;
+  packets: number;
+  readonly firstPacket: number;
+  lastPacket: number;
+  readonly firstTimeUs: number;
+  lastTimeUs: number;
+  readonly handshake: HandshakeState;
+  readonly dirs: readonly [DirectionState, DirectionState];
+  readonly close: CloseState;
+  completeness: number;
+  readonly labelCounts: Int32Array;
+  readonly kinds: KindCounters;
+  timeline: TcpPacketRow[] | null;
+  timelineTruncated: boolean;
+  /** Finished into its JSON form (or counted, if left out): takes no more packets. */
+  retired: boolean;
+  /** Waiting, closed, to be finished once quiet (see EVICT_CLOSED_AFTER_US). */
+  closedQueued: boolean;
+}
+
+/** How a conversation starts: its numbering and whether it replaces an earlier one on the same ports. */
+export interface TcpConversationStart {
+  readonly id: number | null;
+  readonly stream: number;
+  readonly full: boolean;
+  readonly reusedPorts: boolean;
+}
+
+const COMPLETENESS_NAMES = ["syn", "syn-ack", "ack", "data", "fin", "rst"] as const;
+
+/** Starts a conversation with its first packet (not yet added). */
+export function createTcpConversation(
+  packet: DecodedPacket,
+  srcKey: EndpointKey,
+  dstKey: EndpointKey,
+  start: TcpConversationStart,
+  context: ConversationContext,
+): TcpConversationState {
+  const network = packet.network!;
+  const tcp = packet.transport as TcpLayer;
+  // The client sent the SYN; a SYN/ACK was sent to it; otherwise the first packet's sender is taken.
+  const towardsClient = (tcp.flags & (SYN | ACK)) === (SYN | ACK);
+  const src = { address: network.src, port: tcp.srcPort };
+  const dst = { address: network.dst, port: tcp.dstPort };
+  const client = towardsClient ? dst : src;
+  const server = towardsClient ? src : dst;
+  let completeness = 0;
+  if (start.reusedPorts) completeness = 1;
+  else if (isPureSyn(tcp.flags)) completeness = 1 | (packet.payloadLength > 0 ? 8 : 0);
+  return {
+    protocol: "tcp",
+    id: start.id,
+    stream: start.stream,
+    full: start.full,
+    ipVersion: network.version,
+    client,
+    server,
+    clientKey: towardsClient ? dstKey : srcKey,
+    reusedPorts: start.reusedPorts,
+    labels: createConversationLabelState(),
+    packets: 0,
+    firstPacket: packet.number,
+    lastPacket: packet.number,
+    firstTimeUs: packet.timeUs,
+    lastTimeUs: packet.timeUs,
+    handshake: createHandshakeState(packet.number, tcp.flags),
+    dirs: [createDirectionState(0, context.streamOptions), createDirectionState(1, context.streamOptions)],
+    close: createCloseState(),
+    completeness,
+    labelCounts: new Int32Array(LABEL_ORDER.length),
+    kinds: createKindCounters(),
+    timeline: start.full && context.keepTimeline ? [] : null,
+    timelineTruncated: false,
+    retired: false,
+    closedQueued: false,
+  };
+}
+
+/** Whether a SYN without ACK in direction `dir` starts a new conversation on these ports (new ISN). */
+export function startsNewConversation(state: TcpConversationState, dir: 0 | 1, tcp: TcpLayer): boolean {
+  const fwd = state.labels.flows[dir];
+  return isPureSyn(tcp.flags) && fwd.baseSet && tcp.seq !== fwd.baseSeq;
+}
+
+/** Adds one packet of this conversation (`isFirst`: the packet that created it). */
+export function addTcpPacket(
+  state: TcpConversationState,
+  packet: DecodedPacket,
+  dir: 0 | 1,
+  isFirst: boolean,
+  context: ConversationContext,
+): void {
+  const tcp = packet.transport as TcpLayer;
+  const flags = tcp.flags;
+  const seglen = packet.payloadLength;
+  const seg = scratch;
+  seg.number = packet.number;
+  seg.timeUs = packet.timeUs;
+  seg.dir = dir;
+  seg.seq = tcp.seq;
+  seg.ack = tcp.ack;
+  seg.flags = flags;
+  seg.window = tcp.window;
+  seg.seglen = seglen;
+  seg.windowScale = (flags & SYN) !== 0 ? tcp.options.windowScale : undefined;
+  const outcome = labelSegment(state.labels, dir, seg, outcomeScratch);
+  if (!isFirst) state.completeness |= completenessBits(flags, seglen);
+  state.packets++;
+  state.lastPacket = packet.number;
+  state.lastTimeUs = packet.timeUs;
+  if (!state.full) return;
+
+  const bits = outcome.bits;
+  if (bits !== 0) {
+    for (let i = 0; i < LABEL_ORDER_BITS.length; i++)
+      if ((bits & LABEL_ORDER_BITS[i]!) !== 0) state.labelCounts[i]!++;
+  }
+  const other = dir === 0 ? 1 : 0;
+  const own = state.dirs[dir];
+  const peer = state.dirs[other];
+  const fwd = state.labels.flows[dir];
+  const rev = state.labels.flows[other];
+  const relSeq = unwrap((tcp.seq - fwd.baseSeq) >>> 0, own.nextSeq ?? 0);
+  const hasAck = (flags & ACK) !== 0 && rev.baseSet;
+  const relAck = hasAck ? unwrap((tcp.ack - rev.baseSeq) >>> 0, peer.nextSeq ?? 0) : 0;
+  if (seglen === 0) {
+    seg.payload = null;
+    seg.capturedLength = 0;
+  } else if (needsBytes(own.stream) || packet.capturedLength < packet.frameLength) {
+    const payload = packet.payload;
+    seg.payload = payload;
+    seg.capturedLength = payload.length;
+  } else {
+    seg.payload = null;
+    seg.capturedLength = seglen;
+  }
+  seg.relSeq = relSeq;
+  seg.relAck = relAck;
+  seg.tcp = tcp;
+  const completesHandshake = observeHandshake(state.handshake, seg);
+  if (hasAck) recordAck(peer, relAck, packet.number);
+  const scale = fwd.winScale;
+  const scaledWindow = (flags & SYN) === 0 && scale >= 0 ? tcp.window * 2 ** scale : null;
+  recordSending(own, peer, seg, scaledWindow);
+  const established = state.handshake.ack !== null || own.dataPackets + peer.dataPackets > 0;
+  observeClose(state.close, seg, state.dirs, established);
+  if ((flags & RST) !== 0) {
+    if (!own.stream.finished) closeDirection(own);
+    if (!peer.stream.finished) closeDirection(peer);
+  } else {
+    if (!own.stream.finished && finAcked(own)) closeDirection(own);
+    if (!peer.stream.finished && finAcked(peer)) closeDirection(peer);
+  }
+
+  addPacket(kindCounter(state.kinds, packetKind(flags, seglen, completesHandshake)), packet);
+
+  if (state.timeline !== null) {
+    if (context.takeRow()) {
+      state.timeline.push({
+        protocol: "tcp",
+        number: packet.number,
+        timeUs: packet.timeUs,
+        relativeUs: packet.timeUs - context.captureStartUs,
+        relativeSeconds: (packet.timeUs - context.captureStartUs) / 1e6,
+        direction: dir === 0 ? "c2s" : "s2c",
+        frameLength: packet.frameLength,
+        payloadLength: seglen,
+        summary: packet.toString(),
+        preview: payloadPreview(packet.payload, seglen),
+        flags: formatTcpFlags(flags),
+        seq: relSeq,
+        ack: hasAck ? relAck : null,
+        window: tcp.window,
+        labels: labelNames(bits),
+        duplicateAck: outcome.dupAckNum > 0 ? { number: outcome.dupAckNum, of: outcome.dupAckFrame } : null,
+      });
+    } else {
+      state.timelineTruncated = true;
+    }
+  }
+}
+
+/** The conversation's JSON form; `id` is its index in the output. */
+export function finishTcpConversation(state: TcpConversationState, id: number): TcpConversation {
+  const [c2s, s2c] = state.dirs;
+  const [clientFlow, serverFlow] = state.labels.flows;
+  const irtt = state.labels.firstRttUs;
+  const labels = labelCounts(state.labelCounts);
+  const handshake = summarizeHandshake(state.handshake, irtt === 0 ? null : irtt);
+  return {
+    protocol: "tcp",
+    id,
+    stream: state.stream,
+    ipVersion: state.ipVersion,
+    client: state.client,
+    server: state.server,
+    packets: state.packets,
+    firstPacket: state.firstPacket,
+    lastPacket: state.lastPacket,
+    firstTimeUs: state.firstTimeUs,
+    lastTimeUs: state.lastTimeUs,
+    durationUs: state.lastTimeUs - state.firstTimeUs,
+    reusedPorts: state.reusedPorts,
+    handshake,
+    c2s: summarizeDirection(
+      c2s,
+      handshake.syn?.isn ?? null,
+      clientFlow.baseSeq,
+      scaleOf(clientFlow.winScale),
+    ),
+    s2c: summarizeDirection(
+      s2c,
+      handshake.synAck?.isn ?? null,
+      serverFlow.baseSeq,
+      scaleOf(serverFlow.winScale),
+    ),
+    close: summarizeClose(state.close),
+    completeness: completenessSummary(state.completeness),
+    labels,
+    overhead: {
+      total: toBucket(sumKinds(state.kinds)),
+      byKind: toKindBuckets(state.kinds),
+      noPayloadPackets: noPayloadPackets(state.kinds),
+    },
+    timeline: state.timeline,
+    timelineTruncated: state.timelineTruncated,
+  };
+}
+
+// The label counts as an object literal with every key in Wireshark's order (one shape for all conversations).
+function labelCounts(counts: Int32Array): Record<TcpLabel, number> {
+  const at = (label: TcpLabel) => counts[LABEL_ORDER.indexOf(label)]!;
+  return {
+    "zero-window-probe": at("zero-window-probe"),
+    "zero-window": at("zero-window"),
+    "previous-segment-not-captured": at("previous-segment-not-captured"),
+    "keep-alive": at("keep-alive"),
+    "window-update": at("window-update"),
+    "window-full": at("window-full"),
+    "keep-alive-ack": at("keep-alive-ack"),
+    "zero-window-probe-ack": at("zero-window-probe-ack"),
+    "duplicate-ack": at("duplicate-ack"),
+    "acked-unseen-segment": at("acked-unseen-segment"),
+    "spurious-retransmission": at("spurious-retransmission"),
+    "fast-retransmission": at("fast-retransmission"),
+    "out-of-order": at("out-of-order"),
+    retransmission: at("retransmission"),
+  };
+}
+
+/** Wireshark's completeness bits a packet adds to a conversation it did not open. */
+export function completenessBits(flags: number, seglen: number): number {
+  let bits = 0;
+  const synAck = flags & (SYN | ACK);
+  if (synAck === (SYN | ACK)) bits |= 2;
+  if (synAck === ACK) bits |= seglen > 0 ? 8 : 4;
+  if ((flags & (FIN | ACK)) === (FIN | ACK)) bits |= 16;
+  if ((flags & RST) !== 0) bits |= 32;
+  return bits;
+}
+
+/** The completeness value with the names of its bits. */
+export function completenessSummary(value: number): Completeness {
+  return { value, flags: COMPLETENESS_NAMES.filter((_, i) => (value & (1 << i)) !== 0) };
+}
+
+/** The overhead kind of a TCP packet. */
+export function packetKind(flags: number, seglen: number, completesHandshake: boolean): PacketKind {
+  if (seglen > 0) return "tcp-data";
+  if ((flags & RST) !== 0) return "tcp-rst";
+  if ((flags & SYN) !== 0 || completesHandshake) return "tcp-handshake";
+  if ((flags & FIN) !== 0) return "tcp-fin";
+  return "tcp-ack";
+}
+
+// One segment record and one label outcome reused for every packet: nothing keeps them past the call.
+type MutableSegment = { -readonly [K in keyof TcpSegment]: TcpSegment[K] } & {
+  windowScale: number | undefined;
+};
+const scratch = { windowScale: undefined } as MutableSegment;
+const outcomeScratch: LabelOutcome = { bits: 0, dupAckNum: 0, dupAckFrame: 0 };
+
+function scaleOf(winScale: number): number | null {
+  return winScale >= 0 ? winScale : null;
+}

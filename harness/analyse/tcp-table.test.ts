@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { decodePacket, toRecord } from "../decode/index.ts";
+import type { ConversationContext } from "./conversation-context.ts";
+import { endpointKey } from "./flow-key.ts";
+import type { TcpConversationState } from "./tcp-conversation.ts";
+import { createTcpTable, type EvictionLimits } from "./tcp-table.ts";
+import { TcpScript } from "./test-scenarios.ts";
+
+const context: ConversationContext = {
+  captureStartUs: 0,
+  streamOptions: { keepBytes: 0, hash: false },
+  keepTimeline: false,
+  takeRow: () => false,
+};
+
+// Feeds built packets to a table; returns the retired conversations as [stream, packets, firstPacket].
+function run(packets: { timeUs: number; data: Uint8Array }[], limits?: EvictionLimits) {
+  const retired: TcpConversationState[] = [];
+  let next = 0;
+  const table = createTcpTable(
+    context,
+    () => next++,
+    (state) => retired.push(state),
+    limits,
+  );
+  packets.forEach((p, i) => {
+    const packet = decodePacket(toRecord(p.data, i + 1, p.timeUs), 1);
+    if (packet.transport?.protocol !== "tcp") throw new Error("not TCP");
+    table.add(packet, packet.transport, endpointKey(packet, "src"), endpointKey(packet, "dst"), true);
+  });
+  const beforeFinish = retired.length;
+  table.finish();
+  return { beforeFinish, retired: retired.map((s) => [s.stream, s.packets, s.firstPacket]) };
+}
+
+// Three connections on different ports, each closed right away.
+function threeClosed() {
+  const packets: { timeUs: number; data: Uint8Array }[] = [];
+  let time = 1_700_000_000_000_000;
+  for (const port of [41000, 41001, 41002]) {
+    const t = new TcpScript({ clientPort: port, startUs: time, packets }).handshake().close();
+    time = t.time;
+  }
+  return packets;
+}
+
+describe("TCP conversation table", () => {
+  it("finishes every conversation exactly once, at the end when nothing closed long ago", () => {
+    const { beforeFinish, retired } = run(threeClosed());
+    expect(beforeFinish).toBe(0);
+    expect(retired).toEqual([
+      [0, 6, 1],
+      [1, 6, 7],
+      [2, 6, 13],
+    ]);
+  });
+
+  it("finishes the longest-closed conversations early when too many wait", () => {
+    const { beforeFinish, retired } = run(threeClosed(), { closedAfterUs: 120_000_000, maxClosedWaiting: 1 });
+    expect(beforeFinish).toBe(1);
+    expect(retired.map(([stream]) => stream)).toEqual([0, 1, 2]);
+  });
+
+  it("finishes a closed conversation once quiet long enough", () => {
+    const { beforeFinish } = run(threeClosed(), { closedAfterUs: 100, maxClosedWaiting: 100 });
+    expect(beforeFinish).toBe(2);
+  });
+
+  it("finishes the old conversation when a SYN reuses its ports", () => {
+    const first = new TcpScript().handshake().close();
+    new TcpScript({ clientIsn: 9_000, startUs: first.time, packets: first.packets }).handshake();
+    const { beforeFinish, retired } = run(first.packets);
+    expect(beforeFinish).toBe(1);
+    expect(retired).toEqual([
+      [0, 6, 1],
+      [1, 3, 7],
+    ]);
+  });
+});

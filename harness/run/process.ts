@@ -1,0 +1,350 @@
+// Student programs in a sandbox: start, watch output, feed standard input, stop, and collect one Outcome
+// whatever happens. The only file that imports execa.
+import { execa } from "execa";
+import { type LaunchPlan, type Sandbox, signalProcesses } from "../sandbox/index.ts";
+import { splitCommand } from "./command.ts";
+import { RunError } from "./errors.ts";
+import { isPythonWord, resolveInterpreter, substituteInterpreter } from "./interpreter.ts";
+import { decodeStatus, describeOutcome, type KilledBy, type Outcome } from "./outcome.ts";
+import { OutputCollector, type OutputLine, type OutputMatch, type StreamName } from "./output.ts";
+import { pollUntil, type StepResult, stepEnded, stepTimeout } from "./step.ts";
+
+export interface ProgramSpec {
+  /** A name for messages, e.g. "server" or "client 2". */
+  readonly name: string;
+  /** The command: a string is split like a shell would (no shell runs); a leading python3 is resolved. */
+  readonly command: string | readonly string[];
+  /** Working directory inside the sandbox, relative to /work (the submission's scratch copy) or absolute. */
+  readonly cwd?: string;
+  /** Wall-clock limit; the program is killed with SIGKILL when it is exceeded. */
+  readonly timeoutMs: number;
+  /** "pipe" to write to its standard input; default "ignore" (reads see end of file). */
+  readonly stdin?: "pipe" | "ignore";
+  /** Per-stream output limit, bytes (default 1 MiB); more is read and dropped. */
+  readonly maxOutputBytes?: number;
+  /** Grace period after SIGINT and after SIGTERM in stop() (default 500 ms each). */
+  readonly stopGraceMs?: number;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A running (or finished) student program. */
+export interface Program {
+  readonly name: string;
+  /** The launcher's pid on the host (the program's tree hangs below it). */
+  readonly pid: number | undefined;
+  /** The words run inside the sandbox. */
+  readonly command: readonly string[];
+  readonly running: boolean;
+  /** Calls `listener` for each output line as it arrives; returns a function that unsubscribes. */
+  onLine(listener: (line: OutputLine) => void): () => void;
+  /** Waits until `pattern` appears in the output after the previous match (partial lines count). */
+  waitForOutput(pattern: RegExp | string, timeoutMs: number, what?: string): Promise<StepResult<OutputMatch>>;
+  /** Writes to standard input; false when the program no longer reads it. */
+  write(text: string): boolean;
+  closeStdin(): void;
+  waitForExit(timeoutMs: number): Promise<StepResult<Outcome>>;
+  /** SIGINT, then SIGTERM, then SIGKILL of the whole tree, each after a grace period. Never hangs. */
+  stop(): Promise<Outcome>;
+  /** user+sys CPU time so far of the whole sandboxed tree, in ms. */
+  cpuTimeMs(): number;
+  /** Both output streams so far, interleaved. */
+  output(): string;
+  readonly outcome: Promise<Outcome>;
+}
+
+const DEFAULT_MAX_OUTPUT = 1024 * 1024;
+const DEFAULT_STOP_GRACE_MS = 500;
+/** After the exit, how long to wait for output still in the pipes (a daemon may hold them open). */
+const DRAIN_MS = 250;
+const POLL_MS = 10;
+/** stderr of a launcher that failed before the program ran (the tools prefix their messages with their name). */
+const LAUNCHER_ERROR = /^(nsenter|setpriv|prlimit|bwrap|env): /;
+
+/** Starts a student program in the sandbox. A program that fails to start still gives an Outcome. */
+export async function startProgram(sandbox: Sandbox, spec: ProgramSpec): Promise<Program> {
+  const words = typeof spec.command === "string" ? splitCommand(spec.command) : [...spec.command];
+  if (words.length === 0) throw new RunError("BAD_COMMAND", `the command of ${spec.name} is empty`);
+  const interpreter = isPythonWord(words[0]!) ? await resolveInterpreter() : undefined;
+  const argv = interpreter ? substituteInterpreter(words, interpreter) : words;
+  const plan = sandbox.launchPlan({
+    argv,
+    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
+    ...(interpreter ? { readOnlyBinds: interpreter.readOnlyBinds } : {}),
+    ...(spec.env === undefined ? {} : { env: spec.env }),
+  });
+  const subprocess = spawnLauncher(plan, spec.stdin === "pipe");
+  return new SandboxedProgram(sandbox, spec, argv, subprocess);
+}
+
+function spawnLauncher(plan: LaunchPlan, pipeStdin: boolean) {
+  return execa(plan.file, plan.args, {
+    cwd: plan.cwd,
+    env: plan.env,
+    extendEnv: false,
+    // fd 3 carries the reporter shell's `times` (the program tree's CPU time).
+    stdio: [pipeStdin ? "pipe" : "ignore", "pipe", "pipe", "pipe"],
+    buffer: false,
+    reject: false,
+    detached: plan.detached,
+    forceKillAfterDelay: false,
+    stripFinalNewline: false,
+  });
+}
+
+type Launcher = ReturnType<typeof spawnLauncher>;
+/** A readable pipe of the launcher (execa's types do not follow `buffer: false` through extra fds). */
+type Pipe = NodeJS.ReadableStream & { destroy(): void };
+
+class SandboxedProgram implements Program {
+  readonly name: string;
+  readonly pid: number | undefined;
+  readonly command: readonly string[];
+  readonly outcome: Promise<Outcome>;
+  running = true;
+  private readonly output_: OutputCollector;
+  private readonly startedAt = performance.now();
+  private killedBy: KilledBy | undefined;
+  private readonly stopSignals: string[] = [];
+  private endedWithRun = false;
+  private lastCpuMs: number | null = null;
+  private reporterText = "";
+  private stopping: Promise<Outcome> | undefined;
+
+  constructor(
+    private readonly sandbox: Sandbox,
+    private readonly spec: ProgramSpec,
+    argv: readonly string[],
+    private readonly subprocess: Launcher,
+  ) {
+    this.name = spec.name;
+    this.command = argv;
+    this.pid = subprocess.pid;
+    this.output_ = new OutputCollector(spec.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, this.startedAt);
+    for (const stream of ["stdout", "stderr"] as const satisfies StreamName[]) {
+      const readable = subprocess[stream];
+      readable?.on("data", (chunk: Buffer) => this.output_.push(stream, chunk));
+      readable?.on("close", () => this.output_.end(stream));
+      readable?.on("error", () => this.output_.end(stream));
+    }
+    const reporter = subprocess.stdio[3] as unknown as Pipe | null;
+    if (reporter) {
+      reporter.on("data", (chunk: Buffer) => {
+        this.reporterText += chunk.toString("latin1");
+      });
+      reporter.on("error", () => {});
+    }
+    subprocess.stdin?.on("error", () => {
+      // EPIPE after the program exited: write() reports it.
+    });
+    const timer = setTimeout(() => {
+      this.killedBy ??= "timeout";
+      this.kill();
+    }, spec.timeoutMs);
+    sandbox.onClosing(() => {
+      if (!this.running) return;
+      this.endedWithRun = true;
+      this.killedBy ??= "stop";
+      this.sampleCpu();
+    });
+    this.outcome = this.finish().finally(() => clearTimeout(timer));
+    // The outcome is always awaited by someone eventually; never let it be an unhandled rejection.
+    this.outcome.catch(() => {});
+  }
+
+  onLine(listener: (line: OutputLine) => void): () => void {
+    return this.output_.onLine(listener);
+  }
+
+  async waitForOutput(
+    pattern: RegExp | string,
+    timeoutMs: number,
+    what?: string,
+  ): Promise<StepResult<OutputMatch>> {
+    const description =
+      what ?? `${this.name} to print ${typeof pattern === "string" ? JSON.stringify(pattern) : pattern}`;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const immediate = this.output_.consume(pattern);
+    if (immediate) return { status: "done", what: description, elapsedMs: 0, value: immediate };
+    return new Promise((resolve) => {
+      const finish = (result: StepResult<OutputMatch>) => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(result);
+      };
+      const unsubscribe = this.output_.onChange(() => {
+        const match = this.output_.consume(pattern);
+        if (match) finish({ status: "done", what: description, elapsedMs: elapsed(), value: match });
+      });
+      const timer = setTimeout(
+        () => finish(stepTimeout(description, timeoutMs, elapsed(), this.output_.transcript)),
+        timeoutMs,
+      );
+      this.outcome.then((outcome) => {
+        const match = this.output_.consume(pattern);
+        finish(
+          match
+            ? { status: "done", what: description, elapsedMs: elapsed(), value: match }
+            : stepEnded(description, elapsed(), outcome),
+        );
+      });
+    });
+  }
+
+  write(text: string): boolean {
+    const stdin = this.subprocess.stdin;
+    if (!stdin) throw new RunError("NO_STDIN", `${this.name} was started without stdin: "pipe"`);
+    if (!this.running || stdin.destroyed || stdin.writableEnded) return false;
+    stdin.write(text);
+    return true;
+  }
+
+  closeStdin(): void {
+    const stdin = this.subprocess.stdin;
+    if (stdin && !stdin.destroyed && !stdin.writableEnded) stdin.end();
+  }
+
+  async waitForExit(timeoutMs: number): Promise<StepResult<Outcome>> {
+    const what = `${this.name} to exit`;
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    const outcome = await Promise.race([this.outcome, timedOut]);
+    clearTimeout(timer);
+    const elapsedMs = Math.round(performance.now() - started);
+    if (outcome) return { status: "done", what, elapsedMs, value: outcome };
+    return stepTimeout(what, timeoutMs, elapsedMs, this.output_.transcript);
+  }
+
+  stop(): Promise<Outcome> {
+    this.stopping ??= this.stopSequence();
+    return this.stopping;
+  }
+
+  cpuTimeMs(): number {
+    return this.sampleCpu() ?? this.lastCpuMs ?? 0;
+  }
+
+  output(): string {
+    return this.output_.transcript;
+  }
+
+  private async stopSequence(): Promise<Outcome> {
+    if (!this.running) return this.outcome;
+    this.killedBy ??= "stop";
+    const grace = this.spec.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      const pids =
+        this.pid === undefined ? [] : this.sandbox.programProcesses(this.pid, "student").map((p) => p.pid);
+      if (pids.length === 0) break;
+      this.stopSignals.push(signal);
+      signalProcesses(pids, signal);
+      if (await this.exitsWithin(grace)) return this.outcome;
+    }
+    this.kill();
+    return this.outcome;
+  }
+
+  /** SIGKILLs the whole tree, launcher included (bwrap dies with its parent as well). */
+  private kill(): void {
+    if (!this.running || this.pid === undefined) return;
+    this.sampleCpu();
+    this.stopSignals.push("SIGKILL");
+    const pids = this.sandbox.programProcesses(this.pid, "all").map((p) => p.pid);
+    signalProcesses([...pids, this.pid], "SIGKILL");
+  }
+
+  private async exitsWithin(ms: number): Promise<boolean> {
+    const result = await pollUntil({
+      check: () => (this.running ? undefined : true),
+      ended: this.outcome,
+      timeoutMs: ms,
+      intervalMs: POLL_MS,
+    });
+    return !("timedOut" in result);
+  }
+
+  private sampleCpu(): number | null {
+    if (this.pid === undefined) return null;
+    const tree = this.sandbox.programProcesses(this.pid, "all");
+    if (tree.length === 0) return null;
+    const total = tree.reduce((sum, p) => sum + p.cpuMs, 0);
+    this.lastCpuMs = Math.max(this.lastCpuMs ?? 0, total);
+    return total;
+  }
+
+  private async finish(): Promise<Outcome> {
+    const { subprocess } = this;
+    const exit = await new Promise<{ code: number | null; signal: string | null; error?: Error }>(
+      (resolve) => {
+        subprocess.once("exit", (code, signal) => resolve({ code, signal }));
+        subprocess.once("error", (error) => resolve({ code: null, signal: null, error }));
+      },
+    );
+    this.running = false;
+    const wallMs = Math.round(performance.now() - this.startedAt);
+    // Output still in the pipes arrives shortly; a daemon that kept them open does not get to hold us.
+    await Promise.race([subprocess.then(() => undefined), new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    for (const stream of [
+      subprocess.stdout,
+      subprocess.stderr,
+      subprocess.stdio[3] as unknown as Pipe | null,
+    ]) {
+      stream?.destroy();
+    }
+    this.output_.end("stdout");
+    this.output_.end("stderr");
+    const stderr = this.output_.text("stderr");
+    const launcherFailure = exit.code !== 0 && LAUNCHER_ERROR.test(stderr) ? stderr.trim() : undefined;
+    const startError = exit.error?.message ?? launcherFailure;
+    const status = decodeStatus(exit.code, exit.signal);
+    const cpuMs = parseReporter(this.reporterText) ?? this.lastCpuMs;
+    const limits = this.sandbox.limits;
+    if (this.killedBy === undefined && (status.signal === "SIGXCPU" || status.signal === "SIGXFSZ")) {
+      this.killedBy = "limit";
+    }
+    if (
+      this.killedBy === undefined &&
+      status.signal === "SIGKILL" &&
+      (cpuMs ?? 0) >= limits.cpuSeconds * 1000
+    ) {
+      this.killedBy = "limit";
+    }
+    const facts = {
+      ...status,
+      ...(this.killedBy === undefined ? {} : { killedBy: this.killedBy }),
+      stopSignals: this.stopSignals,
+      timeoutMs: this.spec.timeoutMs,
+      cpuLimitSeconds: limits.cpuSeconds,
+      endedWithRun: this.endedWithRun,
+      truncated: this.output_.truncated,
+      ...(startError === undefined ? {} : { startError }),
+    };
+    return {
+      name: this.name,
+      command: this.command,
+      ...status,
+      timedOut: this.killedBy === "timeout",
+      ...(this.killedBy === undefined ? {} : { killedBy: this.killedBy }),
+      stdout: this.output_.text("stdout"),
+      stderr,
+      lines: this.output_.lines,
+      wallMs,
+      cpuMs,
+      truncated: this.output_.truncated,
+      ...(startError === undefined ? {} : { startError }),
+      description: describeOutcome(facts),
+    };
+  }
+}
+
+/** The children's CPU time from the reporter shell's `times` output ("0m0.120s 0m0.030s" on its second line). */
+export function parseReporter(text: string): number | null {
+  const line = text.trim().split("\n")[1];
+  const found = line?.match(/^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/);
+  if (!found) return null;
+  const [, um = "0", us = "0", sm = "0", ss = "0"] = found;
+  return Math.round((Number(um) * 60 + Number(us) + Number(sm) * 60 + Number(ss)) * 1000);
+}

@@ -1,0 +1,85 @@
+// Waiting for a server to listen, without connecting to it: a probe connection would use up the accept()
+// of a server that accepts exactly once. The run's socket table is read from /proc instead.
+import { readdirSync, readlinkSync } from "node:fs";
+import type { Sandbox, SocketEntry } from "../sandbox/index.ts";
+import type { Program } from "./process.ts";
+import { pollUntil, type StepResult, stepEnded, stepTimeout } from "./step.ts";
+
+export interface PortWait {
+  readonly protocol: "tcp" | "udp";
+  readonly port: number;
+  /** The server; the wait ends early when it exits. */
+  readonly program: Program;
+  readonly timeoutMs: number;
+}
+
+const POLL_MS = 15;
+
+/** Whether `entry` is a socket ready for clients on `port`: a TCP listener, or a bound unconnected UDP socket. */
+export function isReadySocket(entry: SocketEntry, protocol: "tcp" | "udp", port: number): boolean {
+  if (entry.localPort !== port) return false;
+  if (protocol === "tcp")
+    return (entry.protocol === "tcp" || entry.protocol === "tcp6") && entry.stateCode === 0x0a;
+  return (
+    (entry.protocol === "udp" || entry.protocol === "udp6") &&
+    entry.stateCode === 0x07 &&
+    entry.remotePort === 0
+  );
+}
+
+/** The socket inodes that the given processes hold open. */
+function socketInodes(pids: readonly number[]): Set<number> {
+  const inodes = new Set<number>();
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const found = readlinkSync(`/proc/${pid}/fd/${fd}`).match(/^socket:\[(\d+)\]$/);
+        if (found) inodes.add(Number(found[1]));
+      } catch {
+        // The fd closed meanwhile.
+      }
+    }
+  }
+  return inodes;
+}
+
+/**
+ * Polls the run's socket table every 15 ms until the server listens on `port`. In host mode the socket must
+ * also belong to the server's processes, since the host table holds everyone's sockets.
+ */
+export async function waitForPort(sandbox: Sandbox, wait: PortWait): Promise<StepResult<SocketEntry>> {
+  const { protocol, port, program, timeoutMs } = wait;
+  const what = `${program.name} to listen on ${protocol} port ${port}`;
+  const started = performance.now();
+  const result = await pollUntil({
+    check: async () => {
+      const ready = (await sandbox.socketTable()).filter((e) => isReadySocket(e, protocol, port));
+      if (ready.length === 0 || sandbox.mode === "namespace" || program.pid === undefined) return ready[0];
+      const owned = socketInodes(sandbox.programProcesses(program.pid, "all").map((p) => p.pid));
+      return ready.find((e) => owned.has(e.inode));
+    },
+    ended: program.outcome,
+    timeoutMs,
+    intervalMs: POLL_MS,
+  });
+  const elapsedMs = Math.round(performance.now() - started);
+  if ("value" in result) return { status: "done", what, elapsedMs, value: result.value };
+  if ("ended" in result) {
+    const outcome = result.ended;
+    const how = outcome.signal !== null ? `killed by ${outcome.signal}` : `exit code ${outcome.exitCode}`;
+    return stepEnded(what, elapsedMs, outcome, `${program.name} exited before it was ready (${how})`);
+  }
+  return stepTimeout(
+    what,
+    timeoutMs,
+    elapsedMs,
+    program.output(),
+    `not listening on ${protocol} port ${port} after ${timeoutMs} ms`,
+  );
+}

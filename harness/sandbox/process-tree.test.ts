@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { listProcesses, namespacePids, parseProcStat, processTree } from "./process-tree.ts";
+
+describe("parseProcStat", () => {
+  it("reads a name with spaces and parentheses, and sums CPU ticks to ms", () => {
+    const text = "4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 12 3 4 1 20 0 1 0 555 0 0";
+    expect(parseProcStat(4242, text)).toEqual({
+      pid: 4242,
+      ppid: 1,
+      pgid: 4242,
+      sid: 4242,
+      comm: "my (odd) name",
+      state: "S",
+      cpuMs: (12 + 3 + 4 + 1) * 10,
+    });
+  });
+
+  it("rejects text that is not a stat line", () => {
+    expect(parseProcStat(1, "nonsense")).toBeUndefined();
+    expect(parseProcStat(1, "1 (x) S 0")).toBeUndefined();
+  });
+});
+
+describe("processTree", () => {
+  it("finds this process below its parent", () => {
+    const table = listProcesses();
+    const tree = processTree(process.ppid, table);
+    expect(tree[0]?.pid).toBe(process.ppid);
+    expect(tree.map((p) => p.pid)).toContain(process.pid);
+  });
+
+  it("is empty for a pid that does not exist", () => {
+    expect(processTree(2 ** 22 + 12345)).toEqual([]);
+  });
+
+  it("knows this process's pid in its own namespace", () => {
+    expect(namespacePids(process.pid)?.at(0)).toBe(process.pid);
+  });
+});

@@ -1,0 +1,197 @@
+// An open run: its socket table, how to launch and find its programs, and the end of the run (barrier,
+// tcpdump stop, leftovers).
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { SandboxError } from "./errors.ts";
+import type { Holder } from "./holder.ts";
+import { runHostCommand } from "./host-command.ts";
+import type { RunIdentity } from "./identity.ts";
+import { hostLaunch, type LaunchPlan, type LaunchRequest, namespaceLaunch } from "./launcher.ts";
+import type { ResourceLimits } from "./limits.ts";
+import type { SocketEntry } from "./proc-net.ts";
+import {
+  environmentHas,
+  listProcesses,
+  namespacePids,
+  type ProcessInfo,
+  pidNamespaceOf,
+  processTree,
+  signalProcesses,
+} from "./process-tree.ts";
+import { type RunDirs, removeScratch } from "./run-dirs.ts";
+import { readSocketTable } from "./socket-table.ts";
+import type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode } from "./types.ts";
+
+/** On top of the barrier: tcpdump's exit and the holder's. */
+const STOP_SLACK_MS = 3000;
+/** How long close() waits for processes it had to kill. */
+const LEFTOVER_WAIT_MS = 2000;
+
+export interface RunSandboxParts {
+  readonly mode: SandboxMode;
+  readonly identity: RunIdentity;
+  readonly dirs: RunDirs;
+  readonly holder: Holder;
+  readonly limits: ResourceLimits;
+  readonly warnings: string[];
+  readonly capture: boolean;
+  readonly barrierTimeoutMs: number;
+  readonly release: () => void;
+}
+
+/** A sandbox whose holder is running: launch, observe and end the run. */
+export class RunSandbox implements Sandbox {
+  readonly mode: SandboxMode;
+  readonly holderPid: number;
+  readonly outDir: string;
+  readonly limits: ResourceLimits;
+  readonly warnings: readonly string[];
+  closing = false;
+  private readonly parts: RunSandboxParts;
+  /** The run's pid namespace (namespace mode), to find anything left in it. */
+  private readonly pidNamespace: string | undefined;
+  /** How many pid namespaces deep the grader is; student processes are two deeper. */
+  private readonly ownDepth: number;
+  /** In host mode, an environment entry that marks every program of this run. */
+  private readonly runToken = `SOCKLAB_RUN=${randomBytes(8).toString("hex")}`;
+  private readonly closingListeners: Array<() => void> = [];
+  private closed: Promise<SandboxCloseResult> | undefined;
+
+  constructor(parts: RunSandboxParts) {
+    this.parts = parts;
+    this.mode = parts.mode;
+    this.holderPid = parts.holder.pid;
+    this.outDir = parts.dirs.outDir;
+    this.limits = parts.limits;
+    this.warnings = parts.warnings;
+    this.pidNamespace = parts.mode === "namespace" ? pidNamespaceOf(this.holderPid, true) : undefined;
+    this.ownDepth = namespacePids(process.pid)?.length ?? 1;
+  }
+
+  socketTable(): Promise<SocketEntry[]> {
+    return readSocketTable(this.mode === "namespace" ? this.holderPid : process.pid);
+  }
+
+  async ss(): Promise<string> {
+    const enter = [
+      "nsenter",
+      `--target=${this.holderPid}`,
+      "--user",
+      "--net",
+      "--preserve-credentials",
+      "--",
+    ];
+    const command =
+      this.mode === "namespace"
+        ? [...this.parts.identity.prefix, ...enter, "ss", "-tanup"]
+        : ["ss", "-tanup"];
+    const result = await runHostCommand(command[0]!, command.slice(1), {
+      timeoutMs: 5000,
+      env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" },
+    });
+    return result.exitCode === 0 ? result.stdout : `ss failed: ${result.spawnError ?? result.stderr.trim()}`;
+  }
+
+  workPath(relativePath: string): string {
+    const inWork = join(this.parts.dirs.work, relativePath);
+    // The tmpfs exists only in the run's mount namespace, which /proc/H/root shows.
+    return this.mode === "namespace" ? `/proc/${this.holderPid}/root${inWork}` : inWork;
+  }
+
+  launchPlan(request: LaunchRequest): LaunchPlan {
+    if (this.closing) throw new SandboxError("SANDBOX_CLOSED", "cannot start a program: the run has ended");
+    const { identity, limits, dirs } = this.parts;
+    const paths = { work: dirs.work, ...(dirs.sub === undefined ? {} : { sub: dirs.sub }) };
+    return this.mode === "namespace"
+      ? namespaceLaunch(request, { holderPid: this.holderPid, identity, limits, paths })
+      : hostLaunch(request, { identity, limits, paths, runToken: this.runToken });
+  }
+
+  programProcesses(launcherPid: number, which: ProgramProcessSet): ProcessInfo[] {
+    const table = listProcesses();
+    const tree = processTree(launcherPid, table);
+    if (this.mode === "host") {
+      // The launcher is the program's own shell; its session also holds children that left the tree.
+      const inTree = new Set(tree.map((p) => p.pid));
+      const sameGroup = [...table.values()].filter((p) => p.pgid === launcherPid && !inTree.has(p.pid));
+      return [...tree, ...sameGroup];
+    }
+    if (which === "all") return tree;
+    // Inside bwrap's pid namespace, except its init (pid 1 there): the reporter shell and the student's code.
+    return tree.filter((p) => {
+      const pids = namespacePids(p.pid);
+      return pids !== undefined && pids.length >= this.ownDepth + 2 && pids[pids.length - 1] !== 1;
+    });
+  }
+
+  onClosing(listener: () => void): void {
+    this.closingListeners.push(listener);
+  }
+
+  close(): Promise<SandboxCloseResult> {
+    this.closed ??= this.finish();
+    return this.closed;
+  }
+
+  private async finish(): Promise<SandboxCloseResult> {
+    this.closing = true;
+    const warnings: string[] = [];
+    const { holder, dirs, capture } = this.parts;
+    for (const listener of this.closingListeners) {
+      try {
+        listener();
+      } catch (error) {
+        warnings.push(`a close listener failed: ${String(error)}`);
+      }
+    }
+    const report = await holder.stop(this.parts.barrierTimeoutMs + STOP_SLACK_MS);
+    warnings.push(...report.warnings);
+    if (report.barrierTimedOut)
+      warnings.push("the capture barrier timed out: the capture may miss its last packets");
+    try {
+      warnings.push(...(await this.killLeftovers()));
+    } catch (error) {
+      warnings.push(`could not check for leftover processes: ${String(error)}`);
+    }
+    const tcpdumpStderr = capture ? await readFile(dirs.tcpdumpErr, "utf8").catch(() => "") : "";
+    await removeScratch(dirs).catch((error) =>
+      warnings.push(`could not remove ${dirs.scratch}: ${String(error)}`),
+    );
+    this.parts.release();
+    return {
+      captureFile: capture ? dirs.captureFile : null,
+      tcpdumpStderr,
+      tcpdumpExitCode: report.tcpdumpExitCode,
+      barrierMs: report.barrierMs,
+      barrierTimedOut: report.barrierTimedOut,
+      warnings,
+    };
+  }
+
+  /** Kills anything of the run still alive after the holder ended; returns warnings naming them. */
+  private async killLeftovers(): Promise<string[]> {
+    const find = (): ProcessInfo[] =>
+      [...listProcesses().values()].filter(
+        (p) =>
+          p.state !== "Z" &&
+          (this.mode === "namespace"
+            ? this.pidNamespace !== undefined && pidNamespaceOf(p.pid) === this.pidNamespace
+            : environmentHas(p.pid, this.runToken)),
+      );
+    const leftovers = find();
+    if (leftovers.length === 0) return [];
+    signalProcesses(
+      leftovers.map((p) => p.pid),
+      "SIGKILL",
+    );
+    const deadline = Date.now() + LEFTOVER_WAIT_MS;
+    while (find().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const names = leftovers.map((p) => `${p.comm} (pid ${p.pid})`).join(", ");
+    const still = find();
+    return [
+      `killed processes left at the end of the run: ${names}`,
+      ...(still.length > 0 ? [`still alive after SIGKILL: ${still.map((p) => p.pid).join(", ")}`] : []),
+    ];
+  }
+}

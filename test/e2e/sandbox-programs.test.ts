@@ -1,0 +1,212 @@
+// What a student program can and cannot do in a sandbox, and what the grader learns about it: isolation,
+// limits, scripted standard input, output caps and CPU time.
+import { readFile } from "node:fs/promises";
+import { describe, it } from "vitest";
+import { runScript, startProgram } from "../../harness/run/index.ts";
+import { openSandbox, type Sandbox, type SandboxOptions } from "../../harness/sandbox/index.ts";
+import { type OnFinished, PROGRAMS, tempOutDir } from "./sandbox-helpers.ts";
+
+async function open(onFinished: OnFinished, options: Partial<SandboxOptions> = {}): Promise<Sandbox> {
+  const sandbox = await openSandbox({
+    outDir: await tempOutDir(onFinished),
+    submission: PROGRAMS,
+    ...options,
+  });
+  onFinished(async () => {
+    await sandbox.close();
+  });
+  return sandbox;
+}
+
+describe.concurrent("sandboxed programs", () => {
+  it("cannot take lo down, sniff, write its submission, or see the host; can write /work", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const sandbox = await open(onTestFinished);
+    const program = await startProgram(sandbox, {
+      name: "hostile",
+      command: "python3 hostile.py",
+      timeoutMs: 8000,
+    });
+    const outcome = await program.outcome;
+    expect(outcome.exitCode).toBe(0);
+    const report = JSON.parse(outcome.stdout);
+    expect(report).toMatchObject({
+      lo_down_rc: 2,
+      lo_down_err: "RTNETLINK answers: Operation not permitted",
+      af_packet: "PermissionError",
+      CapEff: "0000000000000000",
+      CapBnd: "0000000000000000",
+      CapAmb: "0000000000000000",
+      NoNewPrivs: "1",
+      write_sub: 30,
+      root: ["bin", "dev", "etc", "lib", "lib64", "proc", "sbin", "sub", "tmp", "usr", "work"],
+    });
+    // bwrap's init, the reporter shell, python and its `ip` child (already reaped) are all it can see.
+    expect(report.pids).toEqual([1, 2, 3]);
+    expect(report.env).toEqual([
+      "HOME",
+      "LANG",
+      "MALLOC_ARENA_MAX",
+      "PATH",
+      "PYTHONDONTWRITEBYTECODE",
+      "PYTHONUNBUFFERED",
+    ]);
+    // The file it wrote is in the run's tmpfs, readable from outside until the run ends.
+    expect(await readFile(sandbox.workPath("result.txt"), "utf8")).toBe("from-student");
+    // lo is still up: a later program reaches its own socket.
+    const echo = await startProgram(sandbox, {
+      name: "probe",
+      command: [
+        "python3",
+        "-c",
+        "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); s.sendto(b'x', s.getsockname()); print(s.recv(9))",
+      ],
+      timeoutMs: 5000,
+    });
+    expect((await echo.outcome).stdout).toBe("b'x'\n");
+  });
+
+  it("lets a threaded server start 60 threads under the limits", async ({ expect, onTestFinished }) => {
+    const sandbox = await open(onTestFinished);
+    const program = await startProgram(sandbox, {
+      name: "server",
+      command: "python3 threads.py",
+      timeoutMs: 8000,
+    });
+    expect((await program.outcome).stdout).toBe("threads 60\n");
+  });
+
+  it("stops a CPU hog at its CPU limit and blames the limit", async ({ expect, onTestFinished }) => {
+    const sandbox = await open(onTestFinished, { limits: { cpuSeconds: 1 } });
+    const program = await startProgram(sandbox, {
+      name: "client",
+      command: "python3 cpu-burn.py",
+      timeoutMs: 8000,
+    });
+    const outcome = await program.outcome;
+    expect(outcome).toMatchObject({ signal: "SIGXCPU", killedBy: "limit", timedOut: false });
+    expect(outcome.description).toBe("killed by SIGXCPU after using up its 1 s CPU-time limit");
+    // The limit counts CPU ticks; `times` reports scheduler time, which reads lower on a busy machine.
+    expect(outcome.cpuMs).toBeGreaterThanOrEqual(700);
+  });
+
+  it("reports a crash as an outcome with the traceback", async ({ expect, onTestFinished }) => {
+    const sandbox = await open(onTestFinished);
+    const program = await startProgram(sandbox, {
+      name: "server",
+      command: "python3 crash.py",
+      timeoutMs: 8000,
+    });
+    const outcome = await program.outcome;
+    expect(outcome).toMatchObject({ exitCode: 1, signal: null, description: "exited with code 1" });
+    expect(outcome.stderr).toMatch(/ValueError: invalid literal for int\(\) with base 10: 'not a number'\n$/);
+    const missing = await startProgram(sandbox, {
+      name: "server",
+      command: "python3 nowhere.py",
+      timeoutMs: 8000,
+    });
+    expect((await missing.outcome).stderr).toMatch(/can't open file '\/work\/nowhere.py'/);
+  });
+
+  it("drives an interactive client with a script of inputs, pauses and expectations", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const sandbox = await open(onTestFinished);
+    const chat = await startProgram(sandbox, {
+      name: "client",
+      command: "python3 chat.py",
+      timeoutMs: 8000,
+      stdin: "pipe",
+    });
+    const result = await runScript(chat, [
+      { expect: "Name: ", timeoutMs: 3000 },
+      { send: "Ada" },
+      { expect: "Hello, Ada!", timeoutMs: 3000 },
+      { expect: "> ", timeoutMs: 3000 },
+      { pauseMs: 100 },
+      { send: "ping" },
+      { expect: /you said '(\w+)'/, timeoutMs: 3000 },
+      { send: "quit" },
+      { expect: "goodbye", timeoutMs: 3000 },
+    ]);
+    expect(result.status).toBe("done");
+    expect(result.steps[6]?.match?.groups).toEqual(["ping"]);
+    expect(result.steps[4]?.elapsedMs).toBeGreaterThanOrEqual(95);
+    expect((await chat.outcome).exitCode).toBe(0);
+  });
+
+  it("ends a script step with a named timeout, or with the program's end, and the output so far", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const sandbox = await open(onTestFinished);
+    const chat = await startProgram(sandbox, {
+      name: "client",
+      command: "python3 chat.py",
+      timeoutMs: 8000,
+      stdin: "pipe",
+    });
+    const stuck = await runScript(chat, [
+      { send: "Ada" },
+      { expect: "Welcome", timeoutMs: 300, what: "the welcome line" },
+    ]);
+    expect(stuck).toMatchObject({
+      status: "failed",
+      failedStep: 1,
+      failure: { status: "timeout", timeoutMs: 300 },
+    });
+    expect(stuck.status === "failed" && stuck.failure.message).toBe(
+      "timed out after 300 ms waiting for the welcome line; output so far: \nName: Hello, Ada!\n>",
+    );
+    const ended = await runScript(chat, [{ closeStdin: true }, { expect: "goodbye", timeoutMs: 3000 }]);
+    expect(ended).toMatchObject({ status: "failed", failedStep: 1, failure: { status: "ended" } });
+    expect(ended.status === "failed" && ended.failure.message).toMatch(
+      /^client ended before client to print "goodbye": it exited with code 1; output: \nName: Hello, Ada!\n> \nTraceback/,
+    );
+    expect(chat.write("too late\n")).toBe(false);
+  });
+
+  it("caps a flood of output and says so", async ({ expect, onTestFinished }) => {
+    const sandbox = await open(onTestFinished);
+    const flood = await startProgram(sandbox, {
+      name: "client",
+      command: "python3 flood.py",
+      timeoutMs: 8000,
+      maxOutputBytes: 64 * 1024,
+    });
+    const outcome = await flood.outcome;
+    expect(outcome).toMatchObject({ exitCode: 0, truncated: true });
+    expect(outcome.stdout.length).toBeLessThan(64 * 1024 + 100);
+    expect(outcome.stdout).toMatch(/\[socklab: stdout cut after 65536 bytes\]\n$/);
+    expect(outcome.description).toBe("exited normally (code 0); its output was cut at the output limit");
+  });
+
+  it("measures CPU time: an idle server stays near zero, a busy one does not", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const sandbox = await open(onTestFinished, { limits: { cpuSeconds: 5 } });
+    const idle = await startProgram(sandbox, {
+      name: "idle",
+      command: "python3 forever.py",
+      timeoutMs: 8000,
+    });
+    const busy = await startProgram(sandbox, {
+      name: "busy",
+      command: "python3 cpu-burn.py",
+      timeoutMs: 8000,
+    });
+    await Promise.all([idle.waitForOutput("started", 5000), busy.waitForOutput("burning", 5000)]);
+    const [idleBefore, busyBefore] = [idle.cpuTimeMs(), busy.cpuTimeMs()];
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Loose bounds: the machine may be busy with other work, so the hog gets what the scheduler gives it.
+    expect(idle.cpuTimeMs() - idleBefore).toBeLessThanOrEqual(20);
+    expect(busy.cpuTimeMs() - busyBefore).toBeGreaterThanOrEqual(100);
+    const [idleOutcome, busyOutcome] = await Promise.all([idle.stop(), busy.stop()]);
+    expect(idleOutcome.cpuMs).toBeLessThan(200);
+    expect(busyOutcome.cpuMs).toBeGreaterThanOrEqual(100);
+  });
+});
