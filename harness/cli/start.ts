@@ -35,7 +35,7 @@ export const startCommand: Command = {
             ? `TCP ${conv.client.port} → ${conv.server.port}: handshake ${conv.handshake.complete ? "✓" : "✗"}, ` +
               `${conv.c2s.payloadBytes} B → / ${conv.s2c.payloadBytes} B ←, ` +
               `every byte acked ${conv.c2s.acked.allAcked && conv.s2c.acked.allAcked ? "✓" : "✗"}, close ${conv.close.state}, ` +
-              `${conv.labels.retransmission + conv.labels["fast-retransmission"] + conv.labels["spurious-retransmission"]} retransmissions, ` +
+              `${conv.c2s.retransmittedPackets + conv.s2c.retransmittedPackets} segments sent again, ` +
               `${conv.labels["duplicate-ack"]} duplicate ACKs`
             : `UDP ${conv.client.port} → ${conv.server.port}: ${conv.c2s.datagrams} datagrams → / ${conv.s2c.datagrams} ←` +
               `${conv.replies.repliedToSource ? ", replies to the source port ✓" : ""}`;

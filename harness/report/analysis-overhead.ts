@@ -49,12 +49,17 @@ export function overheadTable(overhead: ConversationOverhead | CaptureOverhead):
 
 /** One sentence explaining the overhead figure, for people reading the report. */
 export function overheadSentence(overhead: ConversationOverhead | CaptureOverhead): string {
-  const t = overhead.total;
-  if (t.total === 0) return "No packets.";
-  return (
+  const t = "conversations" in overhead ? overhead.conversations : overhead.total;
+  if (t.total === 0) return "No packets of TCP or UDP conversations.";
+  let text =
     `${bytes(t.total)} bytes on the wire carried ${bytes(t.payload)} bytes of application payload: ` +
     `${bytes(t.link)} bytes of link headers, ${bytes(t.network)} of network (IP) headers and ` +
     `${bytes(t.transport)} of transport headers, in ${t.packets} packets of which ${overhead.noPayloadPackets} ` +
-    "carried no payload at all."
-  );
+    "carried no payload at all.";
+  if ("conversations" in overhead && overhead.ignored.packets > 0) {
+    text +=
+      ` The table's last rows also count ${overhead.ignored.packets} ignored packets (${bytes(overhead.ignored.total)} bytes:` +
+      " socklab's end-of-capture marker, ICMP, other protocols), which are not part of the figures above.";
+  }
+  return text;
 }
