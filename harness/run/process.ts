@@ -25,6 +25,8 @@ export interface ProgramSpec {
   /** Grace period after SIGINT and after SIGTERM in stop() (default 500 ms each). */
   readonly stopGraceMs?: number;
   readonly env?: Readonly<Record<string, string>>;
+  /** Host folders to show read-only, at the same path or at `at` (e.g. the reference solutions, for cross-testing). */
+  readonly readOnlyBinds?: readonly (string | { readonly host: string; readonly at: string })[];
 }
 
 /** A running (or finished) student program. */
@@ -69,7 +71,7 @@ export async function startProgram(sandbox: Sandbox, spec: ProgramSpec): Promise
   const plan = sandbox.launchPlan({
     argv,
     ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
-    ...(interpreter ? { readOnlyBinds: interpreter.readOnlyBinds } : {}),
+    readOnlyBinds: [...(interpreter?.readOnlyBinds ?? []), ...(spec.readOnlyBinds ?? [])],
     ...(spec.env === undefined ? {} : { env: spec.env }),
   });
   const subprocess = spawnLauncher(plan, spec.stdin === "pipe");

@@ -9,8 +9,8 @@ export interface LaunchRequest {
   readonly argv: readonly string[];
   /** Working directory inside the sandbox: absolute, or relative to /work. Default /work. */
   readonly cwd?: string;
-  /** Host paths to show read-only at the same place (an interpreter that lives outside /usr). */
-  readonly readOnlyBinds?: readonly string[];
+  /** Host paths to show read-only: at the same place (an interpreter that lives outside /usr), or at `at`. */
+  readonly readOnlyBinds?: readonly (string | { readonly host: string; readonly at: string })[];
   /** Extra environment variables for the program. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -93,7 +93,9 @@ export function namespaceLaunch(
     ...["--dev", "/dev", "--proc", "/proc", "--size", String(limits.tmpBytes), "--tmpfs", "/tmp"],
     ...(paths.sub === undefined ? [] : ["--ro-bind", paths.sub, "/sub"]),
     ...["--bind", paths.work, "/work"],
-    ...(request.readOnlyBinds ?? []).flatMap((path) => ["--ro-bind", path, path]),
+    ...(request.readOnlyBinds ?? []).flatMap((b) =>
+      typeof b === "string" ? ["--ro-bind", b, b] : ["--ro-bind", b.host, b.at],
+    ),
     ...["--chdir", sandboxCwd(request.cwd), "--clearenv"],
     ...Object.entries(env).flatMap(([name, value]) => ["--setenv", name, value]),
     "--",
