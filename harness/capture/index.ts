@@ -1,5 +1,6 @@
 export * from "./capture-error.ts";
 export * from "./pcap-file.ts";
+export * from "./pcap-header.ts";
 export * from "./pcap-writer.ts";
 export * from "./record.ts";
 export * from "./tcpdump-stats.ts";

@@ -1,12 +1,13 @@
 // socklab's command table and entry point: maps a command name to its module and turns harness errors
 // into one clear line on stderr and exit code 2.
 import { analyseCommand } from "./analyse.ts";
+import { checkCommand } from "./check.ts";
 import { type Command, EXIT } from "./command.ts";
 import { HarnessError, UsageError } from "./harness-error.ts";
 import { type Output, processOutput } from "./output.ts";
 import { startCommand } from "./start.ts";
 
-const commands: readonly Command[] = [analyseCommand, startCommand];
+const commands: readonly Command[] = [checkCommand, analyseCommand, startCommand];
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

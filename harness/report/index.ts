@@ -7,3 +7,4 @@ export * from "./analysis-udp.ts";
 export * from "./hex-dump.ts";
 export * from "./markdown.ts";
 export * from "./mermaid.ts";
+export * from "./task-runs.ts";

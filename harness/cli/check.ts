@@ -1,0 +1,146 @@
+// `socklab check <submission>`: grades a submission's tasks and writes its reports: a Markdown report per task
+// and an index, Gradescope's results.json (after every task, so a run that fails half-way still leaves
+// results), socklab's own result document and JUnit XML; prints one line per check and a summary.
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { gradeSubmission, type SubmissionResult, type TaskResult } from "../grade/index.ts";
+import {
+  renderRunSections,
+  renderSubmissionIndex,
+  renderTaskReport,
+  renderTerminal,
+  toGradescope,
+  toJUnit,
+} from "../report/index.ts";
+import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
+import { type Command, EXIT } from "./command.ts";
+import { UsageError } from "./harness-error.ts";
+import type { Output } from "./output.ts";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const REFERENCE_DIR = join(ROOT, "reference");
+const VERSION = "0.1.0";
+
+const usage = `Usage: socklab check <submission> [options]
+
+Grades a submission (a folder with a socklab.yaml manifest, see docs/manifest.md): runs each task's programs in
+isolated network namespaces, records and analyses their traffic, and checks what the handout teaches.
+
+Options:
+  --task ID[,ID]     grade only these tasks (${TASKS.map((t) => t.id).join(", ")})
+  --out DIR          where reports go (default reports/<submission name>)
+  --json             print socklab's result document (docs/results-json.md) instead of the check lines
+  --seed N           the seed of every random choice (default: derived from the submission name; printed)
+  --concurrency N    sandboxed runs at once (default 6)
+  -h, --help         this text
+
+Writes <out>/index.md, <out>/<task>.md, <out>/results.json (Gradescope), <out>/socklab.json, <out>/junit.xml
+and each run's capture under <out>/<task>/<run>/capture.pcap.
+Exit code: 0 every check passed, 1 some check failed, 2 socklab could not grade.`;
+
+/** A stable seed from a name (FNV-1a), so regrading a submission repeats its random choices. */
+export function seedFrom(text: string): number {
+  let h = 0x811c9dc5;
+  for (const c of Buffer.from(text)) h = Math.imul(h ^ c, 0x01000193) >>> 0;
+  return h;
+}
+
+async function writeResults(outDir: string, result: SubmissionResult): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, "results.json"), `${JSON.stringify(toGradescope(result), null, 2)}\n`);
+  await writeFile(join(outDir, "socklab.json"), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** Grades one submission and writes every report; returns the result document. */
+export async function checkSubmission(
+  dir: string,
+  options: { outDir: string; only?: readonly string[]; seed: number; concurrency?: number },
+): Promise<SubmissionResult> {
+  const outDir = resolve(options.outDir);
+  await mkdir(outDir, { recursive: true });
+  const graded = await gradeSubmission(dir, {
+    tasks: TASKS,
+    ...(options.only ? { only: options.only } : {}),
+    outDir,
+    folders: { reference: REFERENCE_DIR, probes: PROBES_DIR },
+    seed: options.seed,
+    version: VERSION,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    onTask: (_task, partial) => writeResults(outDir, partial),
+  });
+  const tasks: TaskResult[] = [];
+  for (const task of graded.result.tasks) {
+    const def = TASKS.find((t) => t.id === task.id)!;
+    const evidence = graded.evidence.get(task.id);
+    const report = `${task.id}.md`;
+    const sections = evidence
+      ? [...(def.sections?.(evidence) ?? []), ...renderRunSections(Object.values(evidence.runs), outDir)]
+      : [];
+    const withReport = { ...task, report } as TaskResult;
+    await writeFile(join(outDir, report), renderTaskReport(withReport, sections));
+    tasks.push(withReport);
+  }
+  const result: SubmissionResult = { ...graded.result, tasks };
+  await writeResults(outDir, result);
+  await writeFile(join(outDir, "index.md"), renderSubmissionIndex(result));
+  await writeFile(join(outDir, "junit.xml"), toJUnit(result));
+  return result;
+}
+
+/** Exit code for a result: 0 all passed, 1 some failed, 2 socklab could not grade. */
+export function exitCodeOf(result: SubmissionResult): number {
+  if (result.status === "errored") return EXIT.harness;
+  return result.status === "passed" ? EXIT.ok : EXIT.failed;
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        task: { type: "string" },
+        out: { type: "string" },
+        json: { type: "boolean" },
+        seed: { type: "string" },
+        concurrency: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Prints the terminal view (or the JSON document) of a result. */
+export function printResult(result: SubmissionResult, output: Output, json: boolean): void {
+  if (json) output.out(JSON.stringify(result, null, 2));
+  else for (const line of renderTerminal(result, { colour: output.colour })) output.out(line);
+}
+
+export const checkCommand: Command = {
+  name: "check",
+  summary: "grade a submission: run its programs in isolation, analyse the traffic, write reports",
+  usage,
+  async run(args, output) {
+    const parsed = parse(args);
+    const dir = parsed.positionals[0];
+    if (dir === undefined || parsed.positionals.length > 1) throw new UsageError("name exactly one submission folder");
+    const only = parsed.values.task?.split(",").map((s) => s.trim());
+    for (const id of only ?? []) {
+      if (!TASKS.some((t) => t.id === id)) throw new UsageError(`unknown task '${id}'; tasks are ${TASKS.map((t) => t.id).join(", ")}`);
+    }
+    const seed = parsed.values.seed === undefined ? seedFrom(basename(resolve(dir))) : Number(parsed.values.seed);
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed takes a whole number, not '${parsed.values.seed}'`);
+    const concurrency = parsed.values.concurrency === undefined ? undefined : Number(parsed.values.concurrency);
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+      throw new UsageError(`--concurrency takes a positive whole number, not '${parsed.values.concurrency}'`);
+    }
+    const outDir = parsed.values.out ?? join(ROOT, "reports", basename(resolve(dir)));
+    if (!parsed.values.json) output.err(`socklab check ${dir} (seed ${seed}) …`);
+    const result = await checkSubmission(dir, { outDir, seed, ...(only ? { only } : {}), ...(concurrency ? { concurrency } : {}) });
+    printResult(result, output, Boolean(parsed.values.json));
+    return exitCodeOf(result);
+  },
+};

@@ -1,0 +1,82 @@
+// Cross-testing checks: the student's server driven by the reference client or socklab's probe, and the
+// student's client against the reference server — so a pair that only works with itself is caught.
+import { type CheckDefinition, defineCheck, fail, pass, type Verdict } from "../check.ts";
+import { outputRefs, tracebackLine } from "../evidence.ts";
+import type { ProgramRecord, RunRecord } from "../run-session.ts";
+import type { TaskEvidence } from "../task.ts";
+import { runOf } from "./programs.ts";
+
+type Check = CheckDefinition<TaskEvidence<unknown>>;
+
+export interface CrossOptions {
+  readonly id: string;
+  readonly title: string;
+  readonly points: number;
+  readonly run: string;
+  /** What the run proves when it passes, for the message. */
+  readonly proves: string;
+  readonly help: string;
+  /** Extra judgement once every client exited 0 (e.g. the echo in the capture); null means fine. */
+  readonly judge?: (run: RunRecord) => Verdict | null;
+  /** Set when the student's side of this run is the client (the server is the reference). */
+  readonly studentIsClient?: boolean;
+  /** The readiness check this one needs (default "server-ready"; none when the student is the client). */
+  readonly dependsOn?: string;
+}
+
+function problem(record: ProgramRecord): string {
+  const tb = tracebackLine(record.outcome);
+  const last = record.outcome.stdout.trim().split("\n").pop() ?? "";
+  return `${record.role.name} (${record.role.source}) ${record.outcome.description}${tb ? ` — ${tb}` : last ? ` — printed "${last.slice(0, 200)}"` : ""}`;
+}
+
+/** A run passes when its server became ready, every client exited 0, and the extra judgement holds. */
+export function crossRunCheck(options: CrossOptions): Check {
+  return defineCheck({
+    id: options.id,
+    title: options.title,
+    points: options.points,
+    ...(options.studentIsClient ? {} : { dependsOn: options.dependsOn ?? "server-ready" }),
+    run: (evidence) => {
+      const run = runOf(evidence, options.run);
+      if (run.serverReady?.status !== "done") {
+        return fail({
+          message: `the ${options.studentIsClient ? "reference" : "student's"} server did not become ready in the '${run.name}' run`,
+          actual:
+            run.serverReady?.status === "ended"
+              ? run.serverReady.outcome.description
+              : (run.errors[0] ?? "not ready"),
+          help: options.help,
+        });
+      }
+      const bad = run.clients.filter((c) => c.outcome.exitCode !== 0);
+      if (bad.length > 0) {
+        return fail({
+          message: `${options.title}: ${bad.length === 1 ? "the client" : `${bad.length} clients`} failed`,
+          expected: `${options.proves}`,
+          actual: bad.map(problem).join("; "),
+          evidence: [
+            ...outputRefs(run, bad[0]!),
+            ...(run.server ? outputRefs(run, run.server, /Traceback|Error/) : []),
+          ],
+          help: options.help,
+        });
+      }
+      const judged = options.judge?.(run);
+      if (judged && !judged.pass) return judged;
+      return pass(options.proves);
+    },
+  });
+}
+
+/** The JSON line a socklab probe printed, or null. */
+export function probeReport(run: RunRecord): Record<string, unknown> | null {
+  const probe = run.clients.find((c) => c.role.source === "probe");
+  const line = probe?.outcome.stdout.trim().split("\n").pop();
+  if (!line) return null;
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}

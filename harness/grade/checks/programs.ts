@@ -1,0 +1,141 @@
+// Checks on the programs themselves: the server becomes ready, does not crash; the clients exit 0 in time and
+// print what they should. Each factory names the run it looks at.
+import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
+import { outputRefs, studentClients, tracebackLine } from "../evidence.ts";
+import type { ProgramRecord, RunRecord } from "../run-session.ts";
+import type { TaskEvidence } from "../task.ts";
+
+type Check = CheckDefinition<TaskEvidence<unknown>>;
+
+/** The run, or a thrown error (a task wired to a run it does not have is a harness bug). */
+export function runOf(evidence: TaskEvidence<unknown>, name: string): RunRecord {
+  const run = evidence.runs[name];
+  if (!run) throw new Error(`no run named '${name}'`);
+  return run;
+}
+
+/** The server of `run` listened (TCP) or was bound (UDP) on its port in time. */
+export function serverReadyCheck(options: {
+  id?: string;
+  title?: string;
+  points: number;
+  run?: string;
+}): Check {
+  return defineCheck({
+    id: options.id ?? "server-ready",
+    title: options.title ?? "the server becomes ready",
+    points: options.points,
+    run: (evidence) => {
+      const run = runOf(evidence, options.run ?? "main");
+      const ready = run.serverReady;
+      const what = `${run.protocol.toUpperCase()} port ${run.port}`;
+      if (ready?.status === "done") {
+        return pass(
+          `the server ${run.protocol === "tcp" ? "listened" : "was bound"} on ${ready.value.localAddress}:${run.port} after ${ready.elapsedMs} ms`,
+        );
+      }
+      const server = run.server;
+      const seen =
+        ready === null
+          ? (run.errors[0] ?? "the server was not started")
+          : ready.status === "ended"
+            ? `the server ended first: ${ready.outcome.description}${tracebackLine(ready.outcome) ? ` (${tracebackLine(ready.outcome)})` : ""}`
+            : `nothing ${run.protocol === "tcp" ? "listening" : "bound"} on ${what} after ${ready.timeoutMs} ms`;
+      return fail({
+        message: `the server did not become ready on ${what}`,
+        expected: `a socket ${run.protocol === "tcp" ? "in LISTEN state" : "bound"} on ${what}`,
+        actual: seen,
+        evidence: server ? outputRefs(run, server) : [],
+        help:
+          `Check that the server binds the port the manifest gives (${run.port}; use {port} in the command) and ` +
+          `${run.protocol === "tcp" ? "calls listen()" : "calls bind()"} before anything that blocks. Run it by hand and look for a traceback.`,
+      });
+    },
+  });
+}
+
+function describeClient(record: ProgramRecord): string {
+  const tb = tracebackLine(record.outcome);
+  return `${record.role.name} ${record.outcome.description}${tb ? ` — ${tb}` : ""}`;
+}
+
+/** Every student client of `run` exited with code 0 before its time limit. */
+export function clientsExitCheck(options: {
+  id?: string;
+  title?: string;
+  points: number;
+  run?: string;
+  dependsOn?: string;
+}): Check {
+  return defineCheck({
+    id: options.id ?? "client-exit",
+    title: options.title ?? "the client exits with code 0 in time",
+    points: options.points,
+    dependsOn: options.dependsOn ?? "server-ready",
+    run: (evidence) => {
+      const run = runOf(evidence, options.run ?? "main");
+      const clients = studentClients(run);
+      if (clients.length === 0) {
+        return fail({
+          message: "no client was started",
+          expected: "the client to run",
+          actual: run.errors.join("; ") || "no client",
+        });
+      }
+      const bad = clients.filter((c) => c.outcome.exitCode !== 0);
+      if (bad.length === 0) {
+        return pass(
+          `${clients.map((c) => `${c.role.name} exited with code 0 after ${c.outcome.wallMs} ms`).join("; ")}`,
+        );
+      }
+      const first = bad[0]!;
+      const hung = first.outcome.killedBy === "timeout" || first.outcome.killedBy === "stop";
+      return fail({
+        message: `${bad.length === 1 ? first.role.name : `${bad.length} clients`} did not exit normally`,
+        expected: "exit code 0 within the time limit",
+        actual: bad.map(describeClient).join("; "),
+        evidence: outputRefs(run, first),
+        help: hung
+          ? "The client was still running: make sure it closes its socket and returns once it has its reply (a recv() waiting for data that never comes blocks for ever)."
+          : "Read the client's error output: the traceback's last line says what went wrong.",
+      });
+    },
+  });
+}
+
+/** The server of `run` did not crash: no traceback, no non-zero exit before socklab stopped it. */
+export function serverSurvivesCheck(options: {
+  id?: string;
+  title?: string;
+  points: number;
+  run?: string;
+}): Check {
+  return defineCheck({
+    id: options.id ?? "server-survives",
+    title: options.title ?? "the server does not crash",
+    points: options.points,
+    dependsOn: "server-ready",
+    run: (evidence) => {
+      const run = runOf(evidence, options.run ?? "main");
+      const server = run.server;
+      if (!server) return fail({ message: "the server was not started", actual: run.errors.join("; ") });
+      const tb = tracebackLine(server.outcome);
+      const stoppedBySocklab = server.outcome.killedBy === "stop";
+      const exitedBadly = !stoppedBySocklab && server.outcome.exitCode !== 0;
+      if (!tb && !exitedBadly) {
+        return pass(
+          stoppedBySocklab
+            ? "the server kept running until socklab stopped it"
+            : `the server ${server.outcome.description}`,
+        );
+      }
+      return fail({
+        message: "the server crashed",
+        expected: "the server to keep serving (or to end cleanly) without a traceback",
+        actual: `${server.outcome.description}${tb ? ` — ${tb}` : ""}`,
+        evidence: outputRefs(run, server, /Traceback|Error|Exception/),
+        help: "Handle a client that disconnects: recv() returns b'' then, and send() may raise BrokenPipeError or ConnectionResetError — end that client's loop instead of the program.",
+      });
+    },
+  });
+}

@@ -1,0 +1,30 @@
+// The program roles of a task's runs, built from the manifest entries: the student's and the reference's
+// commands with {host}, {port} and the task's options substituted, and socklab's probes.
+import { substitute, type TaskEntry } from "./manifest.ts";
+import type { ProgramRole } from "./run-session.ts";
+
+/** Placeholder values for an entry: host, port, and every scalar option (lists joined by spaces). */
+export function placeholders(entry: TaskEntry<unknown>): Record<string, string | number> {
+  const values: Record<string, string | number> = { host: entry.host, port: entry.port };
+  for (const [key, value] of Object.entries(entry.options as Record<string, unknown>)) {
+    if (typeof value === "string" || typeof value === "number") values[key] = value;
+    else if (Array.isArray(value)) values[key] = value.join(" ");
+  }
+  return values;
+}
+
+/** The student's (or reference's) server or client as a program role. */
+export function role(
+  entry: TaskEntry<unknown>,
+  which: "server" | "client",
+  source: "student" | "reference",
+  name: string = which,
+  extra: Partial<ProgramRole> = {},
+): ProgramRole {
+  return { name, source, command: substitute(entry[which], placeholders(entry)), ...extra };
+}
+
+/** One of socklab's probe programs (tasks/probes/), with arguments. */
+export function probe(name: string, script: string, args: readonly (string | number)[]): ProgramRole {
+  return { name, source: "probe", command: ["python3", script, ...args.map(String)].join(" ") };
+}

@@ -1,0 +1,79 @@
+// Small pure helpers that find things in a run's record (the conversations on the task's port, a program's
+// output line) and turn them into evidence references for failure messages.
+import type { Conversation, TcpConversation, UdpConversation } from "../analyse/types.ts";
+import type { Outcome } from "../run/index.ts";
+import type { EvidenceRef } from "./result.ts";
+import type { ProgramRecord, RunRecord } from "./run-session.ts";
+
+/** The TCP conversations with the run's server port. */
+export function tcpConversations(run: RunRecord): TcpConversation[] {
+  return (run.analysis?.conversations ?? []).filter(
+    (c): c is TcpConversation => c.protocol === "tcp" && c.server.port === run.port,
+  );
+}
+
+/** The UDP conversations with the run's server port on either side. */
+export function udpConversations(run: RunRecord): UdpConversation[] {
+  return (run.analysis?.conversations ?? []).filter(
+    (c): c is UdpConversation =>
+      c.protocol === "udp" && (c.server.port === run.port || c.client.port === run.port),
+  );
+}
+
+/** Every conversation of the run's capture. */
+export function conversations(run: RunRecord): readonly Conversation[] {
+  return run.analysis?.conversations ?? [];
+}
+
+/** A reference to packet `n` of a run, with its tcpdump line when the timeline has it. */
+export function packetRef(run: RunRecord, packet: number): EvidenceRef {
+  let summary: string | undefined;
+  for (const c of conversations(run)) {
+    const row = c.timeline?.find((r) => r.number === packet);
+    if (row) summary = row.summary;
+  }
+  return { kind: "packet", run: run.name, packet, ...(summary ? { summary } : {}) };
+}
+
+/** References to the first lines of a program's output matching `pattern` (or the last lines). */
+export function outputRefs(run: RunRecord, record: ProgramRecord, pattern?: RegExp, max = 3): EvidenceRef[] {
+  const lines = record.outcome.lines.filter((l) => (pattern ? pattern.test(l.text) : true));
+  const chosen = pattern ? lines.slice(0, max) : lines.slice(-max);
+  return chosen.map((l) => ({
+    kind: "output" as const,
+    run: run.name,
+    program: record.role.name,
+    stream: l.stream,
+    line: l.number,
+    text: l.text.slice(0, 300),
+  }));
+}
+
+/** A Python traceback's last line ("ValueError: …"), if the program printed one. */
+export function tracebackLine(outcome: Outcome): string | null {
+  if (!/Traceback \(most recent call last\)/.test(outcome.stderr)) return null;
+  const lines = outcome.stderr.trim().split("\n");
+  return lines[lines.length - 1] ?? null;
+}
+
+/** The student's programs of a run. */
+export function studentClients(run: RunRecord): ProgramRecord[] {
+  return run.clients.filter((c) => c.role.source === "student");
+}
+
+/** Text of bytes for messages: printable ASCII with escapes, cut at `max`. */
+export function showBytes(bytes: Uint8Array, max = 60): string {
+  let text = "";
+  for (const b of bytes.subarray(0, max)) {
+    if (b === 0x5c) text += "\\\\";
+    else if (b >= 0x20 && b < 0x7f) text += String.fromCharCode(b);
+    else if (b === 0x0a) text += "\\n";
+    else text += `\\x${b.toString(16).padStart(2, "0")}`;
+  }
+  return bytes.length > max ? `${text}… (${bytes.length} bytes)` : text;
+}
+
+/** The kept stream bytes of a TCP direction (base64 in the analysis), or null when not kept. */
+export function streamBytes(stream: { base64: string | null }): Uint8Array | null {
+  return stream.base64 === null ? null : new Uint8Array(Buffer.from(stream.base64, "base64"));
+}

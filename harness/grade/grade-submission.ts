@@ -1,0 +1,117 @@
+// Grades a whole submission: reads its manifest, grades every submitted task (tasks and their runs in
+// parallel sandboxes, with a shared limit), lists the others as not submitted, and reports progress so the
+// caller can write partial results as tasks finish.
+import { basename, join, resolve } from "node:path";
+import { type GradedTask, gradeTask, notSubmitted } from "./grade-task.ts";
+import { limiter } from "./limiter.ts";
+import { loadManifest, type Manifest } from "./manifest.ts";
+import type { SubmissionResult, TaskResult } from "./result.ts";
+import type { ProgramFolders } from "./run-session.ts";
+import type { TaskDefinition, TaskEvidence } from "./task.ts";
+
+export interface GradeSubmissionOptions {
+  readonly tasks: readonly TaskDefinition<unknown>[];
+  /** Only these task ids (default: every task). */
+  readonly only?: readonly string[];
+  /** Where each task's runs keep their captures: `<outDir>/<task>/<run>/capture.pcap`. */
+  readonly outDir: string;
+  readonly folders: ProgramFolders;
+  readonly seed: number;
+  /** Runs in flight at once (default 6). */
+  readonly concurrency?: number;
+  readonly version: string;
+  /** Called as each task finishes, with the results so far. */
+  readonly onTask?: (task: TaskResult, partial: SubmissionResult) => void | Promise<void>;
+}
+
+export interface GradedSubmission {
+  readonly result: SubmissionResult;
+  readonly evidence: ReadonlyMap<string, TaskEvidence<unknown>>;
+  readonly manifest: Manifest;
+}
+
+/** The submission document from task results (score, status). */
+export function submissionDocument(
+  manifest: Manifest,
+  dir: string,
+  tasks: readonly TaskResult[],
+  fields: {
+    seed: number;
+    startedAt: string;
+    durationMs: number;
+    version: string;
+    warnings: readonly string[];
+  },
+): SubmissionResult {
+  const submitted = tasks.filter((t) => t.status !== "not-submitted");
+  const status = submitted.some((t) => t.status === "errored")
+    ? "errored"
+    : submitted.every((t) => t.status === "passed")
+      ? "passed"
+      : "failed";
+  return {
+    version: 1,
+    socklab: fields.version,
+    submission: { path: dir, name: basename(resolve(dir)), student: manifest.student },
+    startedAt: fields.startedAt,
+    durationMs: fields.durationMs,
+    seed: fields.seed,
+    score: tasks.reduce((n, t) => n + t.score, 0),
+    maxScore: tasks.reduce((n, t) => n + t.maxScore, 0),
+    status,
+    tasks,
+    warnings: fields.warnings,
+  };
+}
+
+/** Grades the submission in `dir`. Throws ManifestError when its manifest (or the reference's) is unusable. */
+export async function gradeSubmission(
+  dir: string,
+  options: GradeSubmissionOptions,
+): Promise<GradedSubmission> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const manifest = await loadManifest(dir, options.tasks);
+  const referenceManifest = await loadManifest(options.folders.reference, options.tasks);
+  const chosen = options.tasks.filter((t) => !options.only || options.only.includes(t.id));
+  const limit = limiter(options.concurrency ?? 6);
+  const done = new Map<string, TaskResult>();
+  const evidence = new Map<string, TaskEvidence<unknown>>();
+  const warnings: string[] = [];
+  const document = () =>
+    submissionDocument(
+      manifest,
+      dir,
+      chosen.map((t) => done.get(t.id) ?? notSubmitted(t)),
+      {
+        seed: options.seed,
+        startedAt,
+        durationMs: Math.round(performance.now() - started),
+        version: options.version,
+        warnings,
+      },
+    );
+  await Promise.all(
+    chosen.map(async (def) => {
+      const entry = manifest.tasks.get(def.id);
+      let graded: GradedTask;
+      if (!entry) {
+        graded = { result: notSubmitted(def), evidence: null };
+      } else {
+        const reference = referenceManifest.tasks.get(def.id);
+        if (!reference) throw new Error(`the reference manifest has no '${def.id}' entry`);
+        graded = await gradeTask(def, entry, reference, {
+          submission: resolve(dir),
+          outDir: join(options.outDir, def.id),
+          folders: options.folders,
+          seed: options.seed,
+          limit,
+        });
+      }
+      done.set(def.id, graded.result);
+      if (graded.evidence) evidence.set(def.id, graded.evidence);
+      await options.onTask?.(graded.result, document());
+    }),
+  );
+  return { result: document(), evidence, manifest };
+}

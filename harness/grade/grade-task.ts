@@ -1,0 +1,136 @@
+// Grades one task of one submission: its runs in parallel sandboxes, then its checks over what they did.
+import { join } from "node:path";
+import { runChecks } from "./check.ts";
+import type { TaskEntry } from "./manifest.ts";
+import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
+import { executeRun, type ProgramFolders, type RunRecord } from "./run-session.ts";
+import type { TaskDefinition, TaskEvidence } from "./task.ts";
+
+export interface GradeTaskOptions {
+  readonly submission: string;
+  /** Where this task's runs keep their captures: `<outDir>/<run>/capture.pcap`. */
+  readonly outDir: string;
+  readonly folders: ProgramFolders;
+  readonly seed: number;
+  /** Runs at once across the whole grading (a shared limiter). */
+  readonly limit: <T>(job: () => Promise<T>) => Promise<T>;
+}
+
+export interface GradedTask {
+  readonly result: TaskResult;
+  readonly evidence: TaskEvidence<unknown> | null;
+}
+
+/** A task missing from the manifest: zero points, every check listed, not an error. */
+export function notSubmitted(def: TaskDefinition<unknown>): TaskResult {
+  const checks: CheckResult[] = def.checks.map((c) => ({
+    id: c.id,
+    title: c.title,
+    maxPoints: c.points,
+    visibility: c.visibility ?? "visible",
+    status: "skipped",
+    points: 0,
+    reason: "the task is not in the submission's manifest",
+    dependsOn: "manifest",
+    notes: [],
+    durationMs: 0,
+  }));
+  return {
+    id: def.id,
+    title: def.title,
+    section: def.section,
+    status: "not-submitted",
+    reason: `no '${def.id}' entry in socklab.yaml`,
+    score: 0,
+    maxScore: maxScore(def),
+    checks,
+    runs: [],
+    durationMs: 0,
+    report: null,
+  };
+}
+
+/** The points a task is worth. */
+export function maxScore(def: TaskDefinition<unknown>): number {
+  return def.checks.reduce((n, c) => n + c.points, 0);
+}
+
+function summarise(run: RunRecord, outDir: string): RunSummary {
+  const programs = [run.server, ...run.clients].filter((p) => p !== null);
+  return {
+    name: run.name,
+    title: run.title,
+    mode: run.mode,
+    capture: run.captureFile ? join(outDir, run.name, "capture.pcap") : null,
+    packets: run.analysis?.capture.packets ?? 0,
+    wallMs: run.wallMs,
+    warnings: [...run.warnings, ...run.errors],
+    programs: programs.map((p) => ({
+      run: run.name,
+      name: p.role.name,
+      source: p.role.source,
+      command: p.role.command,
+      exitCode: p.outcome.exitCode,
+      signal: p.outcome.signal,
+      description: p.outcome.description,
+      wallMs: p.outcome.wallMs,
+      cpuMs: p.outcome.cpuMs,
+      stdout: p.outcome.stdout.slice(0, 4000),
+      stderr: p.outcome.stderr.slice(0, 4000),
+    })),
+  };
+}
+
+/** Runs and checks one submitted task. A harness failure gives an `errored` task, never a thrown error. */
+export async function gradeTask(
+  def: TaskDefinition<unknown>,
+  entry: TaskEntry<unknown>,
+  reference: TaskEntry<unknown>,
+  options: GradeTaskOptions,
+): Promise<GradedTask> {
+  const started = performance.now();
+  const env = { entry, reference: { ...reference, host: entry.host, port: entry.port }, seed: options.seed };
+  const base = { id: def.id, title: def.title, section: def.section, maxScore: maxScore(def), report: null };
+  try {
+    const specs = def.runs(env);
+    const records = await Promise.all(
+      specs.map((spec) =>
+        options.limit(() =>
+          executeRun(spec, options.submission, join(options.outDir, spec.name), options.folders),
+        ),
+      ),
+    );
+    const evidence: TaskEvidence<unknown> = {
+      env,
+      runs: Object.fromEntries(records.map((r) => [r.name, r])),
+    };
+    const checks = runChecks(def.checks, evidence);
+    const score = checks.reduce((n, c) => n + c.points, 0);
+    const allPassed = checks.every((c) => c.status === "passed");
+    return {
+      evidence,
+      result: {
+        ...base,
+        status: allPassed ? "passed" : "failed",
+        score,
+        checks,
+        runs: records.map((r) => summarise(r, options.outDir)),
+        durationMs: Math.round(performance.now() - started),
+      },
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      evidence: null,
+      result: {
+        ...base,
+        status: "errored",
+        error: `socklab could not grade this task (not the student's fault): ${message}`,
+        score: 0,
+        checks: [],
+        runs: [],
+        durationMs: Math.round(performance.now() - started),
+      },
+    };
+  }
+}

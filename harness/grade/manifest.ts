@@ -1,0 +1,113 @@
+// The submission manifest, `socklab.yaml` at the submission root: which commands start each task's server and
+// client, optional host and port, and each task's own options (validated by the task's schema). Documented in
+// docs/manifest.md.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ManifestError } from "./manifest-error.ts";
+import { keyPath, type SchemaIssue, validate, z } from "./schema.ts";
+import { parseYaml } from "./yaml.ts";
+
+export const MANIFEST_NAME = "socklab.yaml";
+
+/** What every task entry has. */
+export const baseEntrySchema = z.object({
+  server: z.string().trim().min(1, "a command is required, e.g. 'python3 server.py {port}'"),
+  client: z.string().trim().min(1, "a command is required, e.g. 'python3 client.py {host} {port}'"),
+  host: z.string().trim().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+});
+
+/** A task entry after validation: commands, where to meet, and the task's own options. */
+export interface TaskEntry<O = Record<string, unknown>> {
+  readonly server: string;
+  readonly client: string;
+  readonly host: string;
+  readonly port: number;
+  readonly options: O;
+}
+
+/** What the manifest loader needs to know of each task. */
+export interface TaskSchemaInfo {
+  readonly id: string;
+  readonly defaults: { readonly host: string; readonly port: number };
+  /** The task's own keys (besides server, client, host, port). */
+  readonly options: z.ZodObject;
+}
+
+export interface Manifest {
+  readonly file: string;
+  readonly student: string | null;
+  readonly tasks: ReadonlyMap<string, TaskEntry>;
+}
+
+const topSchema = z.strictObject({
+  student: z.string().optional(),
+  tasks: z.record(z.string(), z.unknown()),
+});
+
+function suggestion(word: string, choices: readonly string[]): string {
+  const near = choices.find((c) => c.startsWith(word.slice(0, 3)) || word.startsWith(c.slice(0, 3)));
+  return near ? ` (did you mean '${near}'?)` : "";
+}
+
+function fail(file: string, issues: readonly SchemaIssue[]): never {
+  const text = issues.map((i) => `${i.path ? `${i.path}: ` : ""}${i.message}`).join("; ");
+  throw new ManifestError("invalid", file, text);
+}
+
+/** Validates a parsed manifest against the known tasks. Throws ManifestError naming the file and key. */
+export function validateManifest(value: unknown, file: string, known: readonly TaskSchemaInfo[]): Manifest {
+  const top = validate(topSchema, value ?? {});
+  if (!top.ok) fail(file, top.issues);
+  const tasks = new Map<string, TaskEntry>();
+  const ids = known.map((k) => k.id);
+  for (const [id, raw] of Object.entries(top.value.tasks)) {
+    const info = known.find((k) => k.id === id);
+    if (!info) {
+      fail(file, [
+        {
+          path: keyPath(["tasks", id]),
+          message: `unknown task${suggestion(id, ids)}; tasks are ${ids.join(", ")}`,
+        },
+      ]);
+    }
+    const schema = baseEntrySchema.extend(info.options.shape).strict();
+    const entry = validate(schema, raw ?? {}, ["tasks", id]);
+    if (!entry.ok) fail(file, entry.issues);
+    const { server, client, host, port, ...options } = entry.value as z.infer<typeof baseEntrySchema> &
+      Record<string, unknown>;
+    tasks.set(id, {
+      server,
+      client,
+      host: host ?? info.defaults.host,
+      port: port ?? info.defaults.port,
+      options,
+    });
+  }
+  return { file, student: top.value.student ?? null, tasks };
+}
+
+/** Reads and validates `<dir>/socklab.yaml`. Throws ManifestError when it is missing or wrong. */
+export async function loadManifest(dir: string, known: readonly TaskSchemaInfo[]): Promise<Manifest> {
+  const file = join(dir, MANIFEST_NAME);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new ManifestError(
+      "missing",
+      file,
+      `no manifest; write one (docs/manifest.md) or let \`socklab init ${dir}\` draft it from your file names`,
+    );
+  }
+  const parsed = parseYaml(text);
+  if (!parsed.ok) throw new ManifestError("syntax", file, `not valid YAML: ${parsed.message}`);
+  return validateManifest(parsed.value, file, known);
+}
+
+/** Substitutes {host} and {port} (and any other {name} given) in a command. Unknown names stay as they are. */
+export function substitute(command: string, values: Readonly<Record<string, string | number>>): string {
+  return command.replace(/\{([a-z]+)\}/g, (whole, name: string) =>
+    Object.hasOwn(values, name) ? String(values[name]) : whole,
+  );
+}

@@ -1,0 +1,291 @@
+// One sandboxed run of a task: a server (the student's or the reference), clients driven by the task, socket
+// snapshots, the server's idle CPU, then teardown, the capture checked and analysed. Everything that happens
+// is recorded as data (RunRecord) for the checks; nothing here decides a verdict.
+import { mkdir } from "node:fs/promises";
+import { analyseCapture } from "../analyse/index.ts";
+import type { CaptureAnalysis } from "../analyse/types.ts";
+import { type CaptureFinding, parseTcpdumpStats, verifyCapture } from "../capture/index.ts";
+import {
+  type Outcome,
+  type Program,
+  runScript,
+  type ScriptResult,
+  type ScriptStep,
+  type StepResult,
+  startProgram,
+  waitForPort,
+} from "../run/index.ts";
+import { openSandbox, type Sandbox, type SocketEntry } from "../sandbox/index.ts";
+
+export type ProgramSource = "student" | "reference" | "probe";
+
+/** A program to start: its role name, whose it is, and the command (placeholders already substituted). */
+export interface ProgramRole {
+  readonly name: string;
+  readonly source: ProgramSource;
+  readonly command: string;
+  readonly stdin?: "pipe" | "ignore";
+  readonly timeoutMs?: number;
+}
+
+/** Where the reference solutions and socklab's probes live on the host, shown read-only inside runs. */
+export interface ProgramFolders {
+  readonly reference: string;
+  readonly probes: string;
+}
+
+export interface Snapshot {
+  readonly label: string;
+  /** Milliseconds since the run started. */
+  readonly atMs: number;
+  readonly sockets: readonly SocketEntry[];
+  /** `ss -tanup` inside the run, for reports. */
+  readonly ss: string;
+}
+
+export interface ProgramRecord {
+  readonly role: ProgramRole;
+  readonly outcome: Outcome;
+  readonly script: ScriptResult | null;
+}
+
+/** What a task's driver can do inside a run. */
+export interface RunContext {
+  readonly sandbox: Sandbox;
+  readonly server: Program;
+  /** Milliseconds since the run started. */
+  elapsed(): number;
+  /** Starts a client program (recorded with the run). */
+  start(role: ProgramRole): Promise<Program>;
+  /** Starts a program, optionally plays a script on its stdin, and waits for it to end. */
+  runClient(role: ProgramRole, script?: readonly ScriptStep[]): Promise<ProgramRecord>;
+  /** Plays a script on a started program and records the result with it. */
+  play(program: Program, script: readonly ScriptStep[]): Promise<ScriptResult>;
+  /** Waits until `count` TCP connections to the server port are ESTABLISHED (server side), polling /proc. */
+  waitForEstablished(count: number, timeoutMs: number): Promise<boolean>;
+  snapshot(label: string): Promise<Snapshot>;
+  /** Free-form facts the driver wants the checks to see. */
+  note(key: string, value: unknown): void;
+}
+
+export interface RunSpec {
+  /** "main", "reference-client", "probe", "reference-server". */
+  readonly name: string;
+  readonly title: string;
+  readonly protocol: "tcp" | "udp";
+  readonly port: number;
+  readonly server: ProgramRole;
+  readonly drive: (ctx: RunContext) => Promise<void>;
+  /** After the driver: measure the server's CPU time over this window (ms), and whether it still listens. */
+  readonly idleCpuWindowMs?: number;
+  readonly readyTimeoutMs?: number;
+}
+
+export interface RunRecord {
+  readonly name: string;
+  readonly title: string;
+  readonly protocol: "tcp" | "udp";
+  readonly port: number;
+  readonly mode: "namespace" | "host";
+  readonly outDir: string;
+  /** Null only when the run failed before the server could be started (see `errors`). */
+  readonly serverReady: StepResult<SocketEntry> | null;
+  readonly server: ProgramRecord | null;
+  /** Clients and other programs, in start order. */
+  readonly clients: readonly ProgramRecord[];
+  readonly snapshots: readonly Snapshot[];
+  /** The server's CPU time over an idle window after the clients left. */
+  readonly idleCpu: { readonly windowMs: number; readonly cpuMs: number } | null;
+  /** Whether the server still listened (TCP) or was bound (UDP) after the clients left; null if not looked at. */
+  readonly listeningAfter: boolean | null;
+  /** Whether the server was still running when the driver finished. */
+  readonly serverRunningAtEnd: boolean;
+  readonly captureFile: string | null;
+  readonly analysis: CaptureAnalysis | null;
+  readonly captureFindings: readonly CaptureFinding[];
+  readonly notes: Readonly<Record<string, unknown>>;
+  /** Harness problems (not the student's): a capture that could not be read, a driver that threw. */
+  readonly errors: readonly string[];
+  readonly warnings: readonly string[];
+  readonly wallMs: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const SERVER_TIMEOUT_MS = 60_000;
+
+function bindsFor(role: ProgramRole, folders: ProgramFolders) {
+  if (role.source === "reference")
+    return {
+      readOnlyBinds: [{ host: folders.reference, at: "/opt/socklab/reference" }],
+      cwd: "/opt/socklab/reference",
+    };
+  if (role.source === "probe")
+    return {
+      readOnlyBinds: [{ host: folders.probes, at: "/opt/socklab/probes" }],
+      cwd: "/opt/socklab/probes",
+    };
+  return {};
+}
+
+/** Runs one spec in a fresh sandbox and records everything. Never throws for the student's behaviour. */
+export async function executeRun(
+  spec: RunSpec,
+  submission: string,
+  outDir: string,
+  folders: ProgramFolders,
+): Promise<RunRecord> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  await mkdir(outDir, { recursive: true });
+  const sandbox = await openSandbox({ outDir, submission, ports: [spec.port] });
+  const clients: { role: ProgramRole; program: Program; script: ScriptResult | null }[] = [];
+  const snapshots: Snapshot[] = [];
+  const notes: Record<string, unknown> = {};
+  const errors: string[] = [];
+  const launch = (role: ProgramRole, timeoutMs: number) =>
+    startProgram(sandbox, {
+      name: role.name,
+      command: role.command,
+      timeoutMs,
+      stdin: role.stdin ?? "ignore",
+      ...bindsFor(role, folders),
+    });
+  let server: Program | undefined;
+  let serverReady: StepResult<SocketEntry> | undefined;
+  let idleCpu: RunRecord["idleCpu"] = null;
+  let listeningAfter: boolean | null = null;
+  let serverRunningAtEnd = false;
+  try {
+    server = await launch(spec.server, spec.server.timeoutMs ?? SERVER_TIMEOUT_MS);
+    serverReady = await waitForPort(sandbox, {
+      protocol: spec.protocol,
+      port: spec.port,
+      program: server,
+      timeoutMs: spec.readyTimeoutMs ?? 5000,
+    });
+    if (serverReady.status === "done") {
+      const srv = server;
+      const ctx: RunContext = {
+        sandbox,
+        server: srv,
+        elapsed,
+        async start(role) {
+          const program = await launch(role, role.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+          clients.push({ role, program, script: null });
+          return program;
+        },
+        async runClient(role, script) {
+          const program = await ctx.start(role);
+          const entry = clients.find((c) => c.program === program)!;
+          if (script) {
+            entry.script = await runScript(program, script);
+            if (entry.script.status === "failed") await program.stop();
+          }
+          return { role, outcome: await program.outcome, script: entry.script };
+        },
+        async play(program, script) {
+          const result = await runScript(program, script);
+          const entry = clients.find((c) => c.program === program);
+          if (entry) entry.script = result;
+          return result;
+        },
+        async waitForEstablished(count, timeoutMs) {
+          const deadline = performance.now() + timeoutMs;
+          while (performance.now() < deadline) {
+            const table = await sandbox.socketTable();
+            const n = table.filter((e) => e.localPort === spec.port && e.state === "ESTABLISHED").length;
+            if (n >= count) return true;
+            if (!srv.running) return false;
+            await new Promise((r) => setTimeout(r, 15));
+          }
+          return false;
+        },
+        async snapshot(label) {
+          const shot = {
+            label,
+            atMs: elapsed(),
+            sockets: await sandbox.socketTable(),
+            ss: await sandbox.ss(),
+          };
+          snapshots.push(shot);
+          return shot;
+        },
+        note(key, value) {
+          notes[key] = value;
+        },
+      };
+      try {
+        await spec.drive(ctx);
+      } catch (error) {
+        errors.push(
+          `the ${spec.name} run's driver failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      // Clients still running after the driver are stopped (their outcome says so).
+      await Promise.all(clients.filter((c) => c.program.running).map((c) => c.program.stop()));
+      serverRunningAtEnd = srv.running;
+      if (spec.idleCpuWindowMs !== undefined && srv.running) {
+        const before = srv.cpuTimeMs();
+        // A measurement window, not synchronisation: CPU used by a server that should be idle.
+        await new Promise((r) => setTimeout(r, spec.idleCpuWindowMs));
+        idleCpu = { windowMs: spec.idleCpuWindowMs, cpuMs: Math.max(0, srv.cpuTimeMs() - before) };
+      }
+      if (srv.running) {
+        const table = await sandbox.socketTable();
+        listeningAfter = table.some(
+          (e) =>
+            e.localPort === spec.port &&
+            (spec.protocol === "tcp" ? e.state === "LISTEN" : e.stateCode === 0x07 && e.remotePort === 0),
+        );
+        snapshots.push({
+          label: "after the clients left",
+          atMs: elapsed(),
+          sockets: table,
+          ss: await sandbox.ss(),
+        });
+      }
+    }
+  } catch (error) {
+    errors.push(`the ${spec.name} run failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    if (server?.running) await server.stop().catch(() => undefined);
+  }
+  const closed = await sandbox.close();
+  let analysis: CaptureAnalysis | null = null;
+  let captureFindings: CaptureFinding[] = [];
+  if (closed.captureFile) {
+    try {
+      analysis = await analyseCapture(closed.captureFile, { port: spec.port });
+      captureFindings = verifyCapture(parseTcpdumpStats(closed.tcpdumpStderr), analysis.capture.packets);
+    } catch (error) {
+      errors.push(
+        `socklab could not read its own capture: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  const serverOutcome = server ? await server.outcome : undefined;
+  return {
+    name: spec.name,
+    title: spec.title,
+    protocol: spec.protocol,
+    port: spec.port,
+    mode: sandbox.mode,
+    outDir,
+    serverReady: serverReady ?? null,
+    server: serverOutcome ? { role: spec.server, outcome: serverOutcome, script: null } : null,
+    clients: await Promise.all(
+      clients.map(async (c) => ({ role: c.role, outcome: await c.program.outcome, script: c.script })),
+    ),
+    snapshots,
+    idleCpu,
+    listeningAfter,
+    serverRunningAtEnd,
+    captureFile: closed.captureFile,
+    analysis,
+    captureFindings,
+    notes,
+    errors,
+    warnings: [...sandbox.warnings, ...closed.warnings],
+    wallMs: elapsed(),
+  };
+}

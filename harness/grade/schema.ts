@@ -1,0 +1,36 @@
+// The adapter for zod (the only file that imports it): schemas for manifests and task options, and issues
+// turned into one clear line naming the file and the key.
+import { z } from "zod";
+
+export { z };
+
+/** A validation problem: the file, the dotted key path, what was expected. */
+export interface SchemaIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Validates `value` against `schema`: the parsed value, or the issues with their key paths. */
+export function validate<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  basePath: readonly (string | number)[] = [],
+): { ok: true; value: T } | { ok: false; issues: SchemaIssue[] } {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((issue) => ({
+      path: keyPath([...basePath, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))]),
+      message: issue.message,
+    })),
+  };
+}
+
+/** `tasks.tcp-echo.port`, `tasks.udp-echo.values[2]`. */
+export function keyPath(parts: readonly (string | number)[]): string {
+  return parts.reduce<string>(
+    (path, part) => (typeof part === "number" ? `${path}[${part}]` : path ? `${path}.${part}` : part),
+    "",
+  );
+}

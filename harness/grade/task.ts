@@ -1,0 +1,46 @@
+// A lab task: its id and handout section, default host and port, its own manifest options (a zod schema),
+// the runs it needs (student and reference programs in parallel sandboxes) and the checks over what they did.
+import type { CheckDefinition } from "./check.ts";
+import type { TaskEntry, TaskSchemaInfo } from "./manifest.ts";
+import type { RunRecord, RunSpec } from "./run-session.ts";
+import type { z } from "./schema.ts";
+
+/** What a task's runs and checks know: the student's entry, the reference's, and the seed. */
+export interface TaskEnvironment<O> {
+  readonly entry: TaskEntry<O>;
+  /** The reference solution's entry for this task, with the student's host and port. */
+  readonly reference: TaskEntry<O>;
+  readonly seed: number;
+}
+
+/** What the checks of a task look at. */
+export interface TaskEvidence<O> {
+  readonly env: TaskEnvironment<O>;
+  readonly runs: Readonly<Record<string, RunRecord>>;
+}
+
+export interface TaskDefinition<O = Record<string, unknown>> extends TaskSchemaInfo {
+  readonly title: string;
+  /** The handout section, e.g. "1.1". */
+  readonly section: string;
+  /** One paragraph for the report: what the task asks and what socklab checks. */
+  readonly summary: string;
+  readonly options: z.ZodObject;
+  /** The runs, executed in parallel sandboxes. */
+  runs(env: TaskEnvironment<O>): RunSpec[];
+  readonly checks: readonly CheckDefinition<TaskEvidence<O>>[];
+  /** Task-specific Markdown sections for the report (e.g. an annotated hex dump). */
+  sections?(evidence: TaskEvidence<O>): string[];
+}
+
+/** Declares a task (identity function, for types). */
+export function defineTask<O>(definition: TaskDefinition<O>): TaskDefinition<O> {
+  return definition;
+}
+
+/** Declares a check over a task's evidence (a task-specific check written inline in a task file). */
+export function taskCheck(
+  definition: CheckDefinition<TaskEvidence<unknown>>,
+): CheckDefinition<TaskEvidence<unknown>> {
+  return definition;
+}

@@ -1,0 +1,17 @@
+// The adapter for the yaml package (the only file that imports it): parse a document, or say where it broke.
+import { parseDocument } from "yaml";
+
+/** The parsed value, or a message naming the line and column of the first syntax error. */
+export function parseYaml(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) {
+    const where = error.linePos?.[0];
+    const at = where ? `line ${where.line}, column ${where.col}: ` : "";
+    return { ok: false, message: `${at}${error.message.split("\n")[0]}` };
+  }
+  return { ok: true, value: doc.toJS() };
+}
+
+/** A YAML text for a plain value (used by `socklab init`). */
+export { stringify as toYaml } from "yaml";

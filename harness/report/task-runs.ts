@@ -1,0 +1,64 @@
+// The per-run sections of a task report: which programs ran and how they ended, excerpts of their output,
+// socket-state snapshots (what the handout asks students to watch with netstat), and the capture's analysis
+// (timeline, sequence diagram, overhead) with a link to the pcap beside the report.
+import { relative } from "node:path";
+import type { RunRecord, Snapshot } from "../grade/index.ts";
+import { renderAnalysisMarkdown } from "./analysis-markdown.ts";
+import { code, fenced, table } from "./markdown.ts";
+
+const MAX_OUTPUT_LINES = 25;
+
+function excerpt(text: string): string {
+  const lines = text.replace(/\n$/, "").split("\n");
+  if (lines.length <= MAX_OUTPUT_LINES) return lines.join("\n");
+  return [...lines.slice(0, MAX_OUTPUT_LINES), `… ${lines.length - MAX_OUTPUT_LINES} more lines`].join("\n");
+}
+
+function snapshotText(snapshot: Snapshot, port: number): string {
+  const mine = snapshot.sockets.filter((s) => s.localPort === port || s.remotePort === port);
+  const states = new Map<string, number>();
+  for (const s of mine) states.set(s.state, (states.get(s.state) ?? 0) + 1);
+  const summary = [...states].map(([state, n]) => `${n} ${state}`).join(", ") || "no sockets on the port";
+  return `**${snapshot.label}** (${snapshot.atMs} ms into the run): ${summary}.\n\n${fenced(snapshot.ss.trim() || "(ss printed nothing)", "text")}`;
+}
+
+/** Markdown sections for each run of a task; links are relative to `reportDir`. */
+export function renderRunSections(runs: readonly RunRecord[], reportDir: string, level = 2): string[] {
+  const h = "#".repeat(level);
+  const out: string[] = [];
+  for (const run of runs) {
+    const parts: string[] = [`${h} Run ${code(run.name)}: ${run.title}`];
+    const capture = run.captureFile ? `[capture.pcap](${relative(reportDir, run.captureFile)}) (open it in Wireshark)` : "no capture";
+    parts.push(`Sandbox: ${run.mode === "namespace" ? "its own network namespace" : "the host loopback (no isolation)"}; ${run.wallMs} ms; ${capture}.`);
+    const programs = [run.server, ...run.clients].filter((p) => p !== null);
+    parts.push(
+      table(
+        ["program", "whose", "command", "how it ended", "wall ms", "CPU ms"],
+        programs.map((p) => [p.role.name, p.role.source, code(p.role.command), p.outcome.description, p.outcome.wallMs, p.outcome.cpuMs ?? "–"]),
+      ),
+    );
+    for (const p of programs) {
+      if (p.outcome.stdout.trim()) parts.push(`Output of the ${p.role.name}:\n\n${fenced(excerpt(p.outcome.stdout), "text")}`);
+      if (p.outcome.stderr.trim()) parts.push(`Errors of the ${p.role.name}:\n\n${fenced(excerpt(p.outcome.stderr), "text")}`);
+    }
+    if (run.snapshots.length > 0) {
+      parts.push(`${h}# Socket states`);
+      parts.push(
+        "LISTEN is the server's listening socket; ESTABLISHED, one per open connection on each side; TIME_WAIT, a " +
+          "connection the side that closed first keeps for a while after it ended.",
+      );
+      for (const s of run.snapshots) parts.push(snapshotText(s, run.port));
+    }
+    if (run.idleCpu) {
+      parts.push(`The server used ${run.idleCpu.cpuMs} ms of CPU time over ${run.idleCpu.windowMs} ms after the clients left.`);
+    }
+    for (const e of [...run.errors, ...run.warnings]) parts.push(`- ⚠ ${e}`);
+    if (run.analysis) {
+      parts.push(
+        renderAnalysisMarkdown(run.analysis, { title: `Traffic of run ${code(run.name)}`, level: level + 1 }).trim(),
+      );
+    }
+    out.push(parts.join("\n\n"));
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+// The lab's tasks, in handout order. Each file defines one task: its runs and its checks.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TaskDefinition } from "../harness/grade/index.ts";
+import tcpEcho from "./tcp-echo.ts";
+import udpEcho from "./udp-echo.ts";
+import udpOneway from "./udp-oneway.ts";
+
+/** Every task socklab grades, in handout order. */
+export const TASKS: readonly TaskDefinition<unknown>[] = [
+  tcpEcho as TaskDefinition<unknown>,
+  udpOneway as TaskDefinition<unknown>,
+  udpEcho as TaskDefinition<unknown>,
+];
+
+/** socklab's own probe programs, shown read-only inside runs. */
+export const PROBES_DIR = join(dirname(fileURLToPath(import.meta.url)), "probes");

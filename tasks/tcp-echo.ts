@@ -1,0 +1,163 @@
+// Task 1.1 — TCP echo server and client (127.0.0.1:65432). The student's pair runs together; the student's
+// server is also driven by the reference client and by socklab's probe (a payload larger than one recv()
+// buffer, sent in pieces), and the student's client meets the reference server.
+import {
+  allAckedCheck,
+  clientsExitCheck,
+  crossRunCheck,
+  defineTask,
+  fail,
+  handshakeCheck,
+  orderlyCloseCheck,
+  outputRefs,
+  pass,
+  probe,
+  probeReport,
+  role,
+  runOf,
+  serverReadyCheck,
+  serverSurvivesCheck,
+  streamBytes,
+  studentClients,
+  taskCheck,
+  tcpConversations,
+  tcpEchoCheck,
+  z,
+} from "../harness/grade/index.ts";
+
+const PROBE_SIZE = 6000;
+
+export default defineTask({
+  id: "tcp-echo",
+  title: "TCP echo server and client",
+  section: "1.1",
+  summary:
+    "The handout's TCP echo: the server accepts a connection and sends back every byte it receives; the client " +
+    "sends a message and prints the reply. socklab checks the programs, then the traffic: the three-way " +
+    "handshake, the echo byte for byte, the acknowledgements and the close.",
+  defaults: { host: "127.0.0.1", port: 65432 },
+  options: z.object({}),
+  runs: ({ entry, reference }) => [
+    {
+      name: "main",
+      title: "the student's server with the student's client",
+      protocol: "tcp",
+      port: entry.port,
+      server: role(entry, "server", "student"),
+      drive: async (ctx) => {
+        await ctx.runClient(role(entry, "client", "student"));
+      },
+    },
+    {
+      name: "reference-client",
+      title: "the student's server with the reference client",
+      protocol: "tcp",
+      port: entry.port,
+      server: role(entry, "server", "student"),
+      drive: async (ctx) => {
+        await ctx.runClient(role(reference, "client", "reference", "reference client"));
+      },
+    },
+    {
+      name: "probe",
+      title: `the student's server with socklab's probe (${PROBE_SIZE} bytes in pieces)`,
+      protocol: "tcp",
+      port: entry.port,
+      server: role(entry, "server", "student"),
+      drive: async (ctx) => {
+        await ctx.runClient(probe("probe", "tcp_echo_probe.py", [entry.host, entry.port, PROBE_SIZE, 700]));
+      },
+    },
+    {
+      name: "reference-server",
+      title: "the student's client with the reference server",
+      protocol: "tcp",
+      port: entry.port,
+      server: role(reference, "server", "reference", "reference server"),
+      drive: async (ctx) => {
+        await ctx.runClient(role(entry, "client", "student"));
+      },
+    },
+  ],
+  checks: [
+    serverReadyCheck({ points: 1 }),
+    clientsExitCheck({ points: 1 }),
+    taskCheck({
+      id: "client-output",
+      title: "the client prints the echoed text",
+      points: 1,
+      dependsOn: "server-ready",
+      run: (evidence) => {
+        const run = runOf(evidence, "main");
+        const client = studentClients(run)[0];
+        const conv = tcpConversations(run)[0];
+        const echoed = conv ? streamBytes(conv.s2c.stream) : null;
+        if (!client || !echoed || echoed.length === 0) {
+          return fail({
+            message: "the server echoed nothing the client could print",
+            expected: "an echo from the server",
+            actual: conv ? "no bytes from the server" : "no connection",
+          });
+        }
+        const text = Buffer.from(echoed).toString("latin1").trim();
+        const needle = text.split("\n")[0]!.slice(0, 60);
+        if (client.outcome.stdout.includes(needle)) {
+          return pass(
+            `the client printed the echoed text "${needle}"`,
+            outputRefs(run, client, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))),
+          );
+        }
+        return fail({
+          message: "the client did not print the text the server echoed",
+          expected: `the output to contain "${needle}"`,
+          actual: client.outcome.stdout.trim()
+            ? `"${client.outcome.stdout.trim().slice(0, 200)}"`
+            : "no output",
+          evidence: outputRefs(run, client),
+          help: "Print what recv() returned, e.g. print('Received', repr(data)).",
+        });
+      },
+    }),
+    serverSurvivesCheck({ points: 1 }),
+    handshakeCheck({ points: 2 }),
+    tcpEchoCheck({ points: 2 }),
+    allAckedCheck({ points: 1 }),
+    orderlyCloseCheck({ points: 1 }),
+    crossRunCheck({
+      id: "cross-reference-client",
+      title: "the reference client is served",
+      points: 1,
+      run: "reference-client",
+      proves: "the reference client got its echo from the student's server",
+      help: "Your server must work with any correct client, not only yours: echo whatever arrives, as it arrives.",
+      judge: (run) =>
+        tcpEchoCheck({ points: 0, run: run.name }).run({
+          env: undefined as never,
+          runs: { [run.name]: run },
+        }),
+    }),
+    crossRunCheck({
+      id: "cross-probe",
+      title: `a ${PROBE_SIZE}-byte payload sent in pieces comes back whole`,
+      points: 2,
+      run: "probe",
+      proves: `socklab's probe sent ${PROBE_SIZE} bytes in 700-byte pieces and got every byte back in order`,
+      help: "TCP is a byte stream: one send() is not one recv(). Keep calling recv() in a loop and echo each chunk until recv() returns b''.",
+      judge: (run) => {
+        const report = probeReport(run);
+        return report?.ok
+          ? null
+          : fail({ message: "the probe's payload did not come back whole", actual: JSON.stringify(report) });
+      },
+    }),
+    crossRunCheck({
+      id: "cross-reference-server",
+      title: "the client works with the reference server",
+      points: 1,
+      run: "reference-server",
+      studentIsClient: true,
+      proves: "the student's client exchanged its message with the reference server",
+      help: "Your client must work with any correct server: connect to {host} {port}, send, and read until you have the whole reply.",
+    }),
+  ],
+});
