@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TaskDefinition } from "../harness/grade/index.ts";
 import tcpEcho from "./tcp-echo.ts";
+import threadedEcho from "./threaded-echo.ts";
 import udpEcho from "./udp-echo.ts";
 import udpOneway from "./udp-oneway.ts";
 
@@ -11,6 +12,7 @@ export const TASKS: readonly TaskDefinition<unknown>[] = [
   tcpEcho as TaskDefinition<unknown>,
   udpOneway as TaskDefinition<unknown>,
   udpEcho as TaskDefinition<unknown>,
+  threadedEcho as TaskDefinition<unknown>,
 ];
 
 /** socklab's own probe programs, shown read-only inside runs. */

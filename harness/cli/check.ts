@@ -5,6 +5,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
 import { gradeSubmission, type SubmissionResult, type TaskResult } from "../grade/index.ts";
 import {
   renderRunSections,
@@ -14,7 +15,6 @@ import {
   toGradescope,
   toJUnit,
 } from "../report/index.ts";
-import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
 import { type Command, EXIT } from "./command.ts";
 import { UsageError } from "./harness-error.ts";
 import type { Output } from "./output.ts";
@@ -126,20 +126,30 @@ export const checkCommand: Command = {
   async run(args, output) {
     const parsed = parse(args);
     const dir = parsed.positionals[0];
-    if (dir === undefined || parsed.positionals.length > 1) throw new UsageError("name exactly one submission folder");
+    if (dir === undefined || parsed.positionals.length > 1)
+      throw new UsageError("name exactly one submission folder");
     const only = parsed.values.task?.split(",").map((s) => s.trim());
     for (const id of only ?? []) {
-      if (!TASKS.some((t) => t.id === id)) throw new UsageError(`unknown task '${id}'; tasks are ${TASKS.map((t) => t.id).join(", ")}`);
+      if (!TASKS.some((t) => t.id === id))
+        throw new UsageError(`unknown task '${id}'; tasks are ${TASKS.map((t) => t.id).join(", ")}`);
     }
-    const seed = parsed.values.seed === undefined ? seedFrom(basename(resolve(dir))) : Number(parsed.values.seed);
-    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed takes a whole number, not '${parsed.values.seed}'`);
-    const concurrency = parsed.values.concurrency === undefined ? undefined : Number(parsed.values.concurrency);
+    const seed =
+      parsed.values.seed === undefined ? seedFrom(basename(resolve(dir))) : Number(parsed.values.seed);
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new UsageError(`--seed takes a whole number, not '${parsed.values.seed}'`);
+    const concurrency =
+      parsed.values.concurrency === undefined ? undefined : Number(parsed.values.concurrency);
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
       throw new UsageError(`--concurrency takes a positive whole number, not '${parsed.values.concurrency}'`);
     }
     const outDir = parsed.values.out ?? join(ROOT, "reports", basename(resolve(dir)));
     if (!parsed.values.json) output.err(`socklab check ${dir} (seed ${seed}) …`);
-    const result = await checkSubmission(dir, { outDir, seed, ...(only ? { only } : {}), ...(concurrency ? { concurrency } : {}) });
+    const result = await checkSubmission(dir, {
+      outDir,
+      seed,
+      ...(only ? { only } : {}),
+      ...(concurrency ? { concurrency } : {}),
+    });
     printResult(result, output, Boolean(parsed.values.json));
     return exitCodeOf(result);
   },

@@ -89,7 +89,12 @@ export async function gradeTask(
   options: GradeTaskOptions,
 ): Promise<GradedTask> {
   const started = performance.now();
-  const env = { entry, reference: { ...reference, host: entry.host, port: entry.port }, seed: options.seed };
+  // The reference programs meet the student's on the student's host and port, with the student's options (quit word, format…).
+  const env = {
+    entry,
+    reference: { ...reference, host: entry.host, port: entry.port, options: entry.options },
+    seed: options.seed,
+  };
   const base = { id: def.id, title: def.title, section: def.section, maxScore: maxScore(def), report: null };
   try {
     const specs = def.runs(env);

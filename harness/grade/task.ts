@@ -8,7 +8,7 @@ import type { z } from "./schema.ts";
 /** What a task's runs and checks know: the student's entry, the reference's, and the seed. */
 export interface TaskEnvironment<O> {
   readonly entry: TaskEntry<O>;
-  /** The reference solution's entry for this task, with the student's host and port. */
+  /** The reference solution's commands for this task, with the student's host, port and options. */
   readonly reference: TaskEntry<O>;
   readonly seed: number;
 }

@@ -183,7 +183,15 @@ export function parseStructFormat(format: string): StructResult<StructLayout> {
   }
   return {
     ok: true,
-    value: { format, prefix, native, littleEndian: prefix !== ">" && prefix !== "!", items, size: Number(size), valueCount },
+    value: {
+      format,
+      prefix,
+      native,
+      littleEndian: prefix !== ">" && prefix !== "!",
+      items,
+      size: Number(size),
+      valueCount,
+    },
   };
 }
 
@@ -204,7 +212,6 @@ function tooLong(offset: number) {
 // CPython turns a str format into bytes with the strict ASCII codec; its error names the first run of
 // non-ASCII characters by code point position.
 function asciiProblem(format: string) {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
   if (/^[\x00-\x7f]*$/.test(format)) return undefined;
   const chars = Array.from(format);
   const start = chars.findIndex((c) => c.codePointAt(0)! > 0x7f);

@@ -73,7 +73,11 @@ export function isUnsignedChar(char: StructChar): boolean {
 }
 
 /** CPython's struct.error message if `value` cannot be packed as `char` under `prefix`, else undefined. */
-export function integerRangeMessage(prefix: StructPrefix, char: StructChar, value: bigint): string | undefined {
+export function integerRangeMessage(
+  prefix: StructPrefix,
+  char: StructChar,
+  value: bigint,
+): string | undefined {
   const table = prefix === "@" ? NATIVE_RULES : prefix === ">" || prefix === "!" ? BIG_RULES : LITTLE_RULES;
   const rule = table[char];
   if (rule === undefined) throw new Error(`internal: ${char} is not an integer format character`);

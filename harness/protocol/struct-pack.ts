@@ -8,13 +8,8 @@
 //   bool   boolean (a Python int, 0 or 1, wherever an int is accepted). `?` packs any value's truthiness.
 //   bytes  Uint8Array (c: exactly 1 byte; s, p: any length). Unpack returns copies, not views.
 
-import {
-  type StructChar,
-  type StructItem,
-  type StructLayout,
-  parseStructFormat,
-} from "./struct-format.ts";
 import { floatBits, halfBits, halfValue, overflowsFloat } from "./struct-floats.ts";
+import { parseStructFormat, type StructChar, type StructItem, type StructLayout } from "./struct-format.ts";
 import { integerRangeMessage, isIntegerChar, isUnsignedChar } from "./struct-integers.ts";
 import { type StructResult, structProblem } from "./struct-problem.ts";
 
@@ -22,8 +17,12 @@ import { type StructResult, structProblem } from "./struct-problem.ts";
 export type StructValue = number | bigint | boolean | Uint8Array;
 
 /** `struct.pack(format, *values)`: the packed bytes, or what CPython would raise. */
-export function pack(format: string | StructLayout, values: readonly StructValue[]): StructResult<Uint8Array> {
-  const parsed = typeof format === "string" ? parseStructFormat(format) : { ok: true as const, value: format };
+export function pack(
+  format: string | StructLayout,
+  values: readonly StructValue[],
+): StructResult<Uint8Array> {
+  const parsed =
+    typeof format === "string" ? parseStructFormat(format) : { ok: true as const, value: format };
   if (!parsed.ok) return parsed;
   const layout = parsed.value;
   if (values.length !== layout.valueCount) {
@@ -58,7 +57,8 @@ export function pack(format: string | StructLayout, values: readonly StructValue
 
 /** `struct.unpack(format, bytes)`: the values, or what CPython would raise. */
 export function unpack(format: string | StructLayout, bytes: Uint8Array): StructResult<StructValue[]> {
-  const parsed = typeof format === "string" ? parseStructFormat(format) : { ok: true as const, value: format };
+  const parsed =
+    typeof format === "string" ? parseStructFormat(format) : { ok: true as const, value: format };
   if (!parsed.ok) return parsed;
   const layout = parsed.value;
   if (bytes.length !== layout.size) {
@@ -76,13 +76,19 @@ export function unpack(format: string | StructLayout, bytes: Uint8Array): Struct
     }
     if (char === "p") {
       if (item.count === 0) {
-        return structProblem("negative-size", "Negative size passed to PyBytes_FromStringAndSize", offset, "SystemError");
+        return structProblem(
+          "negative-size",
+          "Negative size passed to PyBytes_FromStringAndSize",
+          offset,
+          "SystemError",
+        );
       }
       const length = Math.min(bytes[offset]!, item.count - 1);
       values.push(bytes.slice(offset + 1, offset + 1 + length));
       continue;
     }
-    for (let k = 0; k < item.count; k++) values.push(unpackOne(char, view, offset + k * item.itemSize, item, le));
+    for (let k = 0; k < item.count; k++)
+      values.push(unpackOne(char, view, offset + k * item.itemSize, item, le));
   }
   return { ok: true, value: values };
 }
@@ -156,7 +162,13 @@ function packOne(
   return undefined;
 }
 
-function unpackOne(char: StructChar, view: DataView, offset: number, item: StructItem, le: boolean): StructValue {
+function unpackOne(
+  char: StructChar,
+  view: DataView,
+  offset: number,
+  item: StructItem,
+  le: boolean,
+): StructValue {
   switch (char) {
     case "c":
       return new Uint8Array([view.getUint8(offset)]);

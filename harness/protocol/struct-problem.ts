@@ -20,7 +20,12 @@ export type StructProblemCode =
   | "too-large"; // MemoryError: a buffer this size cannot be allocated
 
 /** The Python exception CPython raises for a problem. */
-export type PythonException = "struct.error" | "OverflowError" | "UnicodeEncodeError" | "SystemError" | "MemoryError";
+export type PythonException =
+  | "struct.error"
+  | "OverflowError"
+  | "UnicodeEncodeError"
+  | "SystemError"
+  | "MemoryError";
 
 /** A problem with a struct format, a value to pack or a buffer to unpack. */
 export interface StructProblem {

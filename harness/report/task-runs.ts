@@ -28,18 +28,31 @@ export function renderRunSections(runs: readonly RunRecord[], reportDir: string,
   const out: string[] = [];
   for (const run of runs) {
     const parts: string[] = [`${h} Run ${code(run.name)}: ${run.title}`];
-    const capture = run.captureFile ? `[capture.pcap](${relative(reportDir, run.captureFile)}) (open it in Wireshark)` : "no capture";
-    parts.push(`Sandbox: ${run.mode === "namespace" ? "its own network namespace" : "the host loopback (no isolation)"}; ${run.wallMs} ms; ${capture}.`);
+    const capture = run.captureFile
+      ? `[capture.pcap](${relative(reportDir, run.captureFile)}) (open it in Wireshark)`
+      : "no capture";
+    parts.push(
+      `Sandbox: ${run.mode === "namespace" ? "its own network namespace" : "the host loopback (no isolation)"}; ${run.wallMs} ms; ${capture}.`,
+    );
     const programs = [run.server, ...run.clients].filter((p) => p !== null);
     parts.push(
       table(
         ["program", "whose", "command", "how it ended", "wall ms", "CPU ms"],
-        programs.map((p) => [p.role.name, p.role.source, code(p.role.command), p.outcome.description, p.outcome.wallMs, p.outcome.cpuMs ?? "–"]),
+        programs.map((p) => [
+          p.role.name,
+          p.role.source,
+          code(p.role.command),
+          p.outcome.description,
+          p.outcome.wallMs,
+          p.outcome.cpuMs ?? "–",
+        ]),
       ),
     );
     for (const p of programs) {
-      if (p.outcome.stdout.trim()) parts.push(`Output of the ${p.role.name}:\n\n${fenced(excerpt(p.outcome.stdout), "text")}`);
-      if (p.outcome.stderr.trim()) parts.push(`Errors of the ${p.role.name}:\n\n${fenced(excerpt(p.outcome.stderr), "text")}`);
+      if (p.outcome.stdout.trim())
+        parts.push(`Output of the ${p.role.name}:\n\n${fenced(excerpt(p.outcome.stdout), "text")}`);
+      if (p.outcome.stderr.trim())
+        parts.push(`Errors of the ${p.role.name}:\n\n${fenced(excerpt(p.outcome.stderr), "text")}`);
     }
     if (run.snapshots.length > 0) {
       parts.push(`${h}# Socket states`);
@@ -50,12 +63,17 @@ export function renderRunSections(runs: readonly RunRecord[], reportDir: string,
       for (const s of run.snapshots) parts.push(snapshotText(s, run.port));
     }
     if (run.idleCpu) {
-      parts.push(`The server used ${run.idleCpu.cpuMs} ms of CPU time over ${run.idleCpu.windowMs} ms after the clients left.`);
+      parts.push(
+        `The server used ${run.idleCpu.cpuMs} ms of CPU time over ${run.idleCpu.windowMs} ms after the clients left.`,
+      );
     }
     for (const e of [...run.errors, ...run.warnings]) parts.push(`- ⚠ ${e}`);
     if (run.analysis) {
       parts.push(
-        renderAnalysisMarkdown(run.analysis, { title: `Traffic of run ${code(run.name)}`, level: level + 1 }).trim(),
+        renderAnalysisMarkdown(run.analysis, {
+          title: `Traffic of run ${code(run.name)}`,
+          level: level + 1,
+        }).trim(),
       );
     }
     out.push(parts.join("\n\n"));

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { draftManifest } from "./draft-manifest.ts";
+
+describe("draftManifest", () => {
+  it("recognises the handout's file names in English and Spanish", () => {
+    const draft = draftManifest([
+      "server_echo.py",
+      "cliente_echo.py",
+      "udp_receiver.py",
+      "udp_sender.py",
+      "servidor_echo_udp.py",
+      "client-echo-udp.py",
+      "struct_server.py",
+      "struct_client.py",
+      "servidor_hilos.py",
+      "cliente_hilos.py",
+      "notes.txt",
+    ]);
+    expect(draft.tasks).toEqual({
+      "tcp-echo": { server: "python3 server_echo.py", client: "python3 cliente_echo.py" },
+      "udp-oneway": { server: "python3 udp_receiver.py", client: "python3 udp_sender.py" },
+      "udp-echo": { server: "python3 servidor_echo_udp.py", client: "python3 client-echo-udp.py" },
+      "struct-binary": { server: "python3 struct_server.py", client: "python3 struct_client.py" },
+      "threaded-echo": { server: "python3 servidor_hilos.py", client: "python3 cliente_hilos.py" },
+    });
+    expect(draft.unplaced).toEqual([]);
+  });
+
+  it("says what it could not place and which task lacks a program", () => {
+    const draft = draftManifest(["helper.py", "server_echo.py", "server-echo-copy.py"]);
+    expect(draft.unplaced).toEqual(["helper.py", "server_echo.py"]);
+    expect(draft.incomplete).toEqual([{ task: "tcp-echo", missing: "client", have: "server-echo-copy.py" }]);
+  });
+});

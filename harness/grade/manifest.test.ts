@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { substitute, type TaskSchemaInfo, validateManifest } from "./manifest.ts";
+import { ManifestError } from "./manifest-error.ts";
+import { z } from "./schema.ts";
+
+const known: TaskSchemaInfo[] = [
+  { id: "tcp-echo", defaults: { host: "127.0.0.1", port: 65432 }, options: z.object({}) },
+  {
+    id: "struct-binary",
+    defaults: { host: "localhost", port: 10001 },
+    options: z.object({
+      format: z.string().default("=iif"),
+      values: z.array(z.number()).default([1, 4, 2.7]),
+    }),
+  },
+];
+
+function error(value: unknown): string {
+  try {
+    validateManifest(value, "sub/socklab.yaml", known);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ManifestError);
+    return (e as Error).message;
+  }
+  throw new Error("no error");
+}
+
+describe("validateManifest", () => {
+  it("fills defaults and keeps task options", () => {
+    const m = validateManifest(
+      {
+        student: "Ana",
+        tasks: {
+          "tcp-echo": { server: "python3 s.py", client: "python3 c.py", port: 6000 },
+          "struct-binary": { server: "python3 s.py", client: "python3 c.py", format: "!iif" },
+        },
+      },
+      "socklab.yaml",
+      known,
+    );
+    expect(m.student).toBe("Ana");
+    expect(m.tasks.get("tcp-echo")).toMatchObject({ host: "127.0.0.1", port: 6000, options: {} });
+    expect(m.tasks.get("struct-binary")).toMatchObject({
+      port: 10001,
+      options: { format: "!iif", values: [1, 4, 2.7] },
+    });
+  });
+
+  it.each([
+    [
+      { tasks: { "tcp-ech": { server: "a", client: "b" } } },
+      /sub\/socklab\.yaml: tasks\.tcp-ech: unknown task \(did you mean 'tcp-echo'\?\)/,
+    ],
+    [{ tasks: { "tcp-echo": { server: "a" } } }, /tasks\.tcp-echo\.client: /],
+    [{ tasks: { "tcp-echo": { server: "a", client: "b", port: "x" } } }, /tasks\.tcp-echo\.port: .*number/],
+    [{ tasks: { "tcp-echo": { server: "a", client: "b", port: 70000 } } }, /tasks\.tcp-echo\.port: /],
+    [{ tasks: { "tcp-echo": { sever: "a", client: "b" } } }, /tasks\.tcp-echo/],
+    [
+      { tasks: { "struct-binary": { server: "a", client: "b", values: [1, "x"] } } },
+      /tasks\.struct-binary\.values\[1\]/,
+    ],
+    [{ student: "x", tasks: {}, extra: 1 }, /extra/],
+  ])("names the file and the key: %j", (value, message) => {
+    expect(error(value)).toMatch(message);
+  });
+});
+
+describe("substitute", () => {
+  it("replaces known placeholders and keeps unknown ones", () => {
+    expect(substitute("python3 c.py {host} {port} {other}", { host: "localhost", port: 5005 })).toBe(
+      "python3 c.py localhost 5005 {other}",
+    );
+  });
+});

@@ -1,0 +1,70 @@
+// Unpacked values printed as Python prints them (`print(struct.unpack(...))`), so grader messages show
+// students what their own Python shows: 2.700000047683716, 1e+16, -0.0, inf, nan, True, b'ab\x00'.
+
+import type { StructChar, StructLayout } from "./struct-format.ts";
+import type { StructValue } from "./struct-pack.ts";
+
+/** Python's repr of a float: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const sign = x < 0 ? "-" : "";
+  const [mantissa, exponent] = Math.abs(x).toExponential().split("e") as [string, string];
+  const digits = mantissa.replace(".", "");
+  const e = Number(exponent);
+  if (e < -4 || e >= 16) {
+    const fraction = digits.length > 1 ? `.${digits.slice(1)}` : "";
+    return `${sign}${digits[0]}${fraction}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+  if (e < 0) return `${sign}0.${"0".repeat(-e - 1)}${digits}`;
+  const whole = digits.slice(0, e + 1).padEnd(e + 1, "0");
+  return `${sign}${whole}.${digits.slice(e + 1) || "0"}`;
+}
+
+/** Python's repr of a bytes value: b'…', or b"…" when it holds ' but no ". */
+export function pythonBytesRepr(bytes: Uint8Array): string {
+  const quote = bytes.includes(0x27) && !bytes.includes(0x22) ? '"' : "'";
+  let out = "";
+  for (const byte of bytes) {
+    const c = String.fromCharCode(byte);
+    if (c === quote || c === "\\") out += `\\${c}`;
+    else if (c === "\t") out += "\\t";
+    else if (c === "\n") out += "\\n";
+    else if (c === "\r") out += "\\r";
+    else if (byte < 0x20 || byte >= 0x7f) out += `\\x${byte.toString(16).padStart(2, "0")}`;
+    else out += c;
+  }
+  return `b${quote}${out}${quote}`;
+}
+
+/**
+ * One value as Python prints it. The format character says whether a number is a float (e f d) or an
+ * int; without it, integral numbers print as ints.
+ */
+export function formatValue(value: StructValue, char?: StructChar): string {
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Uint8Array) return pythonBytesRepr(value);
+  const float = char === "e" || char === "f" || char === "d" || !Number.isInteger(value);
+  return float ? pythonFloatRepr(value) : BigInt(value).toString();
+}
+
+/** The tuple unpack returns, as `print()` shows it: `(1, 2.5, b'ab')`, `(7,)`, `()`. */
+export function formatTuple(layout: StructLayout, values: readonly StructValue[]): string {
+  const chars = valueChars(layout, values.length);
+  const parts = values.map((value, i) => formatValue(value, chars[i]));
+  return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(", ")})`;
+}
+
+// The format character of the first `limit` values, in order.
+function valueChars(layout: StructLayout, limit: number): StructChar[] {
+  const chars: StructChar[] = [];
+  for (const item of layout.items) {
+    if (item.char === "x") continue;
+    const repeat = item.char === "s" || item.char === "p" ? 1 : item.count;
+    for (let k = 0; k < repeat && chars.length < limit; k++) chars.push(item.char);
+  }
+  return chars;
+}
