@@ -2,6 +2,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TaskDefinition } from "../harness/grade/index.ts";
+import structBinary from "./struct-binary.ts";
 import tcpEcho from "./tcp-echo.ts";
 import threadedEcho from "./threaded-echo.ts";
 import udpEcho from "./udp-echo.ts";
@@ -12,6 +13,7 @@ export const TASKS: readonly TaskDefinition<unknown>[] = [
   tcpEcho as TaskDefinition<unknown>,
   udpOneway as TaskDefinition<unknown>,
   udpEcho as TaskDefinition<unknown>,
+  structBinary as TaskDefinition<unknown>,
   threadedEcho as TaskDefinition<unknown>,
 ];
 

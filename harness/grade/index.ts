@@ -16,5 +16,6 @@ export * from "./manifest-error.ts";
 export * from "./result.ts";
 export * from "./run-session.ts";
 export { keyPath, type SchemaIssue, validate, z } from "./schema.ts";
+export * from "./struct-values.ts";
 export * from "./task.ts";
 export * from "./yaml.ts";

@@ -17,7 +17,7 @@ export interface CrossOptions {
   readonly proves: string;
   readonly help: string;
   /** Extra judgement once every client exited 0 (e.g. the echo in the capture); null means fine. */
-  readonly judge?: (run: RunRecord) => Verdict | null;
+  readonly judge?: (run: RunRecord, evidence: TaskEvidence<unknown>) => Verdict | null;
   /** Set when the student's side of this run is the client (the server is the reference). */
   readonly studentIsClient?: boolean;
   /** The readiness check this one needs (default "server-ready"; none when the student is the client). */
@@ -62,7 +62,7 @@ export function crossRunCheck(options: CrossOptions): Check {
           help: options.help,
         });
       }
-      const judged = options.judge?.(run);
+      const judged = options.judge?.(run, evidence);
       if (judged && !judged.pass) return judged;
       return pass(options.proves);
     },

@@ -1,0 +1,67 @@
+// Values for a struct format from a manifest (YAML numbers, strings, booleans) and from a program's printed
+// output, and their comparison with float32 rounding allowed.
+import { parseStructFormat, type StructLayout, type StructValue } from "../protocol/index.ts";
+
+/** The format character of each value of a layout, in order. */
+export function valueChars(layout: StructLayout): string[] {
+  const chars: string[] = [];
+  for (const item of layout.items) {
+    if (item.char === "x") continue;
+    const repeat = item.char === "s" || item.char === "p" ? 1 : item.count;
+    for (let k = 0; k < repeat; k++) chars.push(item.char);
+  }
+  return chars;
+}
+
+/** Manifest values converted to what `pack` takes for each format character. */
+export function toStructValues(layout: StructLayout, raw: readonly unknown[]): StructValue[] {
+  const chars = valueChars(layout);
+  return raw.map((value, i) => {
+    const char = chars[i] ?? "";
+    if (char === "?") return Boolean(value);
+    if (char === "s" || char === "p" || char === "c") return new TextEncoder().encode(String(value));
+    if ("qQnNP".includes(char)) return BigInt(value as number);
+    return typeof value === "boolean" ? (value ? 1 : 0) : Number(value);
+  });
+}
+
+/** The same format with the opposite explicit byte order (native little-endian here ↔ big-endian). */
+export function swappedOrder(layout: StructLayout): StructLayout | null {
+  const body = layout.format.replace(/^[@=<>!]/, "");
+  const swapped = parseStructFormat(`${layout.littleEndian ? ">" : "<"}${body}`);
+  return swapped.ok && swapped.value.size === layout.size ? swapped.value : null;
+}
+
+/** Whether a printed or unpacked value equals the expected one (float32 rounding allowed, 1e-6 relative). */
+export function sameValue(seen: StructValue | number | string, expected: StructValue): boolean {
+  if (typeof expected === "number") {
+    const n = Number(seen);
+    if (Number.isNaN(expected)) return Number.isNaN(n);
+    return n === expected || Math.abs(n - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
+  }
+  if (typeof expected === "bigint") return String(seen) === expected.toString();
+  if (typeof expected === "boolean")
+    return String(seen) === (expected ? "True" : "False") || seen === expected;
+  const text = typeof seen === "string" ? seen : "";
+  return text === new TextDecoder().decode(expected) || text === `b'${new TextDecoder().decode(expected)}'`;
+}
+
+/** The values of the last tuple a program printed, e.g. `Unpacked: (1, 4, 2.700000047683716)`. */
+export function printedTuple(output: string): string[] | null {
+  const tuples = [...output.matchAll(/\(([^()]*)\)/g)].map((m) => m[1]!);
+  const last = tuples.filter((t) => t.includes(",")).pop() ?? tuples.pop();
+  if (last === undefined) return null;
+  return last
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** Whether printed values match the expected ones. */
+export function matchesValues(printed: readonly string[] | null, expected: readonly StructValue[]): boolean {
+  return (
+    printed !== null &&
+    printed.length === expected.length &&
+    expected.every((v, i) => sameValue(printed[i]!, v))
+  );
+}
