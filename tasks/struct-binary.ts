@@ -29,6 +29,7 @@ import {
   z,
 } from "../harness/grade/index.ts";
 import {
+  formatTuple,
   formatValue,
   pack,
   parseStructFormat,
@@ -64,10 +65,7 @@ function declared(evidence: TaskEvidence<unknown>): Declared {
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const tuple = (layout: StructLayout, values: readonly StructValue[]) => {
-  const chars = valueChars(layout);
-  return `(${values.map((v, i) => formatValue(v, chars[i] as never)).join(", ")})`;
-};
+const tuple = (layout: StructLayout, values: readonly StructValue[]) => formatTuple(layout, values);
 
 /** The bytes the client sent on the run's first connection. */
 function sentBytes(run: RunRecord): Uint8Array | null {
@@ -158,7 +156,7 @@ export default defineTask<Options>({
         const format = d.layout.format;
         if (sent && hex(sent) === hex(d.packed)) {
           return pass(
-            `the client sent ${sent.length} bytes ${hex(sent)} = struct.pack("${format}", ${d.values.map((v, i) => formatValue(v, valueChars(d.layout)[i] as never)).join(", ")})`,
+            `the client sent ${sent.length} bytes ${hex(sent)} = struct.pack("${format}", ${d.values.map((v, i) => formatValue(v, valueChars(d.layout, d.values.length)[i])).join(", ")})`,
           );
         }
         const row = tcpConversations(run)[0]?.timeline?.find(
@@ -271,7 +269,7 @@ export default defineTask<Options>({
   sections: (evidence) => {
     const d = declared(evidence);
     const sent = sentBytes(runOf(evidence, "main"));
-    const chars = valueChars(d.layout);
+    const chars = valueChars(d.layout, d.values.length);
     const fields: DumpField[] = [];
     let v = 0;
     for (const item of d.layout.items) {
@@ -284,7 +282,7 @@ export default defineTask<Options>({
           name: `'${item.char}' value ${v + 1}`,
           offset,
           length: item.itemSize,
-          ...(value?.ok ? { value: formatValue(value.value[v]!, chars[v] as never) } : {}),
+          ...(value?.ok ? { value: formatValue(value.value[v]!, chars[v]) } : {}),
         });
       }
     }

@@ -1,5 +1,6 @@
 // Conversation lookup by 4-tuple, in either direction, without building strings for IPv4: an endpoint is
-// the number address × 65536 + port (exact in a double); IPv6 endpoints are text.
+// the number address × 65536 + port (exact in a double); IPv6 endpoints are text. Number pairs live in an
+// open-addressing table over typed arrays, so a lookup allocates nothing and touches no Map.
 
 import type { DecodedPacket } from "../decode/index.ts";
 
@@ -24,39 +25,153 @@ export function endpointKey(packet: DecodedPacket, side: "src" | "dst"): Endpoin
   return `${side === "src" ? network.src : network.dst} ${port}`;
 }
 
+// Slot states of the number table.
+const FREE = 0;
+const LIVE = 1;
+const DELETED = 2;
+const MIN_SLOTS = 16;
+const TWO_32 = 4294967296;
+
 /** A map from an unordered pair of endpoints to a value. */
 export class PairMap<T> {
+  // Number pairs (lo < hi): linear probing; a deleted slot stays DELETED until the next rebuild.
+  #lo = new Float64Array(MIN_SLOTS);
+  #hi = new Float64Array(MIN_SLOTS);
+  #state = new Uint8Array(MIN_SLOTS);
+  #values: (T | undefined)[] = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
+  #mask = MIN_SLOTS - 1;
+  #live = 0;
+  /** LIVE and DELETED slots: a rebuild is due when they fill three quarters of the table. */
+  #used = 0;
+  // Pairs with a text endpoint (IPv6).
   readonly #outer = new Map<EndpointKey, Map<EndpointKey, T>>();
-  #size = 0;
+  #textSize = 0;
 
   get size(): number {
-    return this.#size;
+    return this.#live + this.#textSize;
   }
 
   get(a: EndpointKey, b: EndpointKey): T | undefined {
+    if (typeof a === "number" && typeof b === "number") {
+      const slot = a < b ? this.#find(a, b) : this.#find(b, a);
+      return slot < 0 ? undefined : this.#values[slot];
+    }
     return a < b ? this.#outer.get(a)?.get(b) : this.#outer.get(b)?.get(a);
   }
 
   set(a: EndpointKey, b: EndpointKey, value: T): void {
+    if (typeof a === "number" && typeof b === "number") {
+      if (a < b) this.#setNumbers(a, b, value);
+      else this.#setNumbers(b, a, value);
+      return;
+    }
     const [lo, hi] = a < b ? [a, b] : [b, a];
     let inner = this.#outer.get(lo);
     if (inner === undefined) {
       inner = new Map();
       this.#outer.set(lo, inner);
     }
-    if (!inner.has(hi)) this.#size++;
+    if (!inner.has(hi)) this.#textSize++;
     inner.set(hi, value);
   }
 
   delete(a: EndpointKey, b: EndpointKey): void {
+    if (typeof a === "number" && typeof b === "number") {
+      const slot = a < b ? this.#find(a, b) : this.#find(b, a);
+      if (slot < 0) return;
+      this.#state[slot] = DELETED;
+      this.#values[slot] = undefined;
+      this.#live--;
+      return;
+    }
     const [lo, hi] = a < b ? [a, b] : [b, a];
     const inner = this.#outer.get(lo);
     if (inner === undefined || !inner.delete(hi)) return;
-    this.#size--;
+    this.#textSize--;
     if (inner.size === 0) this.#outer.delete(lo);
   }
 
+  /** Every value, in no particular order. */
   *values(): IterableIterator<T> {
+    for (let slot = 0; slot <= this.#mask; slot++)
+      if (this.#state[slot] === LIVE) yield this.#values[slot] as T;
     for (const inner of this.#outer.values()) yield* inner.values();
   }
+
+  // The slot holding the pair, or −1.
+  #find(lo: number, hi: number): number {
+    const state = this.#state;
+    const mask = this.#mask;
+    let slot = hashPair(lo, hi) & mask;
+    for (;;) {
+      const s = state[slot]!;
+      if (s === FREE) return -1;
+      if (s === LIVE && this.#lo[slot] === lo && this.#hi[slot] === hi) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  #setNumbers(lo: number, hi: number, value: T): void {
+    const state = this.#state;
+    const mask = this.#mask;
+    let slot = hashPair(lo, hi) & mask;
+    let reuse = -1;
+    for (;;) {
+      const s = state[slot]!;
+      if (s === FREE) break;
+      if (s === LIVE) {
+        if (this.#lo[slot] === lo && this.#hi[slot] === hi) {
+          this.#values[slot] = value;
+          return;
+        }
+      } else if (reuse < 0) {
+        reuse = slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (reuse >= 0) slot = reuse;
+    else this.#used++;
+    state[slot] = LIVE;
+    this.#lo[slot] = lo;
+    this.#hi[slot] = hi;
+    this.#values[slot] = value;
+    this.#live++;
+    if (this.#used * 4 > (mask + 1) * 3) this.#rebuild();
+  }
+
+  // Rehashes the live pairs into a table a quarter full at most (growing or shrinking), dropping DELETED slots.
+  #rebuild(): void {
+    const oldLo = this.#lo;
+    const oldHi = this.#hi;
+    const oldState = this.#state;
+    const oldValues = this.#values;
+    let slots = MIN_SLOTS;
+    while (slots < this.#live * 4) slots *= 2;
+    this.#lo = new Float64Array(slots);
+    this.#hi = new Float64Array(slots);
+    this.#state = new Uint8Array(slots);
+    this.#values = new Array<T | undefined>(slots).fill(undefined);
+    this.#mask = slots - 1;
+    this.#used = this.#live;
+    for (let old = 0; old < oldState.length; old++) {
+      if (oldState[old] !== LIVE) continue;
+      const lo = oldLo[old]!;
+      const hi = oldHi[old]!;
+      let slot = hashPair(lo, hi) & this.#mask;
+      while (this.#state[slot] !== FREE) slot = (slot + 1) & this.#mask;
+      this.#state[slot] = LIVE;
+      this.#lo[slot] = lo;
+      this.#hi[slot] = hi;
+      this.#values[slot] = oldValues[old];
+    }
+  }
+}
+
+// Mixes both 48-bit keys (low and high 32 bits of each) into 32 bits.
+function hashPair(lo: number, hi: number): number {
+  let h = Math.imul(lo >>> 0, 0x9e3779b1) ^ Math.imul((lo / TWO_32) >>> 0, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h ^= Math.imul(hi >>> 0, 0xc2b2ae35) ^ Math.imul((hi / TWO_32) >>> 0, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return h ^ (h >>> 16);
 }

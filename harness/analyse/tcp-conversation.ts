@@ -9,10 +9,11 @@ import type { ConversationContext } from "./conversation-context.ts";
 import type { EndpointKey } from "./flow-key.ts";
 import {
   addPacket,
+  createCounter,
   createKindCounters,
   type KindCounters,
-  kindCounter,
   noPayloadPackets,
+  type OverheadCounter,
   sumKinds,
   toBucket,
   toKindBuckets,
@@ -155,14 +156,17 @@ export function addTcpPacket(
   const tcp = packet.transport as TcpLayer;
   const flags = tcp.flags;
   const seglen = packet.payloadLength;
+  const seq = tcp.seq;
+  const ack = tcp.ack;
+  const window = tcp.window;
   const seg = scratch;
   seg.number = packet.number;
   seg.timeUs = packet.timeUs;
   seg.dir = dir;
-  seg.seq = tcp.seq;
-  seg.ack = tcp.ack;
+  seg.seq = seq;
+  seg.ack = ack;
   seg.flags = flags;
-  seg.window = tcp.window;
+  seg.window = window;
   seg.seglen = seglen;
   seg.windowScale = (flags & SYN) !== 0 ? tcp.options.windowScale : undefined;
   const outcome = labelSegment(state.labels, dir, seg, outcomeScratch);
@@ -182,9 +186,9 @@ export function addTcpPacket(
   const peer = state.dirs[other];
   const fwd = state.labels.flows[dir];
   const rev = state.labels.flows[other];
-  const relSeq = unwrap((tcp.seq - fwd.baseSeq) >>> 0, own.nextSeq ?? 0);
+  const relSeq = unwrap((seq - fwd.baseSeq) >>> 0, own.nextSeq ?? 0);
   const hasAck = (flags & ACK) !== 0 && rev.baseSet;
-  const relAck = hasAck ? unwrap((tcp.ack - rev.baseSeq) >>> 0, peer.nextSeq ?? 0) : 0;
+  const relAck = hasAck ? unwrap((ack - rev.baseSeq) >>> 0, peer.nextSeq ?? 0) : 0;
   if (seglen === 0) {
     seg.payload = null;
     seg.capturedLength = 0;
@@ -202,7 +206,8 @@ export function addTcpPacket(
   const completesHandshake = observeHandshake(state.handshake, seg);
   if (hasAck) recordAck(peer, relAck, packet.number);
   const scale = fwd.winScale;
-  const scaledWindow = (flags & SYN) === 0 && scale >= 0 ? tcp.window * 2 ** scale : null;
+  // The shift is at most 14 (Wireshark's cap): the product is exact.
+  const scaledWindow = (flags & SYN) === 0 && scale >= 0 ? window * (1 << scale) : null;
   recordSending(own, peer, seg, scaledWindow);
   const established = state.handshake.ack !== null || own.dataPackets + peer.dataPackets > 0;
   observeClose(state.close, seg, state.dirs, established);
@@ -214,7 +219,7 @@ export function addTcpPacket(
     if (!peer.stream.finished && finAcked(peer)) closeDirection(peer);
   }
 
-  addPacket(kindCounter(state.kinds, packetKind(flags, seglen, completesHandshake)), packet);
+  addPacket(tcpKindCounter(state.kinds, flags, seglen, completesHandshake), packet);
 
   if (state.timeline !== null) {
     if (context.takeRow()) {
@@ -232,7 +237,7 @@ export function addTcpPacket(
         flags: formatTcpFlags(flags),
         seq: relSeq,
         ack: hasAck ? relAck : null,
-        window: tcp.window,
+        window,
         labels: labelNames(bits),
         duplicateAck: outcome.dupAckNum > 0 ? { number: outcome.dupAckNum, of: outcome.dupAckFrame } : null,
       });
@@ -333,6 +338,32 @@ export function packetKind(flags: number, seglen: number, completesHandshake: bo
   if ((flags & SYN) !== 0 || completesHandshake) return "tcp-handshake";
   if ((flags & FIN) !== 0) return "tcp-fin";
   return "tcp-ack";
+}
+
+// The counter of the packet's kind, by constant property names (fast loads, unlike a computed key).
+function tcpKindCounter(
+  kinds: KindCounters,
+  flags: number,
+  seglen: number,
+  completesHandshake: boolean,
+): OverheadCounter {
+  switch (packetKind(flags, seglen, completesHandshake)) {
+    case "tcp-data":
+      kinds["tcp-data"] ??= createCounter();
+      return kinds["tcp-data"];
+    case "tcp-ack":
+      kinds["tcp-ack"] ??= createCounter();
+      return kinds["tcp-ack"];
+    case "tcp-handshake":
+      kinds["tcp-handshake"] ??= createCounter();
+      return kinds["tcp-handshake"];
+    case "tcp-fin":
+      kinds["tcp-fin"] ??= createCounter();
+      return kinds["tcp-fin"];
+    default:
+      kinds["tcp-rst"] ??= createCounter();
+      return kinds["tcp-rst"];
+  }
 }
 
 // One segment record and one label outcome reused for every packet: nothing keeps them past the call.

@@ -121,7 +121,7 @@ export function recordSending(
     state.payloadBytes += seglen;
     state.sinceOtherSent += seglen;
     peer.sinceOtherSent = 0;
-    scratch.length = 0;
+    if (scratch.length !== 0) scratch.length = 0;
     if (state.ranges === null) state.ranges = createSentRanges();
     const fresh = recordSent(state.ranges, dataFrom, dataTo, seg.number, scratch);
     state.uniqueBytes += fresh;

@@ -52,10 +52,14 @@ export function createTcpTable(
   const closed: Array<{ state: TcpConversationState; a: EndpointKey; b: EndpointKey }> = [];
   let head = 0;
   let streams = 0;
+  // No closed conversation can be quiet long enough before this capture time (a lower bound: the head's
+  // last packet time only grows); −∞ when the head may be finished at once.
+  let evictFromUs = Number.POSITIVE_INFINITY;
 
   function finishOnce(state: TcpConversationState): void {
     if (state.retired) return;
     state.retired = true;
+    if (state.closedQueued) evictFromUs = Number.NEGATIVE_INFINITY;
     retire(state);
   }
 
@@ -85,11 +89,20 @@ export function createTcpTable(
       closed.splice(0, head);
       head = 0;
     }
+    evictFromUs = deadlineOfHead();
+  }
+
+  function deadlineOfHead(): number {
+    if (head >= closed.length) return Number.POSITIVE_INFINITY;
+    const state = closed[head]!.state;
+    return state.retired ? Number.NEGATIVE_INFINITY : state.lastTimeUs + limits.closedAfterUs;
   }
 
   return {
     add(packet, tcp, srcKey, dstKey, full) {
-      if (head < closed.length) evict(packet.timeUs);
+      const waiting = closed.length - head;
+      if (waiting > 0 && (packet.timeUs >= evictFromUs || waiting > limits.maxClosedWaiting))
+        evict(packet.timeUs);
       let state = table.get(srcKey, dstKey);
       let isFirst = false;
       if (state === undefined) {
@@ -103,10 +116,13 @@ export function createTcpTable(
       if (state.full && !state.closedQueued && isClosed(state.close)) {
         state.closedQueued = true;
         closed.push({ state, a: srcKey, b: dstKey });
+        if (closed.length - head === 1) evictFromUs = deadlineOfHead();
       }
     },
     finish() {
-      for (const state of table.values()) finishOnce(state);
+      // In stream order (the order of first packets), whatever order the table keeps.
+      const open = [...table.values()].sort((x, y) => x.stream - y.stream);
+      for (const state of open) finishOnce(state);
     },
   };
 }

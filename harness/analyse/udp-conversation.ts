@@ -6,9 +6,9 @@ import type { ConversationContext } from "./conversation-context.ts";
 import type { EndpointKey } from "./flow-key.ts";
 import {
   addPacket,
+  createCounter,
   createKindCounters,
   type KindCounters,
-  kindCounter,
   sumKinds,
   toBucket,
   toKindBuckets,
@@ -129,7 +129,8 @@ export function addUdpPacket(
     state.pairCount++;
     if (state.pairs.length < MAX_PAIRS_LISTED) state.pairs.push({ request, reply: packet.number, delayUs });
   }
-  addPacket(kindCounter(state.kinds, "udp"), packet);
+  state.kinds.udp ??= createCounter();
+  addPacket(state.kinds.udp, packet);
   if (state.timeline !== null) {
     if (context.takeRow()) {
       state.timeline.push({

@@ -2,7 +2,7 @@
 // and an index, Gradescope's results.json (after every task, so a run that fails half-way still leaves
 // results), socklab's own result document and JUnit XML; prints one line per check and a summary.
 import { mkdir, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
@@ -114,9 +114,9 @@ function parse(args: string[]) {
 }
 
 /** Prints the terminal view (or the JSON document) of a result. */
-export function printResult(result: SubmissionResult, output: Output, json: boolean): void {
+export function printResult(result: SubmissionResult, output: Output, json: boolean, reports: string): void {
   if (json) output.out(JSON.stringify(result, null, 2));
-  else for (const line of renderTerminal(result, { colour: output.colour })) output.out(line);
+  else for (const line of renderTerminal(result, { colour: output.colour, reports })) output.out(line);
 }
 
 export const checkCommand: Command = {
@@ -150,7 +150,12 @@ export const checkCommand: Command = {
       ...(only ? { only } : {}),
       ...(concurrency ? { concurrency } : {}),
     });
-    printResult(result, output, Boolean(parsed.values.json));
+    printResult(
+      result,
+      output,
+      Boolean(parsed.values.json),
+      relative(process.cwd(), join(outDir, "index.md")),
+    );
     return exitCodeOf(result);
   },
 };

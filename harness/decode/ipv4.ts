@@ -50,6 +50,8 @@ export class Ipv4View implements Ipv4Layer {
     readonly bytes: Uint8Array,
     /** Where the IPv4 header starts in `bytes`. */
     readonly offset: number,
+    /** Byte 0, low nibble: IHL, the header length in 32-bit words (options included), × 4. */
+    readonly headerLength: number,
   ) {}
 
   /** Checks the fixed header, the version and the IHL against the captured bytes. */
@@ -81,15 +83,11 @@ export class Ipv4View implements Ipv4Layer {
     if (available < headerLength) {
       return truncated("ipv4", "the IPv4 header with options", offset, headerLength, available);
     }
-    return new Ipv4View(bytes, offset);
+    return new Ipv4View(bytes, offset, headerLength);
   }
 
   get version(): 4 {
     return 4;
-  }
-  /** Byte 0, low nibble: IHL, the header length in 32-bit words (options included). */
-  get headerLength(): number {
-    return (this.bytes[this.offset]! & 0x0f) * 4;
   }
   /** Byte 1: DSCP (6 bits) and ECN (2 bits). */
   get tos(): number {

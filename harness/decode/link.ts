@@ -42,9 +42,17 @@ export type NetworkKind = "ipv4" | "ipv6" | "unknown";
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_IPV6 = 0x86dd;
-const VLAN_TPIDS = new Set([0x8100, 0x88a8, 0x9100]);
 const AF_INET = 2;
-const AF_INET6_VALUES = new Set([10, 24, 28, 30]);
+
+// 802.1Q, 802.1ad and the old QinQ tag protocol identifiers.
+function isVlanTpid(etherType: number): boolean {
+  return etherType === 0x8100 || etherType === 0x88a8 || etherType === 0x9100;
+}
+
+// AF_INET6 on Linux, Net/OpenBSD, FreeBSD and Darwin.
+function isInet6(af: number): boolean {
+  return af === 10 || af === 24 || af === 28 || af === 30;
+}
 
 /** The name of a link type code (masked with 0xFFFF). */
 export function linkTypeName(code: number): LinkTypeName {
@@ -107,7 +115,7 @@ function fromEtherType(etherType: number): NetworkKind {
 }
 
 function fromAddressFamily(af: number): NetworkKind {
-  return af === AF_INET ? "ipv4" : AF_INET6_VALUES.has(af) ? "ipv6" : "unknown";
+  return af === AF_INET ? "ipv4" : isInet6(af) ? "ipv6" : "unknown";
 }
 
 function failed(type: LinkTypeName, code: number, p: DecodeProblem): LinkView {
@@ -145,7 +153,7 @@ export function decodeLink(data: Uint8Array, linkType: number): LinkView {
       let at = 12;
       let etherType = (data[12]! << 8) | data[13]!;
       let vlan: number | undefined;
-      while (VLAN_TPIDS.has(etherType)) {
+      while (isVlanTpid(etherType)) {
         if (length < at + 6) {
           return failed("ethernet", code, truncated("link", "an 802.1Q VLAN tag", at, at + 6, length));
         }

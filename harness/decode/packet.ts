@@ -69,16 +69,24 @@ export function decodePacket(record: CaptureRecord, linkType: number): Packet {
     const decoded = link.network === "ipv4" ? Ipv4View.decode(data, ip) : Ipv6View.decode(data, ip);
     if (decoded instanceof Ipv4View || decoded instanceof Ipv6View) {
       network = decoded;
-      const upper = decoded.upperLayerLength;
-      const segment = ip + decoded.headerLength;
-      const declared = decoded instanceof Ipv4View ? decoded.totalLength : 40 + decoded.payloadLength;
+      const headerLength = decoded.headerLength;
+      let declared: number;
+      // Only a first fragment (or a whole datagram) starts with the transport header.
+      let transportFollows = decoded.fragmentOffset === 0;
+      if (decoded instanceof Ipv4View) {
+        declared = decoded.totalLength;
+      } else {
+        declared = 40 + decoded.payloadLength;
+        if (decoded.problem !== undefined) {
+          problems = add(problems, decoded.problem);
+          transportFollows = false;
+        }
+      }
+      // Bytes of upper-layer data by the length fields (upperLayerLength; may be negative).
+      const upper = declared - headerLength;
+      const segment = ip + headerLength;
       payloadOffset = segment;
       payloadLength = Math.max(0, upper);
-      let transportFollows = !decoded.isFragment || decoded.fragmentOffset === 0;
-      if (decoded instanceof Ipv6View && decoded.problem !== undefined) {
-        problems = add(problems, decoded.problem);
-        transportFollows = false;
-      }
       if (upper < 0) {
         problems = add(problems, lengthTooSmall(decoded, ip, declared));
         transportFollows = false;

@@ -11,7 +11,7 @@ const layout = (f: string): StructLayout => {
 describe("struct values", () => {
   it("converts manifest values by format character", () => {
     expect(toStructValues(layout("=iq?3sf"), [1, 2, 1, "abc", 2.5])).toEqual([
-      1,
+      1n,
       2n,
       true,
       new TextEncoder().encode("abc"),

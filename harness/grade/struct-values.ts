@@ -1,26 +1,17 @@
 // Values for a struct format from a manifest (YAML numbers, strings, booleans) and from a program's printed
 // output, and their comparison with float32 rounding allowed.
-import { parseStructFormat, type StructLayout, type StructValue } from "../protocol/index.ts";
+import { parseStructFormat, type StructLayout, type StructValue, valueChars } from "../protocol/index.ts";
 
-/** The format character of each value of a layout, in order. */
-export function valueChars(layout: StructLayout): string[] {
-  const chars: string[] = [];
-  for (const item of layout.items) {
-    if (item.char === "x") continue;
-    const repeat = item.char === "s" || item.char === "p" ? 1 : item.count;
-    for (let k = 0; k < repeat; k++) chars.push(item.char);
-  }
-  return chars;
-}
+export { valueChars };
 
 /** Manifest values converted to what `pack` takes for each format character. */
 export function toStructValues(layout: StructLayout, raw: readonly unknown[]): StructValue[] {
-  const chars = valueChars(layout);
+  const chars = valueChars(layout, raw.length);
   return raw.map((value, i) => {
     const char = chars[i] ?? "";
     if (char === "?") return Boolean(value);
     if (char === "s" || char === "p" || char === "c") return new TextEncoder().encode(String(value));
-    if ("qQnNP".includes(char)) return BigInt(value as number);
+    if ("bBhHiIlLqQnNP".includes(char) && Number.isInteger(value)) return BigInt(value as number);
     return typeof value === "boolean" ? (value ? 1 : 0) : Number(value);
   });
 }

@@ -1,6 +1,18 @@
-export * from "./python-repr.ts";
-export * from "./struct-floats.ts";
-export * from "./struct-format.ts";
-export * from "./struct-integers.ts";
-export * from "./struct-pack.ts";
-export * from "./struct-problem.ts";
+export { formatTuple, formatValue, pythonBytesRepr, pythonFloatRepr } from "./python-repr.ts";
+export {
+  calcsize,
+  parseStructFormat,
+  type StructChar,
+  type StructItem,
+  type StructLayout,
+  type StructPrefix,
+  valueChars,
+} from "./struct-format.ts";
+export { pack, type StructValue, unpack } from "./struct-pack.ts";
+export {
+  type PythonException,
+  pythonErrorLine,
+  type StructProblem,
+  type StructProblemCode,
+  type StructResult,
+} from "./struct-problem.ts";

@@ -1,7 +1,7 @@
 // Unpacked values printed as Python prints them (`print(struct.unpack(...))`), so grader messages show
 // students what their own Python shows: 2.700000047683716, 1e+16, -0.0, inf, nan, True, b'ab\x00'.
 
-import type { StructChar, StructLayout } from "./struct-format.ts";
+import { type StructChar, type StructLayout, valueChars } from "./struct-format.ts";
 import type { StructValue } from "./struct-pack.ts";
 
 /** Python's repr of a float: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
@@ -56,15 +56,4 @@ export function formatTuple(layout: StructLayout, values: readonly StructValue[]
   const chars = valueChars(layout, values.length);
   const parts = values.map((value, i) => formatValue(value, chars[i]));
   return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(", ")})`;
-}
-
-// The format character of the first `limit` values, in order.
-function valueChars(layout: StructLayout, limit: number): StructChar[] {
-  const chars: StructChar[] = [];
-  for (const item of layout.items) {
-    if (item.char === "x") continue;
-    const repeat = item.char === "s" || item.char === "p" ? 1 : item.count;
-    for (let k = 0; k < repeat && chars.length < limit; k++) chars.push(item.char);
-  }
-  return chars;
 }

@@ -62,7 +62,7 @@ export interface StructItem {
   readonly formatOffset: number;
 }
 
-/** A parsed struct format. Sizes are exact up to 2^53 − 1 bytes (CPython allows up to 2^63 − 1). */
+/** A parsed struct format. Counts, offsets and `size` are exact up to 2^53 − 1 (CPython allows 2^63 − 1). */
 export interface StructLayout {
   readonly format: string;
   readonly prefix: StructPrefix;
@@ -72,6 +72,8 @@ export interface StructLayout {
   readonly items: readonly StructItem[];
   /** calcsize: total bytes, including padding between items but none at the end. */
   readonly size: number;
+  /** calcsize exactly, also beyond 2^53 − 1. */
+  readonly exactSize: bigint;
   /** How many values pack takes and unpack returns. */
   readonly valueCount: number;
 }
@@ -181,24 +183,25 @@ export function parseStructFormat(format: string): StructResult<StructLayout> {
     size += count * BigInt(itemSize);
     valueCount += wide ? 1 : char === "x" ? 0 : Number(count);
   }
-  return {
-    ok: true,
-    value: {
-      format,
-      prefix,
-      native,
-      littleEndian: prefix !== ">" && prefix !== "!",
-      items,
-      size: Number(size),
-      valueCount,
-    },
-  };
+  const value = { format, prefix, native, littleEndian: prefix !== ">" && prefix !== "!" };
+  return { ok: true, value: { ...value, items, size: Number(size), exactSize: size, valueCount } };
 }
 
 /** `struct.calcsize(format)`: the packed size in bytes. */
 export function calcsize(format: string): StructResult<number> {
   const parsed = parseStructFormat(format);
   return parsed.ok ? { ok: true, value: parsed.value.size } : parsed;
+}
+
+/** The format character of each value pack takes and unpack returns, in order (the first `limit` of them). */
+export function valueChars(layout: StructLayout, limit = layout.valueCount): StructChar[] {
+  const chars: StructChar[] = [];
+  for (const item of layout.items) {
+    if (item.char === "x") continue;
+    const repeat = item.char === "s" || item.char === "p" ? 1 : item.count;
+    for (let k = 0; k < repeat && chars.length < limit; k++) chars.push(item.char);
+  }
+  return chars;
 }
 
 function isDigit(c: string): boolean {

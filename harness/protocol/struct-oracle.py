@@ -3,7 +3,7 @@
 #
 # Question: {"fmt": str, "values": [value, ...] (optional), "buffers": [hex, ...]}
 # Answer:   {"size": result, "pack": result (if values were given), "unpack": [result, ...]}
-# result:   {"ok": ...} or {"err": [exception, message]}
+# result:   {"ok": ...} or {"err": [exception, message]}; unpack's ok is {"values": [value, ...], "printed": str}
 # value:    {"i": "123"} int, {"f": "<hex of the little-endian double>" or "nan"} float, {"t": true} bool,
 #           {"b": "hex"} bytes
 
@@ -42,6 +42,10 @@ def attempt(action):
         return {"err": [name, str(e)]}
 
 
+def unpacked(values):
+    return {"values": [encode(v) for v in values], "printed": str(values)}
+
+
 def answer(question):
     fmt = question["fmt"]
     out = {"size": attempt(lambda: str(struct.calcsize(fmt)))}
@@ -49,7 +53,7 @@ def answer(question):
         values = [decode(v) for v in question["values"]]
         out["pack"] = attempt(lambda: struct.pack(fmt, *values).hex())
     out["unpack"] = [
-        attempt(lambda: [encode(v) for v in struct.unpack(fmt, bytes.fromhex(b))])
+        attempt(lambda: unpacked(struct.unpack(fmt, bytes.fromhex(b))))
         for b in question.get("buffers", [])
     ]
     return out

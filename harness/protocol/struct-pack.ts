@@ -32,6 +32,10 @@ export function pack(
       0,
     );
   }
+  // PyBytes_FromStringAndSize refuses sizes within its header's 33 bytes of PY_SSIZE_T_MAX.
+  if (layout.exactSize > 2n ** 63n - 1n - 33n) {
+    return structProblem("too-large", "byte string is too large", 0, "OverflowError");
+  }
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(layout.size);
@@ -61,8 +65,8 @@ export function unpack(format: string | StructLayout, bytes: Uint8Array): Struct
     typeof format === "string" ? parseStructFormat(format) : { ok: true as const, value: format };
   if (!parsed.ok) return parsed;
   const layout = parsed.value;
-  if (bytes.length !== layout.size) {
-    return structProblem("buffer-size", `unpack requires a buffer of ${layout.size} bytes`, 0);
+  if (BigInt(bytes.length) !== layout.exactSize) {
+    return structProblem("buffer-size", `unpack requires a buffer of ${layout.exactSize} bytes`, 0);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = layout.littleEndian;

@@ -17,7 +17,7 @@ export type StructProblemCode =
   | "float-overflow" // OverflowError from e and f
   | "buffer-size" // unpack's buffer is not calcsize bytes long
   | "negative-size" // SystemError: CPython cannot unpack `0p`
-  | "too-large"; // MemoryError: a buffer this size cannot be allocated
+  | "too-large"; // MemoryError, or OverflowError within 33 bytes of 2^63: no buffer this size
 
 /** The Python exception CPython raises for a problem. */
 export type PythonException =

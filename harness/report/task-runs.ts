@@ -4,7 +4,7 @@
 import { relative } from "node:path";
 import type { RunRecord, Snapshot } from "../grade/index.ts";
 import { renderAnalysisMarkdown } from "./analysis-markdown.ts";
-import { code, fenced, table } from "./markdown.ts";
+import { code, fenced } from "./markdown.ts";
 
 const MAX_OUTPUT_LINES = 25;
 
@@ -35,19 +35,6 @@ export function renderRunSections(runs: readonly RunRecord[], reportDir: string,
       `Sandbox: ${run.mode === "namespace" ? "its own network namespace" : "the host loopback (no isolation)"}; ${run.wallMs} ms; ${capture}.`,
     );
     const programs = [run.server, ...run.clients].filter((p) => p !== null);
-    parts.push(
-      table(
-        ["program", "whose", "command", "how it ended", "wall ms", "CPU ms"],
-        programs.map((p) => [
-          p.role.name,
-          p.role.source,
-          code(p.role.command),
-          p.outcome.description,
-          p.outcome.wallMs,
-          p.outcome.cpuMs ?? "–",
-        ]),
-      ),
-    );
     for (const p of programs) {
       if (p.outcome.stdout.trim())
         parts.push(`Output of the ${p.role.name}:\n\n${fenced(excerpt(p.outcome.stdout), "text")}`);
