@@ -6,7 +6,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
-import { gradeSubmission, type SubmissionResult, type TaskResult } from "../grade/index.ts";
+import { gradeSubmission, maxScore, type SubmissionResult, type TaskResult } from "../grade/index.ts";
 import {
   renderRunSections,
   renderSubmissionIndex,
@@ -60,6 +60,7 @@ export async function checkSubmission(
 ): Promise<SubmissionResult> {
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
+  const startedAt = new Date().toISOString();
   const graded = await gradeSubmission(dir, {
     tasks: TASKS,
     ...(options.only ? { only: options.only } : {}),
@@ -69,6 +70,23 @@ export async function checkSubmission(
     version: VERSION,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     onTask: (_task, partial) => writeResults(outDir, partial),
+  }).catch(async (error: unknown) => {
+    // Even when grading cannot start (a bad manifest), leave results that say why, for Gradescope.
+    const message = error instanceof Error ? error.message : String(error);
+    await writeResults(outDir, {
+      version: 1,
+      socklab: VERSION,
+      submission: { path: dir, name: basename(resolve(dir)), student: null },
+      startedAt,
+      durationMs: 0,
+      seed: options.seed,
+      score: 0,
+      maxScore: TASKS.reduce((n, t) => n + maxScore(t), 0),
+      status: "errored",
+      tasks: [],
+      warnings: [`socklab could not grade this submission: ${message}`],
+    });
+    throw error;
   });
   const tasks: TaskResult[] = [];
   for (const task of graded.result.tasks) {

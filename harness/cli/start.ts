@@ -1,48 +1,19 @@
-// `socklab start` (what `npm start` runs after set-up): the main job. Until the lab tasks land, it analyses
-// the bundled captures of real TCP and UDP echo runs and writes their reports to reports/analyse/.
-import { mkdir, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { analyseCapture } from "../analyse/index.ts";
-import { renderAnalysisMarkdown } from "../report/index.ts";
+// `socklab start` (what `npm start` runs after set-up): the main job — grade the reference solutions in
+// reference/ (every check of every task must pass) and write their reports to reports/reference/.
+import { join } from "node:path";
 import { type Command, EXIT } from "./command.ts";
-import { paint } from "./output.ts";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const bundled = ["tcp-echo.pcap", "udp-echo.pcap", "ipv6-tcp-echo.pcap", "tcp-loss.pcap"];
+import { checkSubmission, exitCodeOf, printResult, REFERENCE_DIR, ROOT, seedFrom } from "./check.ts";
 
 export const startCommand: Command = {
   name: "start",
-  summary: "the main job of `npm start`: analyse the bundled captures into reports/analyse/",
+  summary: "the main job of `npm start`: grade reference/ and write its reports to reports/reference/",
   usage:
-    "Usage: socklab start [--out DIR]\n\nAnalyses the bundled captures in fixtures/captures/ and writes reports/analyse/*.md.",
-  async run(args, output) {
-    const outIndex = args.indexOf("--out");
-    const outDir =
-      outIndex >= 0 && args[outIndex + 1] ? args[outIndex + 1]! : join(root, "reports", "analyse");
-    await mkdir(outDir, { recursive: true });
-    for (const name of bundled) {
-      const file = join(root, "fixtures", "captures", name);
-      const analysis = await analyseCapture(file);
-      const stem = basename(name, ".pcap");
-      const report = join(outDir, `${stem}.md`);
-      await writeFile(report, renderAnalysisMarkdown(analysis, { title: `Analysis of ${name}` }));
-      await writeFile(join(outDir, `${stem}.json`), `${JSON.stringify(analysis, null, 2)}\n`);
-      output.out(`${paint(output, "bold", name)}: ${analysis.capture.packets} packets → ${report}`);
-      for (const conv of analysis.conversations) {
-        const line =
-          conv.protocol === "tcp"
-            ? `TCP ${conv.client.port} → ${conv.server.port}: handshake ${conv.handshake.complete ? "✓" : "✗"}, ` +
-              `${conv.c2s.payloadBytes} B → / ${conv.s2c.payloadBytes} B ←, ` +
-              `every byte acked ${conv.c2s.acked.allAcked && conv.s2c.acked.allAcked ? "✓" : "✗"}, close ${conv.close.state}, ` +
-              `${conv.c2s.retransmittedPackets + conv.s2c.retransmittedPackets} segments sent again, ` +
-              `${conv.labels["duplicate-ack"]} duplicate ACKs`
-            : `UDP ${conv.client.port} → ${conv.server.port}: ${conv.c2s.datagrams} datagrams → / ${conv.s2c.datagrams} ←` +
-              `${conv.replies.repliedToSource ? ", replies to the source port ✓" : ""}`;
-        output.out(`  ${line}`);
-      }
-    }
-    output.out(`Reports written to ${outDir}`);
-    return EXIT.ok;
+    "Usage: socklab start\n\nGrades the reference solutions (reference/) with every task's checks and writes the reports to\nreports/reference/ (index.md, one Markdown report per task, results.json, socklab.json, junit.xml, captures).",
+  async run(_args, output) {
+    const outDir = join(ROOT, "reports", "reference");
+    output.err("socklab: grading the reference solutions in reference/ …");
+    const result = await checkSubmission(REFERENCE_DIR, { outDir, seed: seedFrom("reference") });
+    printResult(result, output, false, "reports/reference/index.md");
+    return exitCodeOf(result);
   },
 };

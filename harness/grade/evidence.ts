@@ -49,11 +49,24 @@ export function outputRefs(run: RunRecord, record: ProgramRecord, pattern?: RegE
   }));
 }
 
-/** A Python traceback's last line ("ValueError: …"), if the program printed one. */
+/** The exception line ("ValueError: …") of each Python traceback a program printed, in order. */
+export function tracebackLines(outcome: Outcome): string[] {
+  const blocks = outcome.stderr.split("Traceback (most recent call last):").slice(1);
+  return blocks.map((block) => {
+    const lines = block.split("\n").filter((l) => l.trim() !== "" && !l.startsWith(" "));
+    return (lines[0] ?? "").trim();
+  });
+}
+
+/** The first traceback's exception line, if the program printed one. */
 export function tracebackLine(outcome: Outcome): string | null {
-  if (!/Traceback \(most recent call last\)/.test(outcome.stderr)) return null;
-  const lines = outcome.stderr.trim().split("\n");
-  return lines[lines.length - 1] ?? null;
+  return tracebackLines(outcome)[0] ?? null;
+}
+
+/** Tracebacks that mean a crash: a KeyboardInterrupt caused by socklab's own stop signal does not count. */
+export function crashLines(outcome: Outcome): string[] {
+  const stopped = outcome.killedBy === "stop";
+  return tracebackLines(outcome).filter((line) => !(stopped && /^KeyboardInterrupt\b/.test(line)));
 }
 
 /** The student's programs of a run. */

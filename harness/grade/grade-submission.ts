@@ -44,9 +44,10 @@ export function submissionDocument(
   },
 ): SubmissionResult {
   const submitted = tasks.filter((t) => t.status !== "not-submitted");
+  // Nothing submitted is not a pass: the student gets 0 and CI should say so.
   const status = submitted.some((t) => t.status === "errored")
     ? "errored"
-    : submitted.every((t) => t.status === "passed")
+    : submitted.length > 0 && submitted.every((t) => t.status === "passed")
       ? "passed"
       : "failed";
   return {

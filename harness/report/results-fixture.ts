@@ -4,7 +4,7 @@ import type { CheckResult, SubmissionResult, TaskResult } from "../grade/index.t
 
 const base = { notes: [], durationMs: 12 } as const;
 
-export const passedCheck: CheckResult = {
+export const passedCheck: Extract<CheckResult, { status: "passed" }> = {
   ...base,
   id: "server-ready",
   title: "the server listens on its port",
@@ -17,7 +17,7 @@ export const passedCheck: CheckResult = {
   notes: ["2 retransmissions seen, not penalised"],
 };
 
-export const failedCheck: CheckResult = {
+export const failedCheck: Extract<CheckResult, { status: "failed" }> = {
   ...base,
   id: "handshake",
   title: "the three-way handshake completes",
@@ -45,7 +45,7 @@ export const failedCheck: CheckResult = {
   },
 };
 
-export const skippedCheck: CheckResult = {
+export const skippedCheck: Extract<CheckResult, { status: "skipped" }> = {
   ...base,
   id: "all-acked",
   title: "every byte is acknowledged",
@@ -57,7 +57,7 @@ export const skippedCheck: CheckResult = {
   dependsOn: "handshake",
 };
 
-export const erroredCheck: CheckResult = {
+export const erroredCheck: Extract<CheckResult, { status: "errored" }> = {
   ...base,
   id: "orderly-close",
   title: "both sides close with FIN",
@@ -68,7 +68,7 @@ export const erroredCheck: CheckResult = {
   error: "TypeError: Cannot read properties of undefined (reading 'close')\n    at run (tcp.ts:190:12)",
 };
 
-export const hiddenCheck: CheckResult = {
+export const hiddenCheck: Extract<CheckResult, { status: "passed" }> = {
   ...base,
   id: "cross-probe",
   title: "a 5000-byte payload sent in pieces comes back whole",
@@ -131,7 +131,7 @@ export const tcpEcho: TaskResult = {
   ],
 };
 
-export const udpEcho: TaskResult = {
+export const udpEcho: Extract<TaskResult, { status: "not-submitted" }> = {
   id: "udp-echo",
   title: "UDP echo",
   section: "1.2",
@@ -158,7 +158,7 @@ export const udpEcho: TaskResult = {
   report: "udp-echo.md",
 };
 
-export const threadedEcho: TaskResult = {
+export const threadedEcho: Extract<TaskResult, { status: "errored" }> = {
   id: "threaded-echo",
   title: "Threaded echo server",
   section: "1.3",

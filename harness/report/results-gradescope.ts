@@ -143,6 +143,29 @@ function erroredTaskTest(task: TaskResult & { status: "errored" }): GradescopeTe
   };
 }
 
+// A document with no task at all (socklab stopped before grading): one test holds the points and says why.
+function erroredSubmissionTest(result: SubmissionResult): GradescopeTest {
+  const why = result.warnings.map((w) => `- ${markdownText(w)}`).join("\n");
+  const text = [
+    "**socklab could not grade this submission.** The reason is below; unless it is about your `socklab.yaml`, " +
+      "it is a grader fault, not yours.",
+    ...(why ? [why] : []),
+    "It scores 0 for now; please tell the course staff.",
+  ].join("\n\n");
+  return {
+    name: "socklab › could not grade this submission",
+    number: "0.1",
+    score: 0,
+    max_score: result.maxScore,
+    status: "failed",
+    output: clipUtf8(text, GRADESCOPE_OUTPUT_LIMIT),
+    output_format: "md",
+    visibility: "visible",
+    tags: [],
+    extra_data: { task: "", check: "", status: "errored" },
+  };
+}
+
 // The summary counts only checks students may see now: hidden results must not leak through it, and
 // Gradescope hides the total score whenever a test is hidden, so the summary does too.
 function summary(result: SubmissionResult): string {
@@ -170,11 +193,12 @@ function summary(result: SubmissionResult): string {
 
 /** Gradescope's results.json for a submission (write it as JSON to /autograder/results/results.json). */
 export function toGradescope(result: SubmissionResult): GradescopeResults {
-  const tests = result.tasks.flatMap((task) =>
+  const tests: GradescopeTest[] = result.tasks.flatMap((task) =>
     task.status === "errored" && task.checks.length === 0
       ? [erroredTaskTest(task)]
       : task.checks.map((check, i) => checkTest(task, check, i)),
   );
+  if (tests.length === 0 && result.status === "errored") tests.push(erroredSubmissionTest(result));
   return {
     score: result.score,
     execution_time: Math.round(result.durationMs / 10) / 100,

@@ -81,6 +81,7 @@ describe("clipUtf8", () => {
     expect(Buffer.byteLength(clipped)).toBeLessThanOrEqual(51);
     expect(clipped).toBe(`${"é".repeat(24)}…`);
     expect(clipped).not.toContain("\uFFFD");
+    expect(clipUtf8(text, 50, "…")).toBe(`${"é".repeat(23)}…`);
   });
 });
 
@@ -135,6 +136,13 @@ describe("summaryText", () => {
 
   it("says when every check passed", () => {
     expect(summaryText(allPassed)).toBe("every check passed");
+  });
+
+  it.each([
+    ["errored", "socklab could not grade the submission (a socklab fault, not yours)"],
+    ["passed", "no task was graded"],
+  ] as const)("never reads as a success when nothing was graded (%s)", (status, text) => {
+    expect(summaryText({ ...fixture, status, tasks: [] })).toBe(text);
   });
 
   it("counts only the checks asked for", () => {

@@ -122,7 +122,11 @@ export function summaryText(
   if (count.errored) checkCount(count.errored, "errored (a socklab fault, not yours)");
   if (notSubmitted) parts.push(`${plural(notSubmitted, "task")} not submitted`);
   if (tasksErrored) parts.push(`${plural(tasksErrored, "task")} not graded (a socklab fault, not yours)`);
-  return parts.length === 0 ? "every check passed" : parts.join(", ");
+  if (parts.length > 0) return parts.join(", ");
+  // A document with nothing graded (a manifest socklab could not read) must not read as a success.
+  if (result.status === "errored")
+    return "socklab could not grade the submission (a socklab fault, not yours)";
+  return result.tasks.length === 0 ? "no task was graded" : "every check passed";
 }
 
 const TIMEOUT = /timed out|time limit|timeout/i;

@@ -79,7 +79,7 @@ export class Holder {
       ...(settings.mode === "namespace" ? identity.prefix : []),
       ...["setpriv", "--pdeathsig=KILL", "--"],
       ...(settings.mode === "namespace" ? [...namespaces, "--kill-child", "--mount-proc", "--"] : []),
-      ...["/bin/bash", dirs.holderScript, dirs.outDir, dirs.scratch],
+      ...["/bin/bash", dirs.holderScript, dirs.runDir, dirs.scratch],
     ];
     const child = spawn(command[0]!, command.slice(1), {
       cwd: "/",

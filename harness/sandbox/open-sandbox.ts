@@ -7,7 +7,7 @@ import { acquireHostLock } from "./host-lock.ts";
 import { type RunIdentity, runIdentity } from "./identity.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
 import { preflight } from "./preflight.ts";
-import { prepareRunDirs, type RunDirs, removeScratch } from "./run-dirs.ts";
+import { finishRunDirs, prepareRunDirs, type RunDirs } from "./run-dirs.ts";
 import { RunSandbox } from "./run-sandbox.ts";
 import type { Sandbox, SandboxMode, SandboxOptions } from "./types.ts";
 
@@ -72,7 +72,7 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       release,
     });
   } catch (error) {
-    if (dirs) await removeScratch(dirs).catch(noop);
+    if (dirs) await finishRunDirs(dirs).catch(noop);
     release();
     throw error;
   }

@@ -1,16 +1,38 @@
-// The directories of one run on the host: the caller's out dir (capture.pcap, tcpdump.err) and a scratch
-// folder inside it (holder script, the submission's read-only copy, the work directory), owned by the uid
-// that the sandbox's commands run as.
+// The directories of one run on the host. The run works in a private staging folder under the system's
+// temporary directory (capture, tcpdump's stderr, holder script, the submission's read-only copy, the work
+// directory), owned by the uid the sandbox's commands run as — so the caller's out dir may be anywhere, even
+// under a 0700 home or a `mktemp -d` checkout. At close the capture and tcpdump's stderr are copied to the
+// caller's out dir and the staging folder is removed.
 import { randomBytes } from "node:crypto";
-import { chown, copyFile, cp, lstat, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  copyFile,
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SandboxError } from "./errors.ts";
 import type { RunIdentity } from "./identity.ts";
 
 export interface RunDirs {
+  /** The caller's folder: capture.pcap and tcpdump.err end up here. */
   readonly outDir: string;
+  /** Where the capture is kept after close. */
   readonly captureFile: string;
+  /** The staging folder (removed at close) and the run folder inside it, which tcpdump writes to. */
+  readonly stage: string;
+  readonly runDir: string;
+  /** The capture and tcpdump's stderr while the run lasts. */
+  readonly stagedCapture: string;
   readonly tcpdumpErr: string;
   /** Removed at close. */
   readonly scratch: string;
@@ -32,19 +54,28 @@ export async function prepareRunDirs(options: {
 }): Promise<RunDirs> {
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
-  if (options.identity.isRoot) await checkSearchable(outDir, options.identity);
-  const scratch = join(outDir, `.sandbox-${randomBytes(4).toString("hex")}`);
+  const stage = await mkdtemp(join(tmpdir(), "socklab-run-"));
+  // The uid of the sandbox may pass through (not list) the staging folder to reach its own run folder.
+  await chmod(stage, 0o711);
+  const runDir = join(stage, "run");
+  const scratch = join(runDir, `.sandbox-${randomBytes(4).toString("hex")}`);
   const dirs: RunDirs = {
     outDir,
     captureFile: join(outDir, "capture.pcap"),
-    tcpdumpErr: join(outDir, "tcpdump.err"),
+    stage,
+    runDir,
+    stagedCapture: join(runDir, "capture.pcap"),
+    tcpdumpErr: join(runDir, "tcpdump.err"),
     scratch,
     holderScript: join(scratch, "holder.sh"),
     ...(options.submission === undefined ? {} : { sub: join(scratch, "sub") }),
     work: join(scratch, "work"),
   };
-  // Files of an earlier run may belong to another uid, and tcpdump could not replace them.
-  await Promise.all([rm(dirs.captureFile, { force: true }), rm(dirs.tcpdumpErr, { force: true })]);
+  // A capture of an earlier run in the same out dir would be misleading if this one fails.
+  await Promise.all([
+    rm(dirs.captureFile, { force: true }),
+    rm(join(outDir, "tcpdump.err"), { force: true }),
+  ]);
   await mkdir(dirs.work, { recursive: true });
   await copyFile(HOLDER_SOURCE, dirs.holderScript);
   if (options.nftRules !== undefined) await writeFile(join(scratch, "rules.nft"), options.nftRules);
@@ -56,16 +87,20 @@ export async function prepareRunDirs(options: {
     }
     await cp(source, dirs.sub, { recursive: true, verbatimSymlinks: true });
   }
-  if (options.identity.isRoot) {
-    await chown(outDir, options.identity.uid, options.identity.gid);
-    await chownTree(scratch, options.identity.uid, options.identity.gid);
-  }
+  if (options.identity.isRoot) await chownTree(runDir, options.identity.uid, options.identity.gid);
   return dirs;
 }
 
-/** Removes the scratch folder (the capture and tcpdump's stderr stay). */
-export async function removeScratch(dirs: RunDirs): Promise<void> {
-  await rm(dirs.scratch, { recursive: true, force: true });
+/** Copies the capture and tcpdump's stderr (when there are any) to the out dir and removes the staging folder. */
+export async function finishRunDirs(dirs: RunDirs): Promise<void> {
+  try {
+    await copyFile(dirs.stagedCapture, dirs.captureFile).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+    await copyFile(dirs.tcpdumpErr, join(dirs.outDir, "tcpdump.err")).catch(() => undefined);
+  } finally {
+    await rm(dirs.stage, { recursive: true, force: true });
+  }
 }
 
 async function chownTree(path: string, uid: number, gid: number): Promise<void> {
@@ -74,22 +109,4 @@ async function chownTree(path: string, uid: number, gid: number): Promise<void> 
   await chown(path, uid, gid);
   if (!info.isDirectory()) return;
   for (const name of await readdir(path)) await chownTree(join(path, name), uid, gid);
-}
-
-/** Fails clearly when the uid cannot reach `dir` (e.g. an out dir under root's 0700 home). */
-async function checkSearchable(dir: string, identity: RunIdentity): Promise<void> {
-  for (let current = dirname(dir); ; current = dirname(current)) {
-    const info = await stat(current);
-    const searchable =
-      (info.mode & 0o001) !== 0 ||
-      (info.uid === identity.uid && (info.mode & 0o100) !== 0) ||
-      (info.gid === identity.gid && (info.mode & 0o010) !== 0);
-    if (!searchable) {
-      throw new SandboxError(
-        "OUTDIR_NOT_REACHABLE",
-        `the out dir ${dir} is inside ${current}, which uid ${identity.uid} cannot enter; choose one under /tmp`,
-      );
-    }
-    if (current === "/") return;
-  }
 }

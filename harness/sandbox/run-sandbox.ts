@@ -19,7 +19,7 @@ import {
   processTree,
   signalProcesses,
 } from "./process-tree.ts";
-import { type RunDirs, removeScratch } from "./run-dirs.ts";
+import { finishRunDirs, type RunDirs } from "./run-dirs.ts";
 import { readSocketTable } from "./socket-table.ts";
 import type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode } from "./types.ts";
 
@@ -155,8 +155,8 @@ export class RunSandbox implements Sandbox {
       warnings.push(`could not check for leftover processes: ${String(error)}`);
     }
     const tcpdumpStderr = capture ? await readFile(dirs.tcpdumpErr, "utf8").catch(() => "") : "";
-    await removeScratch(dirs).catch((error) =>
-      warnings.push(`could not remove ${dirs.scratch}: ${String(error)}`),
+    await finishRunDirs(dirs).catch((error) =>
+      warnings.push(`could not keep the capture in ${dirs.outDir} or remove ${dirs.stage}: ${String(error)}`),
     );
     this.parts.release();
     return {

@@ -11,7 +11,7 @@ import time
 host, port = sys.argv[1], int(sys.argv[2])
 size = int(sys.argv[3]) if len(sys.argv) > 3 else 6000
 piece = int(sys.argv[4]) if len(sys.argv) > 4 else 700
-payload = bytes((i * 7 + 65) % 26 + 65 for i in range(size))  # deterministic letters
+payload = bytes((i * 7) % 94 + 33 for i in range(size))  # deterministic printable ASCII, both cases
 received = bytearray()
 result = {"sent": 0, "received": 0, "size": size, "piece": piece}
 try:

@@ -1,5 +1,5 @@
 // Opening a sandbox: nftables rules inside the run, and the harness errors that name what is wrong.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "vitest";
@@ -84,14 +84,16 @@ describe.concurrent("opening a sandbox", () => {
   });
 
   it.runIf(process.getuid?.() === 0)(
-    "as root, refuses an out dir that the unprivileged uid cannot reach",
+    "as root, keeps the capture in an out dir the unprivileged uid cannot reach (a 0700 checkout)",
     async ({ expect, onTestFinished }) => {
       const locked = await mkdtemp(join(tmpdir(), "socklab-locked-"));
       onTestFinished(() => rm(locked, { recursive: true, force: true }));
-      await mkdir(join(locked, "out"));
-      const opening = openSandbox({ outDir: join(locked, "out") });
-      await expect(opening).rejects.toMatchObject({ code: "OUTDIR_NOT_REACHABLE" });
-      await expect(opening).rejects.toThrow(`inside ${locked}, which uid 65534 cannot enter`);
+      const outDir = join(locked, "out");
+      const sandbox = await openSandbox({ outDir });
+      const closed = await sandbox.close();
+      expect(closed.captureFile).toBe(join(outDir, "capture.pcap"));
+      expect(closed.tcpdumpExitCode).toBe(0);
+      expect((await readdir(outDir)).sort()).toEqual(["capture.pcap", "tcpdump.err"]);
     },
   );
 

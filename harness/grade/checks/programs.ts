@@ -1,7 +1,7 @@
 // Checks on the programs themselves: the server becomes ready, does not crash; the clients exit 0 in time and
 // print what they should. Each factory names the run it looks at.
 import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
-import { outputRefs, studentClients, tracebackLine } from "../evidence.ts";
+import { crashLines, outputRefs, studentClients, tracebackLine } from "../evidence.ts";
 import type { ProgramRecord, RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
 
@@ -119,7 +119,7 @@ export function serverSurvivesCheck(options: {
       const run = runOf(evidence, options.run ?? "main");
       const server = run.server;
       if (!server) return fail({ message: "the server was not started", actual: run.errors.join("; ") });
-      const tb = tracebackLine(server.outcome);
+      const tb = crashLines(server.outcome)[0];
       const stoppedBySocklab = server.outcome.killedBy === "stop";
       const exitedBadly = !stoppedBySocklab && server.outcome.exitCode !== 0;
       if (!tb && !exitedBadly) {
