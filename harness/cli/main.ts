@@ -3,13 +3,21 @@
 import { analyseCommand } from "./analyse.ts";
 import { checkCommand } from "./check.ts";
 import { type Command, EXIT } from "./command.ts";
+import { gradeCommand } from "./grade.ts";
 import { HarnessError, UsageError } from "./harness-error.ts";
 import { initCommand } from "./init.ts";
 import { type Output, processOutput } from "./output.ts";
 import { startCommand } from "./start.ts";
 import { tasksCommand } from "./tasks.ts";
 
-const commands: readonly Command[] = [checkCommand, initCommand, tasksCommand, analyseCommand, startCommand];
+const commands: readonly Command[] = [
+  checkCommand,
+  gradeCommand,
+  initCommand,
+  tasksCommand,
+  analyseCommand,
+  startCommand,
+];
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,8 +1,8 @@
 // `socklab start` (what `npm start` runs after set-up): the main job — grade the reference solutions in
 // reference/ (every check of every task must pass) and write their reports to reports/reference/.
 import { join } from "node:path";
-import { type Command, EXIT } from "./command.ts";
 import { checkSubmission, exitCodeOf, printResult, REFERENCE_DIR, ROOT, seedFrom } from "./check.ts";
+import { type Command, EXIT } from "./command.ts";
 
 export const startCommand: Command = {
   name: "start",
