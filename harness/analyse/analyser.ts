@@ -82,10 +82,10 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   };
 
   let packets = 0;
-  let bytes = 0;
-  let capturedBytes = 0;
+  // Running sums in object fields rather than closure variables: a field holds a double in place, while
+  // each store of a large number into a closure variable allocates.
+  const sums = { bytes: 0, capturedBytes: 0, lastTimeUs: 0 };
   let firstTimeUs: number | null = null;
-  let lastTimeUs: number | null = null;
   let firstLink: { type: LinkTypeName; code: number } | null = null;
   let problemPackets = 0;
   let problemTotal = 0;
@@ -154,9 +154,9 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       firstLink = { type: packet.link.type, code: packet.link.code };
     }
     packets++;
-    bytes += packet.frameLength;
-    capturedBytes += packet.capturedLength;
-    lastTimeUs = packet.timeUs;
+    sums.bytes += packet.frameLength;
+    sums.capturedBytes += packet.capturedLength;
+    sums.lastTimeUs = packet.timeUs;
     if (packet.problems.length > 0) {
       problemPackets++;
       problemTotal += packet.problems.length;
@@ -222,11 +222,11 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
         linkType: linkCode === null ? "unknown" : linkTypeName(linkCode),
         linkTypeCode: linkCode,
         packets,
-        bytes,
-        capturedBytes,
+        bytes: sums.bytes,
+        capturedBytes: sums.capturedBytes,
         firstTimeUs,
-        lastTimeUs,
-        durationUs: firstTimeUs === null || lastTimeUs === null ? 0 : lastTimeUs - firstTimeUs,
+        lastTimeUs: firstTimeUs === null ? null : sums.lastTimeUs,
+        durationUs: firstTimeUs === null ? 0 : sums.lastTimeUs - firstTimeUs,
         port: port ?? null,
         ignored: { ...ignored },
         problems: { packets: problemPackets, list: problems, truncated: problems.length < problemTotal },

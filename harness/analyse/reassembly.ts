@@ -80,14 +80,14 @@ export function createReassembly(options: ReassemblyOptions): Reassembly {
   };
 }
 
-/** Whether the stream needs the payload bytes (to keep or hash them), or only their positions. */
-export function needsBytes(stream: Reassembly): boolean {
-  return stream.options.keepBytes > 0 || stream.options.hash;
+/** Whether streams with these options need the payload bytes (to keep or hash them), or only their positions. */
+export function needsBytes(options: ReassemblyOptions): boolean {
+  return options.keepBytes > 0 || options.hash;
 }
 
 /**
  * Adds `length` captured payload bytes starting at relative sequence number `from`. `bytes` (a view is fine)
- * must hold them when `needsBytes(stream)`; otherwise it may be null.
+ * must hold them when `needsBytes(stream.options)`; otherwise it may be null.
  */
 export function addSegment(stream: Reassembly, from: number, length: number, bytes: Uint8Array | null): void {
   const to = from + length;

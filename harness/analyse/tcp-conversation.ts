@@ -141,8 +141,9 @@ export function createTcpConversation(
 
 /** Whether a SYN without ACK in direction `dir` starts a new conversation on these ports (new ISN). */
 export function startsNewConversation(state: TcpConversationState, dir: 0 | 1, tcp: TcpLayer): boolean {
+  if (!isPureSyn(tcp.flags)) return false;
   const fwd = state.labels.flows[dir];
-  return isPureSyn(tcp.flags) && fwd.baseSet && tcp.seq !== fwd.baseSeq;
+  return fwd.baseSet && tcp.seq !== fwd.baseSeq;
 }
 
 /** Adds one packet of this conversation (`isFirst`: the packet that created it). */
@@ -192,7 +193,7 @@ export function addTcpPacket(
   if (seglen === 0) {
     seg.payload = null;
     seg.capturedLength = 0;
-  } else if (needsBytes(own.stream) || packet.capturedLength < packet.frameLength) {
+  } else if (needsBytes(context.streamOptions) || packet.capturedLength < packet.frameLength) {
     const payload = packet.payload;
     seg.payload = payload;
     seg.capturedLength = payload.length;

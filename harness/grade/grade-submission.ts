@@ -9,6 +9,10 @@ import type { SubmissionResult, TaskResult } from "./result.ts";
 import type { ProgramFolders } from "./run-session.ts";
 import type { TaskDefinition, TaskEvidence } from "./task.ts";
 
+/** Sandboxed runs in flight at once across every grading in this process (2 cores: more only adds contention). */
+export const DEFAULT_CONCURRENCY = 6;
+const sharedLimit = limiter(DEFAULT_CONCURRENCY);
+
 export interface GradeSubmissionOptions {
   readonly tasks: readonly TaskDefinition<unknown>[];
   /** Only these task ids (default: every task). */
@@ -17,7 +21,7 @@ export interface GradeSubmissionOptions {
   readonly outDir: string;
   readonly folders: ProgramFolders;
   readonly seed: number;
-  /** Runs in flight at once (default 6). */
+  /** Runs in flight at once for this submission alone (default: a limit of 6 shared by the whole process). */
   readonly concurrency?: number;
   readonly version: string;
   /** Called as each task finishes, with the results so far. */
@@ -75,7 +79,7 @@ export async function gradeSubmission(
   const manifest = await loadManifest(dir, options.tasks);
   const referenceManifest = await loadManifest(options.folders.reference, options.tasks);
   const chosen = options.tasks.filter((t) => !options.only || options.only.includes(t.id));
-  const limit = limiter(options.concurrency ?? 6);
+  const limit = options.concurrency === undefined ? sharedLimit : limiter(options.concurrency);
   const done = new Map<string, TaskResult>();
   const evidence = new Map<string, TaskEvidence<unknown>>();
   const warnings: string[] = [];

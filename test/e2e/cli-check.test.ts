@@ -1,0 +1,110 @@
+// The CLI end to end on real programs: `check` writes every report and exits 0/1/2 as documented; `init`
+// drafts a manifest that `check` accepts.
+import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "vitest";
+import { main } from "../../harness/cli/main.ts";
+import { memoryOutput } from "../../harness/cli/output.ts";
+import { loadManifest } from "../../harness/grade/index.ts";
+import { TASKS } from "../../tasks/index.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+async function temp(onFinished: (fn: () => Promise<void>) => void): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "socklab-cli-"));
+  onFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+describe.concurrent("socklab check", () => {
+  it("grades the reference's tcp-echo: exit 0, every report and format written", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const out = await temp(onTestFinished);
+    const output = memoryOutput();
+    const code = await main(["check", join(ROOT, "reference"), "--task", "tcp-echo", "--out", out], output);
+    expect(code, output.stderr.join("")).toBe(0);
+    for (const file of [
+      "index.md",
+      "tcp-echo.md",
+      "results.json",
+      "socklab.json",
+      "junit.xml",
+      "tcp-echo/main/capture.pcap",
+    ]) {
+      expect(await exists(join(out, file)), file).toBe(true);
+    }
+    const gradescope = JSON.parse(await readFile(join(out, "results.json"), "utf8"));
+    expect(
+      gradescope.tests.filter((t: { extra_data: { task: string } }) => t.extra_data.task === "tcp-echo"),
+    ).toHaveLength(11);
+    expect(output.stdout.join("\n")).toMatch(/Score 14\/14/);
+    const report = await readFile(join(out, "tcp-echo.md"), "utf8");
+    expect(report).toContain("```mermaid");
+    expect(report).toContain("Socket states");
+  });
+
+  it("exits 1 for a failing submission and explains the failure with evidence", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const out = await temp(onTestFinished);
+    const output = memoryOutput();
+    const code = await main(
+      ["check", join(ROOT, "fixtures/submissions/tcp-echo-crash"), "--task", "tcp-echo", "--out", out],
+      output,
+    );
+    expect(code).toBe(1);
+    const doc = JSON.parse(await readFile(join(out, "socklab.json"), "utf8"));
+    const check = doc.tasks[0].checks.find((c: { id: string }) => c.id === "server-survives");
+    expect(check.status).toBe("failed");
+    expect(check.failure.actual).toMatch(/Error/);
+    expect(await readFile(join(out, "junit.xml"), "utf8")).toContain("<failure");
+  });
+
+  it("exits 2 with one line naming the file and key for a broken manifest, and still writes results.json", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const dir = await temp(onTestFinished);
+    await writeFile(
+      join(dir, "socklab.yaml"),
+      "tasks:\n  tcp-echo:\n    server: python3 s.py\n    client: python3 c.py\n    port: high\n",
+    );
+    const output = memoryOutput();
+    expect(await main(["check", dir, "--out", join(dir, "out")], output)).toBe(2);
+    expect(output.stderr.at(-1)).toMatch(/socklab\.yaml: tasks\.tcp-echo\.port: /);
+    const gradescope = JSON.parse(await readFile(join(dir, "out", "results.json"), "utf8"));
+    expect(gradescope.score).toBe(0);
+  });
+});
+
+describe("socklab init", () => {
+  it("drafts a manifest from the handout's file names that the grader accepts", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const dir = await temp(onTestFinished);
+    await mkdir(dir, { recursive: true });
+    await copyFile(join(ROOT, "reference/server_echo.py"), join(dir, "servidor_echo.py"));
+    await copyFile(join(ROOT, "reference/client_echo.py"), join(dir, "cliente_echo.py"));
+    await writeFile(join(dir, "notes.py"), "");
+    const output = memoryOutput();
+    expect(await main(["init", dir], output)).toBe(0);
+    expect(output.stdout.join("\n")).toContain("Could not place: notes.py");
+    const manifest = await loadManifest(dir, TASKS);
+    expect(manifest.tasks.get("tcp-echo")).toMatchObject({
+      server: "python3 servidor_echo.py",
+      client: "python3 cliente_echo.py",
+    });
+    expect(await main(["init", dir], memoryOutput())).toBe(2);
+  });
+});
