@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkBenchmark } from "./check-bench.ts";
 import { generateTcpCapture } from "./generate.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -107,7 +108,9 @@ const ratios = ours.map(
   (r) =>
     `${r.tool}: ${(Number(tshark?.["wall s"]) / Number(r["wall s"])).toFixed(1)}× tshark (whole process)`,
 );
-const text = `${table}\n\n${ratios.join("\n")}\n`;
+process.stderr.write("grading the reference (each task alone, then all together) …\n");
+const grading = await checkBenchmark(3);
+const text = `## Capture decoding and analysis\n\n${table}\n\n${ratios.join("\n")}\n\n## Grading the reference\n\n${grading}\n`;
 process.stdout.write(text);
 writeFileSync(join(out, "results.json"), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
 writeFileSync(join(out, "results.md"), text);

@@ -79,6 +79,8 @@ export interface RunSpec {
   /** After the driver: measure the server's CPU time over this window (ms), and whether it still listens. */
   readonly idleCpuWindowMs?: number;
   readonly readyTimeoutMs?: number;
+  /** Take a socket snapshot after the clients left (TIME_WAIT, LISTEN); default: only for the "main" run. */
+  readonly snapshotAfter?: boolean;
 }
 
 export interface RunRecord {
@@ -237,12 +239,14 @@ export async function executeRun(
             e.localPort === spec.port &&
             (spec.protocol === "tcp" ? e.state === "LISTEN" : e.stateCode === 0x07 && e.remotePort === 0),
         );
-        snapshots.push({
-          label: "after the clients left",
-          atMs: elapsed(),
-          sockets: table,
-          ss: await sandbox.ss(),
-        });
+        if (spec.snapshotAfter ?? spec.name === "main") {
+          snapshots.push({
+            label: "after the clients left",
+            atMs: elapsed(),
+            sockets: table,
+            ss: await sandbox.ss(),
+          });
+        }
       }
     }
   } catch (error) {
