@@ -2,7 +2,7 @@
 // reference/ (every check of every task must pass) and write their reports to reports/reference/.
 import { join } from "node:path";
 import { checkSubmission, exitCodeOf, printResult, REFERENCE_DIR, ROOT, seedFrom } from "./check.ts";
-import { type Command, EXIT } from "./command.ts";
+import type { Command } from "./command.ts";
 
 export const startCommand: Command = {
   name: "start",
