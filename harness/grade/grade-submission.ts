@@ -5,6 +5,7 @@ import { basename, join, resolve } from "node:path";
 import { type GradedTask, gradeTask, notSubmitted } from "./grade-task.ts";
 import { limiter } from "./limiter.ts";
 import { loadManifest, type Manifest } from "./manifest.ts";
+import { stageProgramFolders } from "./program-folders.ts";
 import type { SubmissionResult, TaskResult } from "./result.ts";
 import type { ProgramFolders } from "./run-session.ts";
 import type { TaskDefinition, TaskEvidence } from "./task.ts";
@@ -96,27 +97,36 @@ export async function gradeSubmission(
         warnings,
       },
     );
-  await Promise.all(
-    chosen.map(async (def) => {
-      const entry = manifest.tasks.get(def.id);
-      let graded: GradedTask;
-      if (!entry) {
-        graded = { result: notSubmitted(def), evidence: null };
-      } else {
-        const reference = referenceManifest.tasks.get(def.id);
-        if (!reference) throw new Error(`the reference manifest has no '${def.id}' entry`);
-        graded = await gradeTask(def, entry, reference, {
-          submission: resolve(dir),
-          outDir: join(options.outDir, def.id),
-          folders: options.folders,
-          seed: options.seed,
-          limit,
-        });
-      }
-      done.set(def.id, graded.result);
-      if (graded.evidence) evidence.set(def.id, graded.evidence);
-      await options.onTask?.(graded.result, document());
-    }),
-  );
+  const staged = await stageProgramFolders(options.folders);
+  try {
+    await gradeAll();
+  } finally {
+    await staged.release();
+  }
   return { result: document(), evidence, manifest };
+
+  async function gradeAll(): Promise<void> {
+    await Promise.all(
+      chosen.map(async (def) => {
+        const entry = manifest.tasks.get(def.id);
+        let graded: GradedTask;
+        if (!entry) {
+          graded = { result: notSubmitted(def), evidence: null };
+        } else {
+          const reference = referenceManifest.tasks.get(def.id);
+          if (!reference) throw new Error(`the reference manifest has no '${def.id}' entry`);
+          graded = await gradeTask(def, entry, reference, {
+            submission: resolve(dir),
+            outDir: join(options.outDir, def.id),
+            folders: staged,
+            seed: options.seed,
+            limit,
+          });
+        }
+        done.set(def.id, graded.result);
+        if (graded.evidence) evidence.set(def.id, graded.evidence);
+        await options.onTask?.(graded.result, document());
+      }),
+    );
+  }
 }

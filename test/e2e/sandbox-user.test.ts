@@ -1,6 +1,6 @@
 // The rootless path: the same runs made by an ordinary user (created here when the tests run as root).
 import { execFileSync, spawn } from "node:child_process";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "vitest";
@@ -66,6 +66,12 @@ describe.skipIf(reason !== undefined)(`sandbox as an ordinary user (${reason ?? 
     const view = await mkdtemp(join(tmpdir(), "socklab-repo-"));
     await chmod(view, 0o755);
     onTestFinished(() => rm(view, { recursive: true, force: true }));
+    // A `mktemp -d` checkout is 0700: let the user into its top folder for the test's duration.
+    const mode = (await stat(REPO)).mode & 0o7777;
+    if ((mode & 0o005) !== 0o005) {
+      await chmod(REPO, mode | 0o055);
+      onTestFinished(() => chmod(REPO, mode));
+    }
     const script = [
       `mount --bind "$1" "$2"`,
       `cd "$2"`,

@@ -1,0 +1,25 @@
+// The reference solutions and socklab's probes, staged for the sandbox: copied to a world-readable temporary
+// folder, since the uid that runs programs (nobody, when socklab runs as root) may not be able to enter the
+// checkout (a `mktemp -d` clone is 0700).
+import { chmod, cp, mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ProgramFolders } from "./run-session.ts";
+
+async function makeReadable(path: string): Promise<void> {
+  const info = await stat(path);
+  await chmod(path, info.isDirectory() ? 0o755 : 0o644);
+  if (info.isDirectory()) for (const name of await readdir(path)) await makeReadable(join(path, name));
+}
+
+/** Copies the folders somewhere every uid can read; `release` removes the copy. */
+export async function stageProgramFolders(
+  folders: ProgramFolders,
+): Promise<ProgramFolders & { release(): Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), "socklab-programs-"));
+  const staged = { reference: join(root, "reference"), probes: join(root, "probes") };
+  await cp(folders.reference, staged.reference, { recursive: true });
+  await cp(folders.probes, staged.probes, { recursive: true });
+  await makeReadable(root);
+  return { ...staged, release: () => rm(root, { recursive: true, force: true }) };
+}
