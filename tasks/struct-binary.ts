@@ -79,7 +79,7 @@ async function awaitServerValues(ctx: RunContext): Promise<void> {
 
 /** The server printed the declared values (float32 rounding allowed). */
 function serverPrinted(run: RunRecord, d: Declared) {
-  const printed = run.server ? printedTuple(run.server.outcome.stdout) : null;
+  const printed = run.server ? printedTuple(run.server.outcome.stdout, d.values.length) : null;
   return { ok: matchesValues(printed, d.values), printed };
 }
 

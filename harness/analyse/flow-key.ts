@@ -1,6 +1,6 @@
 // Conversation lookup by 4-tuple, in either direction, without building strings for IPv4: an endpoint is
 // the number address × 65536 + port (exact in a double); IPv6 endpoints are text. Number pairs live in an
-// open-addressing table over typed arrays, so a lookup allocates nothing and touches no Map.
+// open-addressing table over a typed array, so a lookup allocates nothing and touches no Map.
 
 import type { DecodedPacket } from "../decode/index.ts";
 
@@ -34,10 +34,10 @@ const TWO_32 = 4294967296;
 
 /** A map from an unordered pair of endpoints to a value. */
 export class PairMap<T> {
-  // Number pairs (lo < hi): linear probing; a deleted slot stays DELETED until the next rebuild.
-  #lo = new Float64Array(MIN_SLOTS);
-  #hi = new Float64Array(MIN_SLOTS);
+  // Number pairs (lo < hi): linear probing over slot states, with both keys of a slot side by side in
+  // `#keys` (one cache line) and its value in `#values`. A deleted slot stays DELETED until the next rebuild.
   #state = new Uint8Array(MIN_SLOTS);
+  #keys = new Float64Array(MIN_SLOTS * 2);
   #values: (T | undefined)[] = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
   #mask = MIN_SLOTS - 1;
   #live = 0;
@@ -56,7 +56,7 @@ export class PairMap<T> {
       const slot = a < b ? this.#find(a, b) : this.#find(b, a);
       return slot < 0 ? undefined : this.#values[slot];
     }
-    return a < b ? this.#outer.get(a)?.get(b) : this.#outer.get(b)?.get(a);
+    return this.#getText(a, b);
   }
 
   set(a: EndpointKey, b: EndpointKey, value: T): void {
@@ -98,21 +98,27 @@ export class PairMap<T> {
     for (const inner of this.#outer.values()) yield* inner.values();
   }
 
+  #getText(a: EndpointKey, b: EndpointKey): T | undefined {
+    return a < b ? this.#outer.get(a)?.get(b) : this.#outer.get(b)?.get(a);
+  }
+
   // The slot holding the pair, or −1.
   #find(lo: number, hi: number): number {
     const state = this.#state;
+    const keys = this.#keys;
     const mask = this.#mask;
     let slot = hashPair(lo, hi) & mask;
     for (;;) {
       const s = state[slot]!;
       if (s === FREE) return -1;
-      if (s === LIVE && this.#lo[slot] === lo && this.#hi[slot] === hi) return slot;
+      if (s === LIVE && keys[2 * slot] === lo && keys[2 * slot + 1] === hi) return slot;
       slot = (slot + 1) & mask;
     }
   }
 
   #setNumbers(lo: number, hi: number, value: T): void {
     const state = this.#state;
+    const keys = this.#keys;
     const mask = this.#mask;
     let slot = hashPair(lo, hi) & mask;
     let reuse = -1;
@@ -120,7 +126,7 @@ export class PairMap<T> {
       const s = state[slot]!;
       if (s === FREE) break;
       if (s === LIVE) {
-        if (this.#lo[slot] === lo && this.#hi[slot] === hi) {
+        if (keys[2 * slot] === lo && keys[2 * slot + 1] === hi) {
           this.#values[slot] = value;
           return;
         }
@@ -131,38 +137,37 @@ export class PairMap<T> {
     }
     if (reuse >= 0) slot = reuse;
     else this.#used++;
-    state[slot] = LIVE;
-    this.#lo[slot] = lo;
-    this.#hi[slot] = hi;
-    this.#values[slot] = value;
+    this.#put(slot, lo, hi, value);
     this.#live++;
     if (this.#used * 4 > (mask + 1) * 3) this.#rebuild();
   }
 
+  #put(slot: number, lo: number, hi: number, value: T | undefined): void {
+    this.#state[slot] = LIVE;
+    this.#keys[2 * slot] = lo;
+    this.#keys[2 * slot + 1] = hi;
+    this.#values[slot] = value;
+  }
+
   // Rehashes the live pairs into a table a quarter full at most (growing or shrinking), dropping DELETED slots.
   #rebuild(): void {
-    const oldLo = this.#lo;
-    const oldHi = this.#hi;
     const oldState = this.#state;
+    const oldKeys = this.#keys;
     const oldValues = this.#values;
-    let slots = MIN_SLOTS;
-    while (slots < this.#live * 4) slots *= 2;
-    this.#lo = new Float64Array(slots);
-    this.#hi = new Float64Array(slots);
-    this.#state = new Uint8Array(slots);
-    this.#values = new Array<T | undefined>(slots).fill(undefined);
-    this.#mask = slots - 1;
+    let size = MIN_SLOTS;
+    while (size < this.#live * 4) size *= 2;
+    this.#state = new Uint8Array(size);
+    this.#keys = new Float64Array(size * 2);
+    this.#values = new Array<T | undefined>(size).fill(undefined);
+    this.#mask = size - 1;
     this.#used = this.#live;
     for (let old = 0; old < oldState.length; old++) {
       if (oldState[old] !== LIVE) continue;
-      const lo = oldLo[old]!;
-      const hi = oldHi[old]!;
+      const lo = oldKeys[2 * old]!;
+      const hi = oldKeys[2 * old + 1]!;
       let slot = hashPair(lo, hi) & this.#mask;
       while (this.#state[slot] !== FREE) slot = (slot + 1) & this.#mask;
-      this.#state[slot] = LIVE;
-      this.#lo[slot] = lo;
-      this.#hi[slot] = hi;
-      this.#values[slot] = oldValues[old];
+      this.#put(slot, lo, hi, oldValues[old]);
     }
   }
 }

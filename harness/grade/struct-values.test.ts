@@ -25,6 +25,10 @@ describe("struct values", () => {
     expect(matchesValues(printed, [1, 4, 2.7])).toBe(true);
     expect(matchesValues(["1", "4", "2"], [1, 4, 2.7])).toBe(false);
     expect(matchesValues(null, [1])).toBe(false);
+    // A client address printed after the values is not taken for them.
+    expect(printedTuple("Unpacked: (1, 4, 2.7)\nIgnored 1 extra byte from ('127.0.0.1', 4242)\n", 3)).toEqual(
+      ["1", "4", "2.7"],
+    );
   });
 
   it("swaps native or explicit byte order", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { listProcesses, namespacePids, parseProcStat, processTree } from "./process-tree.ts";
 
 describe("parseProcStat", () => {
-  it("reads a name with spaces and parentheses, and sums CPU ticks to ms", () => {
+  it("reads a name with spaces and parentheses, sums CPU ticks to ms, keeps the start time", () => {
     const text = "4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 12 3 4 1 20 0 1 0 555 0 0";
     expect(parseProcStat(4242, text)).toEqual({
       pid: 4242,
@@ -12,6 +12,7 @@ describe("parseProcStat", () => {
       comm: "my (odd) name",
       state: "S",
       cpuMs: (12 + 3 + 4 + 1) * 10,
+      startTicks: 555,
     });
   });
 

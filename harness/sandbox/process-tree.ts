@@ -16,6 +16,8 @@ export interface ProcessInfo {
   readonly state: string;
   /** user+sys of the process itself plus its waited-for children, in ms. */
   readonly cpuMs: number;
+  /** When the process started, in clock ticks since boot: with the pid, it names one process for good. */
+  readonly startTicks: number;
 }
 
 /** Parses the text of /proc/<pid>/stat (the name may contain spaces and parentheses). */
@@ -37,6 +39,7 @@ export function parseProcStat(pid: number, text: string): ProcessInfo | undefine
     comm: text.slice(open + 1, close),
     state: rest[0] ?? "?",
     cpuMs: (num(11) + num(12) + num(13) + num(14)) * MS_PER_TICK,
+    startTicks: num(19),
   };
 }
 

@@ -145,12 +145,15 @@ export class RunSandbox implements Sandbox {
         warnings.push(`a close listener failed: ${String(error)}`);
       }
     }
+    // Who is in the run's pid namespace, taken while it is alive: once it is gone its inode number may be
+    // reused by another run's new namespace, so it cannot name this run's processes afterwards.
+    const members = this.runMembers();
     const report = await holder.stop(this.parts.barrierTimeoutMs + STOP_SLACK_MS);
     warnings.push(...report.warnings);
     if (report.barrierTimedOut)
       warnings.push("the capture barrier timed out: the capture may miss its last packets");
     try {
-      warnings.push(...(await this.killLeftovers()));
+      warnings.push(...(await this.killLeftovers(members)));
     } catch (error) {
       warnings.push(`could not check for leftover processes: ${String(error)}`);
     }
@@ -169,26 +172,40 @@ export class RunSandbox implements Sandbox {
     };
   }
 
-  /** Kills anything of the run still alive after the holder ended; returns warnings naming them. */
-  private async killLeftovers(): Promise<string[]> {
-    const find = (): ProcessInfo[] =>
-      [...listProcesses().values()].filter(
-        (p) =>
-          p.state !== "Z" &&
-          (this.mode === "namespace"
-            ? this.pidNamespace !== undefined && pidNamespaceOf(p.pid) === this.pidNamespace
-            : environmentHas(p.pid, this.runToken)),
-      );
-    const leftovers = find();
+  /** The run's processes now (pid and start time), by pid namespace or by the run's token in host mode. */
+  private runMembers(): ProcessInfo[] {
+    return [...listProcesses().values()].filter((p) =>
+      this.mode === "namespace"
+        ? this.pidNamespace !== undefined && pidNamespaceOf(p.pid) === this.pidNamespace
+        : environmentHas(p.pid, this.runToken),
+    );
+  }
+
+  /** Kills whichever of the run's processes are still alive after the holder ended; returns warnings naming them. */
+  private async killLeftovers(members: readonly ProcessInfo[]): Promise<string[]> {
+    const find = (): ProcessInfo[] => {
+      const table = listProcesses();
+      const same = members.filter((m) => {
+        const now = table.get(m.pid);
+        return now !== undefined && now.startTicks === m.startTicks && now.state !== "Z";
+      });
+      // Host mode: programs started after the snapshot still carry the run's token.
+      return this.mode === "host"
+        ? [...same, ...this.runMembers().filter((p) => p.state !== "Z" && !same.some((m) => m.pid === p.pid))]
+        : same;
+    };
+    const leftovers = find().filter((p) => p.pid !== this.holderPid);
     if (leftovers.length === 0) return [];
     signalProcesses(
       leftovers.map((p) => p.pid),
       "SIGKILL",
     );
     const deadline = Date.now() + LEFTOVER_WAIT_MS;
-    while (find().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (find().filter((p) => p.pid !== this.holderPid).length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const names = leftovers.map((p) => `${p.comm} (pid ${p.pid})`).join(", ");
-    const still = find();
+    const still = find().filter((p) => p.pid !== this.holderPid);
     return [
       `killed processes left at the end of the run: ${names}`,
       ...(still.length > 0 ? [`still alive after SIGKILL: ${still.map((p) => p.pid).join(", ")}`] : []),

@@ -51,6 +51,7 @@ function failures(result: SubmissionResult): Record<string, string[]> {
 
 function explain(result: SubmissionResult): string {
   return result.tasks
+    .filter((t) => t.status !== "not-submitted")
     .flatMap((t) =>
       t.checks
         .filter((c) => c.status !== "passed")
