@@ -56,7 +56,7 @@ interface UserRun {
 }
 
 describe.skipIf(reason !== undefined)(`sandbox as an ordinary user (${reason ?? USER})`, () => {
-  it("runs two TCP echo runs in parallel on one port, rootless, analyses them, and leaves nothing", async ({
+  it("runs two TCP echo runs in parallel on one port and a UDP echo, rootless, analyses them, and leaves nothing", async ({
     expect,
     onTestFinished,
   }) => {
@@ -99,7 +99,27 @@ describe.skipIf(reason !== undefined)(`sandbox as an ordinary user (${reason ?? 
     const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as { uid: number; runs: UserRun[] };
+    const report = JSON.parse(stdout) as {
+      uid: number;
+      runs: UserRun[];
+      udp: {
+        outDir: string;
+        holderPid: number;
+        client: string;
+        datagrams: number[] | null;
+        repliedToSource: boolean;
+        layersSum: number;
+        captureBytes: number;
+      };
+    };
+    onTestFinished(() => rm(report.udp.outDir, { recursive: true, force: true }));
+    expect(report.udp).toMatchObject({
+      client: "Reply b'HELLO UDP'",
+      datagrams: [1, 1],
+      repliedToSource: true,
+    });
+    expect(report.udp.layersSum).toBe(report.udp.captureBytes);
+    expect(await leftovers({ pids: [report.udp.holderPid] })).toEqual([]);
     for (const run of report.runs) onTestFinished(() => rm(run.outDir, { recursive: true, force: true }));
 
     expect(report.uid).toBe(uid);

@@ -71,5 +71,41 @@ async function echoRun() {
   }
 }
 
-const runs = await Promise.all([echoRun(), echoRun()]);
-process.stdout.write(`${JSON.stringify({ uid: process.getuid?.(), runs })}\n`);
+/** A UDP echo run, analysed: one datagram each way, the reply to the client's source port. */
+async function udpRun() {
+  const outDir = await mkdtemp(join(tmpdir(), "socklab-user-"));
+  const sandbox = await openSandbox({ outDir, submission: join(here, "echo") });
+  try {
+    const server = await startProgram(sandbox, {
+      name: "server",
+      command: "python3 udp-server.py",
+      timeoutMs: 8000,
+    });
+    await waitForPort(sandbox, { protocol: "udp", port: 5005, program: server, timeoutMs: 5000 });
+    const client = await startProgram(sandbox, {
+      name: "client",
+      command: "python3 udp-client.py",
+      timeoutMs: 8000,
+    });
+    const clientOutcome = await client.outcome;
+    await server.waitForExit(3000);
+    const closed = await sandbox.close();
+    const analysis = await analyseCapture(closed.captureFile ?? "");
+    const conv = analysis.conversations.find((c) => c.protocol === "udp");
+    const o = analysis.overhead.total;
+    return {
+      outDir,
+      holderPid: sandbox.holderPid,
+      client: clientOutcome.stdout.trim(),
+      datagrams: conv?.protocol === "udp" ? [conv.c2s.datagrams, conv.s2c.datagrams] : null,
+      repliedToSource: conv?.protocol === "udp" && conv.replies.repliedToSource,
+      layersSum: o.link + o.network + o.transport + o.payload + o.trailer,
+      captureBytes: analysis.capture.bytes,
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+const [runs, udp] = await Promise.all([Promise.all([echoRun(), echoRun()]), udpRun()]);
+process.stdout.write(`${JSON.stringify({ uid: process.getuid?.(), runs, udp })}\n`);
