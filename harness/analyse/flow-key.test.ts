@@ -1,0 +1,82 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { buildTcp, decodePacket, toRecord } from "../decode/index.ts";
+import { type EndpointKey, endpointKey, PairMap } from "./flow-key.ts";
+
+// IPv4 endpoints as endpointKey makes them: address × 65536 + port.
+const LOOPBACK = 0x7f000001 * 65536;
+
+describe("endpointKey", () => {
+  it.each([
+    ["IPv4", "127.0.0.1", "10.0.0.2", LOOPBACK + 41000, 0x0a000002 * 65536 + 80],
+    ["IPv6", "::1", "fe80::2", "::1 41000", "fe80::2 80"],
+  ] as const)("keys %s endpoints by address and port", (_what, src, dst, srcKey, dstKey) => {
+    const bytes = buildTcp({ src, dst, sport: 41000, dport: 80, seq: 0, flags: "S" });
+    const packet = decodePacket(toRecord(bytes, 1, 0), 1);
+    expect(endpointKey(packet, "src")).toBe(srcKey);
+    expect(endpointKey(packet, "dst")).toBe(dstKey);
+  });
+});
+
+describe("PairMap", () => {
+  it("finds a pair in either order, and not a pair that shares one endpoint", () => {
+    const map = new PairMap<string>();
+    map.set(LOOPBACK + 41000, LOOPBACK + 65432, "a");
+    map.set("::1 41000", "::1 65432", "b");
+    expect(map.get(LOOPBACK + 65432, LOOPBACK + 41000)).toBe("a");
+    expect(map.get("::1 65432", "::1 41000")).toBe("b");
+    expect(map.get(LOOPBACK + 41001, LOOPBACK + 65432)).toBeUndefined();
+    expect(map.get("::1 41001", "::1 65432")).toBeUndefined();
+    expect(map.size).toBe(2);
+  });
+
+  it("replaces a value in place and forgets a deleted pair", () => {
+    const map = new PairMap<string>();
+    map.set(1, 2, "old");
+    map.set(2, 1, "new");
+    expect(map.size).toBe(1);
+    expect(map.get(1, 2)).toBe("new");
+    map.delete(2, 1);
+    map.delete(2, 1);
+    expect(map.get(1, 2)).toBeUndefined();
+    expect(map.size).toBe(0);
+    expect([...map.values()]).toEqual([]);
+  });
+
+  // Operations on a few endpoints (so that pairs repeat, collide and are deleted and set again) checked
+  // against a Map keyed by the ordered pair; enough of them to make the table grow and rebuild. Both ends
+  // of a pair are of one kind, as in a packet (IPv4 numbers or IPv6 text).
+  const numberEndpoint = fc.oneof(
+    fc.integer({ min: 0, max: 40 }).map((port) => LOOPBACK + port),
+    fc.integer({ min: 0, max: 3 }).map((n) => 0xffffffff * 65536 + 65535 - n),
+  );
+  const textEndpoint = fc.integer({ min: 0, max: 5 }).map((port) => `::1 ${port}`);
+  const operation = fc.record({
+    kind: fc.constantFrom("set", "set", "delete"),
+    pair: fc.oneof(fc.tuple(numberEndpoint, numberEndpoint), fc.tuple(textEndpoint, textEndpoint)),
+    value: fc.integer(),
+  });
+
+  it("agrees with a plain Map on any sequence of set and delete", () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 400 }), (operations) => {
+        const map = new PairMap<number>();
+        const reference = new Map<string, number>();
+        const name = (a: EndpointKey, b: EndpointKey) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+        for (const { kind, pair, value } of operations) {
+          const [a, b] = pair;
+          if (kind === "set") {
+            map.set(a, b, value);
+            reference.set(name(a, b), value);
+          } else {
+            map.delete(a, b);
+            reference.delete(name(a, b));
+          }
+          expect(map.get(b, a)).toBe(reference.get(name(a, b)));
+        }
+        expect(map.size).toBe(reference.size);
+        expect([...map.values()].sort()).toEqual([...reference.values()].sort());
+      }),
+    );
+  });
+});
