@@ -157,7 +157,8 @@ describe("toGradescope: one test per check", () => {
         "socklab could not grade this submission: socklab.yaml: tasks.tcp-echo.port: expected number",
       ],
     });
-    expect(stopped.output).toContain("socklab could not grade the submission (a socklab fault, not yours)");
+    expect(stopped.output).toContain("its socklab.yaml cannot be used (fix it and hand in again)");
+    expect(stopped.output).not.toContain("grader fault");
     expect(stopped.output).not.toContain("every check passed");
     expect(stopped.tests).toHaveLength(1);
     expect(stopped.tests[0]).toMatchObject({ number: "0.1", score: 0, max_score: 60, status: "failed" });

@@ -178,7 +178,10 @@ function summary(result: SubmissionResult): string {
       (anyUnshown ? " Some checks are hidden or shown later, so they are not counted here." : ""),
     `Seed \`${result.seed}\` (every random choice; \`socklab check <your folder> --seed ${result.seed}\` repeats them).`,
   ];
-  if (result.status === "errored") {
+  if (
+    result.status === "errored" &&
+    !(result.tasks.length === 0 && result.warnings.some((w) => w.includes("socklab.yaml")))
+  ) {
     lines.push(
       "**socklab could not grade every task. That is a grader fault, not yours:** those tasks score 0 until the course staff regrade them.",
     );

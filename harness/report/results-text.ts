@@ -124,8 +124,11 @@ export function summaryText(
   if (tasksErrored) parts.push(`${plural(tasksErrored, "task")} not graded (a socklab fault, not yours)`);
   if (parts.length > 0) return parts.join(", ");
   // A document with nothing graded (a manifest socklab could not read) must not read as a success.
-  if (result.status === "errored")
-    return "socklab could not grade the submission (a socklab fault, not yours)";
+  if (result.status === "errored") {
+    return result.warnings.some((w) => w.includes("socklab.yaml"))
+      ? "socklab could not grade the submission: its socklab.yaml cannot be used (fix it and hand in again)"
+      : "socklab could not grade the submission (a socklab fault, not yours)";
+  }
   return result.tasks.length === 0 ? "no task was graded" : "every check passed";
 }
 
