@@ -6,6 +6,7 @@
 import {
   clientsExitCheck,
   crossRunCheck,
+  crossRuns,
   defineTask,
   fail,
   handshakeCheck,
@@ -16,7 +17,6 @@ import {
   printedTuple,
   type RunContext,
   type RunRecord,
-  role,
   runOf,
   serverReadyCheck,
   streamBytes,
@@ -105,41 +105,7 @@ export default defineTask<Options>({
     "sizes (little-endian on x86), not network order — that is `!` (big-endian).",
   defaults: { host: "localhost", port: 10001 },
   options,
-  runs: ({ entry, reference }) => [
-    {
-      name: "main",
-      title: "the student's server with the student's client",
-      protocol: "tcp",
-      port: entry.port,
-      server: role(entry, "server", "student"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(entry, "client", "student"));
-        await awaitServerValues(ctx);
-      },
-    },
-    {
-      name: "reference-client",
-      title: "the student's server with the reference client (same format and values)",
-      protocol: "tcp",
-      port: entry.port,
-      server: role(entry, "server", "student"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(reference, "client", "reference", "reference client"));
-        await awaitServerValues(ctx);
-      },
-    },
-    {
-      name: "reference-server",
-      title: "the reference server with the student's client",
-      protocol: "tcp",
-      port: entry.port,
-      server: role(reference, "server", "reference", "reference server"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(entry, "client", "student"));
-        await awaitServerValues(ctx);
-      },
-    },
-  ],
+  runs: ({ entry, reference }) => crossRuns({ entry, reference, protocol: "tcp", after: awaitServerValues }),
   checks: [
     serverReadyCheck({ points: 1 }),
     clientsExitCheck({ points: 1 }),

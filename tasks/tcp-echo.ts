@@ -5,15 +5,14 @@ import {
   allAckedCheck,
   clientsExitCheck,
   crossRunCheck,
+  crossRuns,
   defineTask,
   fail,
   handshakeCheck,
   orderlyCloseCheck,
   outputRefs,
   pass,
-  probe,
   probeReport,
-  role,
   runOf,
   serverReadyCheck,
   serverSurvivesCheck,
@@ -37,48 +36,17 @@ export default defineTask({
     "handshake, the echo byte for byte, the acknowledgements and the close.",
   defaults: { host: "127.0.0.1", port: 65432 },
   options: z.object({}),
-  runs: ({ entry, reference }) => [
-    {
-      name: "main",
-      title: "the student's server with the student's client",
+  runs: ({ entry, reference }) =>
+    crossRuns({
+      entry,
+      reference,
       protocol: "tcp",
-      port: entry.port,
-      server: role(entry, "server", "student"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(entry, "client", "student"));
+      probe: {
+        script: "tcp_echo_probe.py",
+        args: [entry.host, entry.port, PROBE_SIZE, 700],
+        title: `the student's server with socklab's probe (${PROBE_SIZE} bytes in pieces)`,
       },
-    },
-    {
-      name: "reference-client",
-      title: "the student's server with the reference client",
-      protocol: "tcp",
-      port: entry.port,
-      server: role(entry, "server", "student"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(reference, "client", "reference", "reference client"));
-      },
-    },
-    {
-      name: "probe",
-      title: `the student's server with socklab's probe (${PROBE_SIZE} bytes in pieces)`,
-      protocol: "tcp",
-      port: entry.port,
-      server: role(entry, "server", "student"),
-      drive: async (ctx) => {
-        await ctx.runClient(probe("probe", "tcp_echo_probe.py", [entry.host, entry.port, PROBE_SIZE, 700]));
-      },
-    },
-    {
-      name: "reference-server",
-      title: "the student's client with the reference server",
-      protocol: "tcp",
-      port: entry.port,
-      server: role(reference, "server", "reference", "reference server"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(entry, "client", "student"));
-      },
-    },
-  ],
+    }),
   checks: [
     serverReadyCheck({ points: 1 }),
     clientsExitCheck({ points: 1 }),

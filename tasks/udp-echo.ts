@@ -3,13 +3,12 @@
 import {
   clientsExitCheck,
   crossRunCheck,
+  crossRuns,
   datagramsCheck,
   defineTask,
   fail,
-  probe,
   probeReport,
   replyToSourceCheck,
-  role,
   serverReadyCheck,
   udpEchoCheck,
   udpOutputCheck,
@@ -27,48 +26,17 @@ export default defineTask({
     "recvfrom() returned. socklab compares the traffic with TCP's: no handshake, no acknowledgements, no close.",
   defaults: { host: "localhost", port: 5005 },
   options: z.object({}),
-  runs: ({ entry, reference }) => [
-    {
-      name: "main",
-      title: "the student's server with the student's client",
+  runs: ({ entry, reference }) =>
+    crossRuns({
+      entry,
+      reference,
       protocol: "udp",
-      port: entry.port,
-      server: role(entry, "server", "student"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(entry, "client", "student"));
+      probe: {
+        script: "udp_echo_probe.py",
+        args: [entry.host, entry.port, ...PROBE_SIZES],
+        title: `the student's server with socklab's probe (datagrams of ${PROBE_SIZES.join(", ")} bytes)`,
       },
-    },
-    {
-      name: "reference-client",
-      title: "the student's server with the reference client",
-      protocol: "udp",
-      port: entry.port,
-      server: role(entry, "server", "student"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(reference, "client", "reference", "reference client"));
-      },
-    },
-    {
-      name: "probe",
-      title: `the student's server with socklab's probe (datagrams of ${PROBE_SIZES.join(", ")} bytes)`,
-      protocol: "udp",
-      port: entry.port,
-      server: role(entry, "server", "student"),
-      drive: async (ctx) => {
-        await ctx.runClient(probe("probe", "udp_echo_probe.py", [entry.host, entry.port, ...PROBE_SIZES]));
-      },
-    },
-    {
-      name: "reference-server",
-      title: "the student's client with the reference server",
-      protocol: "udp",
-      port: entry.port,
-      server: role(reference, "server", "reference", "reference server"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(entry, "client", "student"));
-      },
-    },
-  ],
+    }),
   checks: [
     serverReadyCheck({ points: 1 }),
     clientsExitCheck({ points: 1 }),

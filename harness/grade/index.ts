@@ -5,6 +5,7 @@ export * from "./checks/programs.ts";
 export * from "./checks/tcp.ts";
 export * from "./checks/udp.ts";
 export * from "./commands.ts";
+export * from "./cross-runs.ts";
 export * from "./draft-manifest.ts";
 export * from "./evidence.ts";
 export * from "./grade-submission.ts";
