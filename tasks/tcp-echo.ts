@@ -98,11 +98,7 @@ export default defineTask({
       run: "reference-client",
       proves: "the reference client got its echo from the student's server",
       help: "Your server must work with any correct client, not only yours: echo whatever arrives, as it arrives.",
-      judge: (run) =>
-        tcpEchoCheck({ points: 0, run: run.name }).run({
-          env: undefined as never,
-          runs: { [run.name]: run },
-        }),
+      also: (run) => tcpEchoCheck({ points: 0, run }),
     }),
     crossRunCheck({
       id: "cross-probe",

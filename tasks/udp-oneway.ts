@@ -86,11 +86,7 @@ export default defineTask({
       dependsOn: "receiver-ready",
       proves: "the student's receiver printed the reference sender's message",
       help: "Your receiver must print whatever datagram arrives on its port.",
-      judge: (run) =>
-        udpOutputCheck({ program: "server", points: 0, run: run.name, dependsOn: "" }).run({
-          env: undefined as never,
-          runs: { [run.name]: run },
-        }),
+      also: (run) => udpOutputCheck({ program: "server", points: 0, run }),
     }),
     crossRunCheck({
       id: "cross-reference-receiver",
@@ -100,11 +96,7 @@ export default defineTask({
       studentIsClient: true,
       proves: "the reference receiver printed the student sender's datagram",
       help: "Send one datagram to {host} {port} with sendto().",
-      judge: (run) =>
-        udpOutputCheck({ program: "server", points: 0, run: run.name, dependsOn: "" }).run({
-          env: undefined as never,
-          runs: { [run.name]: run },
-        }),
+      also: (run) => udpOutputCheck({ program: "server", points: 0, run }),
     }),
   ],
 });

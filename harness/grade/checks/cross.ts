@@ -16,7 +16,9 @@ export interface CrossOptions {
   /** What the run proves when it passes, for the message. */
   readonly proves: string;
   readonly help: string;
-  /** Extra judgement once every client exited 0 (e.g. the echo in the capture); null means fine. */
+  /** Another check that must hold on this run too (e.g. the echo in the capture), built for the run's name. */
+  readonly also?: (run: string) => Check;
+  /** Extra judgement once every client exited 0; null means fine. */
   readonly judge?: (run: RunRecord, evidence: TaskEvidence<unknown>) => Verdict | null;
   /** Set when the student's side of this run is the client (the server is the reference). */
   readonly studentIsClient?: boolean;
@@ -62,6 +64,8 @@ export function crossRunCheck(options: CrossOptions): Check {
           help: options.help,
         });
       }
+      const also = options.also?.(run.name).run(evidence);
+      if (also && !also.pass) return also;
       const judged = options.judge?.(run, evidence);
       if (judged && !judged.pass) return judged;
       return pass(options.proves);
