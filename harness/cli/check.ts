@@ -168,12 +168,9 @@ export const checkCommand: Command = {
       ...(only ? { only } : {}),
       ...(concurrency ? { concurrency } : {}),
     });
-    printResult(
-      result,
-      output,
-      Boolean(parsed.values.json),
-      relative(process.cwd(), join(outDir, "index.md")),
-    );
+    const index = join(resolve(outDir), "index.md");
+    const shown = relative(process.cwd(), index);
+    printResult(result, output, Boolean(parsed.values.json), shown.startsWith("..") ? index : shown);
     return exitCodeOf(result);
   },
 };
