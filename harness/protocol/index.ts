@@ -1,3 +1,29 @@
+export { fieldTable, packetDiagram } from "./packet-diagram.ts";
+export {
+  type DecodedMessage,
+  type DecodeResult,
+  dataKinds,
+  decodeMessage,
+  type MessageProblem,
+  type StreamSplit,
+  splitStream,
+} from "./protocol-decode.ts";
+export {
+  checkProtocol,
+  type Direction,
+  type Protocol,
+  type ProtocolCheck,
+  type ProtocolMessage,
+  type ProtocolProblem,
+} from "./protocol-descriptor.ts";
+export { DATA_KINDS, type DataKind, dataKind, type FieldSlot, fieldSlots } from "./protocol-fields.ts";
+export {
+  describeValue,
+  type MatchBytes,
+  type MatchValue,
+  matchesConflict,
+  packMatch,
+} from "./protocol-match.ts";
 export { formatTuple, formatValue, pythonBytesRepr, pythonFloatRepr } from "./python-repr.ts";
 export {
   calcsize,

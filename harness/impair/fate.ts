@@ -1,0 +1,127 @@
+// What the lossy link does to one datagram (notes traffic-analysis.md §8). A fate depends on the seed and on the
+// datagram's identity (direction, content, how often that content was seen), never on the clock, so a run
+// replays exactly from its seed however fast or slow the student's retransmission timer is.
+
+import { createHash } from "node:crypto";
+
+/** Which way a datagram travels: client to server, or server to client. */
+export type Direction = "c2s" | "s2c";
+
+/**
+ * What happens to one datagram. `reorder` holds it until the datagram numbered `after` in the same direction
+ * (by default the next one) has been dispatched, or until the proxy's hold cap expires.
+ */
+export type Fate =
+  | { action: "forward" }
+  | { action: "drop" }
+  | { action: "duplicate" }
+  | { action: "reorder"; after?: number }
+  | { action: "delay"; delayMs: number };
+
+/** Every fate's action, in a fixed order (for counting). */
+export const ACTIONS = ["forward", "drop", "duplicate", "reorder", "delay"] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** The identity of one datagram as the proxy saw it arrive. */
+export interface Datagram {
+  direction: Direction;
+  /** 1-based arrival number within its direction. */
+  k: number;
+  payload: Uint8Array;
+  /** 1-based count of arrivals, in this direction, of exactly these bytes (1 = first transmission). */
+  occurrence: number;
+}
+
+/** Decides the fate of each arriving datagram; must be a pure function of its argument. */
+export type FateFunction = (datagram: Datagram) => Fate;
+
+/**
+ * Probabilities of each impairment, checked in this order: drop, duplicate, reorder, delay. A datagram that is
+ * none of these is forwarded at once. `delayMs` is an inclusive range; `delay` (default 1) is the chance that a
+ * remaining datagram is delayed when the range is above zero.
+ */
+export interface Policy {
+  drop: number;
+  duplicate: number;
+  reorder: number;
+  delayMs: readonly [number, number];
+  delay?: number;
+}
+
+/** Fates chosen by hand for targeted tests, packetdrill style; k counts arrivals, so retransmissions pass. */
+export interface Script {
+  /** Drop the first datagram in this direction (the first request, or the first ACK). */
+  dropFirst?: Direction;
+  /** Duplicate the nth client-to-server datagram. */
+  duplicate?: number;
+  /** Deliver client-to-server datagram a after datagram b (a < b). */
+  swap?: readonly [number, number];
+}
+
+/** The first occurrence that is never dropped: losing a datagram twice is enough to test a retransmission. */
+export const NEVER_DROP_FROM_OCCURRENCE = 3;
+
+/** The fate of one datagram under a random policy, reproducible from the seed alone. */
+export function fateOf(
+  seed: number,
+  direction: Direction,
+  payload: Uint8Array,
+  occurrence: number,
+  policy: Policy,
+): Fate {
+  const next = mulberry32(fnv1a32(`${seed}|${direction}|${sha1Hex(payload)}|${occurrence}`));
+  // Draw every number whatever the outcome, so one probability never shifts the others' draws.
+  const [uDrop, uDuplicate, uReorder, uDelay, uAmount] = [next(), next(), next(), next(), next()];
+  if (uDrop < policy.drop && occurrence < NEVER_DROP_FROM_OCCURRENCE) return { action: "drop" };
+  if (uDuplicate < policy.duplicate) return { action: "duplicate" };
+  if (uReorder < policy.reorder) return { action: "reorder" };
+  const [min, max] = policy.delayMs;
+  if (max > 0 && uDelay < (policy.delay ?? 1)) {
+    return { action: "delay", delayMs: min + Math.floor(uAmount * (max - min + 1)) };
+  }
+  return { action: "forward" };
+}
+
+/** `fateOf` with its seed and policy fixed, as the proxy calls it. */
+export function policyFates(seed: number, policy: Policy): FateFunction {
+  return ({ direction, payload, occurrence }) => fateOf(seed, direction, payload, occurrence, policy);
+}
+
+/** The fates of a scripted case; every datagram the script does not name is forwarded. */
+export function scriptedFates(script: Script): FateFunction {
+  return ({ direction, k }) => {
+    if (script.dropFirst === direction && k === 1) return { action: "drop" };
+    if (direction !== "c2s") return { action: "forward" };
+    if (script.duplicate === k) return { action: "duplicate" };
+    if (script.swap !== undefined && script.swap[0] === k)
+      return { action: "reorder", after: script.swap[1] };
+    return { action: "forward" };
+  };
+}
+
+/** Hex SHA-1 of a payload: the datagram's content identity in fates and logs. */
+export function sha1Hex(payload: Uint8Array): string {
+  return createHash("sha1").update(payload).digest("hex");
+}
+
+// 32-bit FNV-1a over the UTF-16 code units of a key made of ASCII text.
+function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+// mulberry32: a small, fast PRNG with a 32-bit state, returning floats in [0, 1).
+function mulberry32(state: number): () => number {
+  let a = state >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
