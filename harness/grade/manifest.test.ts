@@ -65,6 +65,34 @@ describe("validateManifest", () => {
   });
 });
 
+describe("the protocol description", () => {
+  const protocol = {
+    messages: [
+      {
+        name: "reading",
+        from: "client",
+        format: "!BHIfff?",
+        fields: ["type", "sensor", "seq", "t", "h", "p", "alarm"],
+        sequence: "seq",
+      },
+      { name: "reply", from: "server", format: "!BI?", fields: ["type", "seq", "ok"] },
+    ],
+  };
+
+  it("is checked and kept", () => {
+    const m = validateManifest({ protocol, tasks: {} }, "socklab.yaml", known);
+    expect(m.protocol?.messages.map((msg) => msg.name)).toEqual(["reading", "reply"]);
+    expect(validateManifest({ tasks: {} }, "socklab.yaml", known).protocol).toBeNull();
+  });
+
+  it("names the file and the key of a mistake", () => {
+    const bad = { messages: [{ ...protocol.messages[0], fields: ["type"] }, protocol.messages[1]] };
+    expect(error({ protocol: bad, tasks: {} })).toMatch(
+      /sub\/socklab\.yaml: protocol\.messages\[0\]\.fields: .*7 values.*1 field/,
+    );
+  });
+});
+
 describe("substitute", () => {
   it("replaces known placeholders and keeps unknown ones", () => {
     expect(substitute("python3 c.py {host} {port} {other}", { host: "localhost", port: 5005 })).toBe(

@@ -3,6 +3,7 @@
 // docs/manifest.md.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { checkProtocol, type Protocol } from "../protocol/index.ts";
 import { ManifestError } from "./manifest-error.ts";
 import { keyPath, type SchemaIssue, validate, z } from "./schema.ts";
 import { parseYaml } from "./yaml.ts";
@@ -37,11 +38,14 @@ export interface TaskSchemaInfo {
 export interface Manifest {
   readonly file: string;
   readonly student: string | null;
+  /** The student's application protocol (struct formats of each message), for the sensor deliverable. */
+  readonly protocol: Protocol | null;
   readonly tasks: ReadonlyMap<string, TaskEntry>;
 }
 
 const topSchema = z.strictObject({
   student: z.string().optional(),
+  protocol: z.unknown().optional(),
   tasks: z.record(z.string(), z.unknown()),
 });
 
@@ -84,7 +88,13 @@ export function validateManifest(value: unknown, file: string, known: readonly T
       options,
     });
   }
-  return { file, student: top.value.student ?? null, tasks };
+  let protocol: Protocol | null = null;
+  if (top.value.protocol !== undefined) {
+    const checked = checkProtocol({ protocol: top.value.protocol });
+    if (!checked.ok) fail(file, checked.problems);
+    protocol = checked.protocol;
+  }
+  return { file, student: top.value.student ?? null, protocol, tasks };
 }
 
 /** Reads and validates `<dir>/socklab.yaml`. Throws ManifestError when it is missing or wrong. */
