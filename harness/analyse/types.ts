@@ -400,6 +400,8 @@ export interface TcpPacketRow extends PacketRowBase {
 
 export interface UdpPacketRow extends PacketRowBase {
   readonly protocol: "udp";
+  /** The datagram's captured payload as base64 when streams are kept (`keepStreams`), else null. */
+  readonly payload: string | null;
 }
 
 export interface PayloadPreview {

@@ -31,6 +31,17 @@ describe("UDP conversations", () => {
     });
     expect(flow.overhead.total).toMatchObject({ packets: 4, payload: 26, headers: 4 * 42 });
     expect(flow.overhead.noPayloadPackets).toBe(0);
+    // Each datagram's whole payload is kept (base64) for decoding students' binary messages.
+    expect(
+      flow.timeline?.map((r) =>
+        r.protocol === "udp" ? Buffer.from(r.payload ?? "", "base64").toString() : "",
+      ),
+    ).toEqual(["ping 1", "ping 1", "ping 22", "ping 22"]);
+  });
+
+  it("keeps no datagram payloads when streams are not kept", () => {
+    const analysis = analysePackets([udp(C, 40000, C, 5005, "ping", T0)], { keepStreams: false });
+    expect(udpOf(analysis).timeline?.[0]).toMatchObject({ protocol: "udp", payload: null });
   });
 
   it("finds a reply sent to the wrong port", () => {

@@ -144,6 +144,14 @@ export function addUdpPacket(
         payloadLength: size,
         summary: packet.toString(),
         preview: payloadPreview(packet.payload, size),
+        payload:
+          context.streamOptions.keepBytes > 0
+            ? Buffer.from(
+                packet.payload.buffer,
+                packet.payload.byteOffset,
+                packet.payload.byteLength,
+              ).toString("base64")
+            : null,
       });
     } else {
       state.timelineTruncated = true;

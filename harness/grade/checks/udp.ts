@@ -130,7 +130,7 @@ function rowsByNumber(c: UdpConversation): Map<number, UdpPacketRow> {
   return rows;
 }
 
-/** Each reply carries exactly the bytes of its request (length, and the bytes the analysis keeps). */
+/** Each reply carries exactly the bytes of its request (the whole payload, from the capture). */
 export function udpEchoCheck(options: Options): Check {
   return defineCheck({
     id: options.id ?? "echo-bytes",
@@ -147,7 +147,12 @@ export function udpEchoCheck(options: Options): Check {
           const reply = rows.get(pair.reply);
           if (!request || !reply) continue;
           compared++;
-          if (request.payloadLength !== reply.payloadLength || request.preview.hex !== reply.preview.hex) {
+          const same =
+            request.payloadLength === reply.payloadLength &&
+            (request.payload !== null && reply.payload !== null
+              ? request.payload === reply.payload
+              : request.preview.hex === reply.preview.hex);
+          if (!same) {
             return fail({
               message: `the reply in packet ${reply.number} differs from the request in packet ${request.number}`,
               expected: `${request.payloadLength} bytes: "${request.preview.text}"`,
