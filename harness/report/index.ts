@@ -13,5 +13,6 @@ export * from "./results-junit.ts";
 export * from "./results-terminal.ts";
 export * from "./results-text.ts";
 export * from "./submission-index.ts";
+export * from "./svg-plot.ts";
 export * from "./task-report.ts";
 export * from "./task-runs.ts";

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { arrivalStats, keepsPeriod, median } from "./timing.ts";
+
+describe("arrival timing", () => {
+  it.each([
+    [[], null],
+    [[3], 3],
+    [[3, 1, 2], 2],
+    [[4, 1, 3, 2], 2.5],
+  ])("median of %j is %j", (values, expected) => {
+    expect(median(values)).toBe(expected);
+  });
+
+  it("keeps a period of 200 ms with jitter", () => {
+    const times = [0, 200_000, 405_000, 598_000, 801_000, 1_000_000];
+    const stats = arrivalStats(times);
+    expect(stats).toMatchObject({ count: 6, medianUs: 200_000, minUs: 193_000, maxUs: 205_000, bursts: 0 });
+    expect(keepsPeriod(stats, 200_000)).toBe(true);
+    expect(keepsPeriod(stats, 100_000)).toBe(false);
+  });
+
+  it("finds a burst: readings sent back to back instead of one per period", () => {
+    const burst = arrivalStats([0, 200_000, 200_050, 200_100, 400_000, 600_000]);
+    expect(burst.bursts).toBe(2);
+    expect(keepsPeriod(burst, 200_000)).toBe(false);
+  });
+});

@@ -1,0 +1,46 @@
+// Inter-arrival statistics of periodic messages (the sensor client "sends periodically"): median, spread,
+// bursts, compared with a declared period.
+
+export interface ArrivalStats {
+  readonly count: number;
+  /** Gaps between consecutive arrivals, µs. */
+  readonly gapsUs: readonly number[];
+  readonly medianUs: number | null;
+  readonly meanUs: number | null;
+  readonly minUs: number | null;
+  readonly maxUs: number | null;
+  /** Gaps shorter than a fifth of the median: messages sent in a burst rather than one per period. */
+  readonly bursts: number;
+}
+
+/** The median of a list of numbers (null for an empty list). */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Statistics of the gaps between arrival times (µs, in capture order). */
+export function arrivalStats(timesUs: readonly number[]): ArrivalStats {
+  const gapsUs = timesUs.slice(1).map((t, i) => t - timesUs[i]!);
+  const mid = median(gapsUs);
+  return {
+    count: timesUs.length,
+    gapsUs,
+    medianUs: mid,
+    meanUs: gapsUs.length === 0 ? null : gapsUs.reduce((a, b) => a + b, 0) / gapsUs.length,
+    minUs: gapsUs.length === 0 ? null : Math.min(...gapsUs),
+    maxUs: gapsUs.length === 0 ? null : Math.max(...gapsUs),
+    bursts: mid === null ? 0 : gapsUs.filter((g) => g < mid / 5).length,
+  };
+}
+
+/** Whether arrivals keep a declared period: median within `tolerance` (relative) and no bursts. */
+export function keepsPeriod(stats: ArrivalStats, periodUs: number, tolerance = 0.2): boolean {
+  return (
+    stats.medianUs !== null &&
+    Math.abs(stats.medianUs - periodUs) <= tolerance * periodUs &&
+    stats.bursts === 0
+  );
+}
