@@ -8,7 +8,7 @@ export interface GapPlotOptions {
   readonly title?: string;
 }
 
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** One bar per gap between consecutive messages (ms), with the declared period as a dashed line. */
 export function gapPlot(gapsUs: readonly number[], options: GapPlotOptions = {}): string {
@@ -22,7 +22,7 @@ export function gapPlot(gapsUs: readonly number[], options: GapPlotOptions = {})
   const barW = gapsUs.length === 0 ? 0 : plotW / gapsUs.length;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="10">`,
-    `<text x="${pad.left}" y="12">${escape(options.title ?? "gap between consecutive messages (ms)")}</text>`,
+    `<text x="${pad.left}" y="12">${escapeXml(options.title ?? "gap between consecutive messages (ms)")}</text>`,
     `<line x1="${pad.left}" y1="${pad.top + plotH}" x2="${width - pad.right}" y2="${pad.top + plotH}" stroke="#444"/>`,
     `<line x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${pad.top + plotH}" stroke="#444"/>`,
     `<text x="${pad.left - 4}" y="${pad.top + 4}" text-anchor="end">${maxMs.toFixed(0)}</text>`,
