@@ -121,6 +121,7 @@ export async function gradeSubmission(
             folders: staged,
             seed: options.seed,
             limit,
+            protocol: manifest.protocol,
           });
         }
         done.set(def.id, graded.result);

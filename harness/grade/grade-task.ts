@@ -1,8 +1,10 @@
 // Grades one task of one submission: its runs in parallel sandboxes, then its checks over what they did.
 import { join } from "node:path";
+import type { Protocol } from "../protocol/index.ts";
 import { runChecks } from "./check.ts";
 import type { TaskEntry } from "./manifest.ts";
 import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
+import { taskProtocol } from "./sensor/protocol-option.ts";
 import { executeRun, type ProgramFolders, type RunRecord } from "./run-session.ts";
 import type { TaskDefinition, TaskEvidence } from "./task.ts";
 
@@ -14,6 +16,8 @@ export interface GradeTaskOptions {
   readonly seed: number;
   /** Runs at once across the whole grading (a shared limiter). */
   readonly limit: <T>(job: () => Promise<T>) => Promise<T>;
+  /** The manifest's top-level protocol description, if any. */
+  readonly protocol?: Protocol | null;
 }
 
 export interface GradedTask {
@@ -94,6 +98,7 @@ export async function gradeTask(
     entry,
     reference: { ...reference, host: entry.host, port: entry.port, options: entry.options },
     seed: options.seed,
+    protocol: taskProtocol(entry.options, options.protocol ?? null),
   };
   const base = { id: def.id, title: def.title, section: def.section, maxScore: maxScore(def), report: null };
   try {

@@ -26,6 +26,8 @@ export interface ProgramRole {
   readonly command: string;
   readonly stdin?: "pipe" | "ignore";
   readonly timeoutMs?: number;
+  /** Extra host paths shown read-only at the same place (e.g. the Node binary of socklab's link proxy). */
+  readonly extraBinds?: readonly string[];
 }
 
 /** Where the reference solutions and socklab's probes live on the host, shown read-only inside runs. */
@@ -81,6 +83,12 @@ export interface RunSpec {
   readonly readyTimeoutMs?: number;
   /** Take a socket snapshot after the clients left (TIME_WAIT, LISTEN); default: only for the "main" run. */
   readonly snapshotAfter?: boolean;
+  /** nftables rules loaded inside the run before the capture starts (deterministic kernel drops). */
+  readonly nftRules?: string;
+  /** Analyse every conversation of the capture, not only those on `port` (e.g. both legs of a proxy). */
+  readonly analyseAllPorts?: boolean;
+  /** Ports besides `port` the run uses (host mode filters its capture to them). */
+  readonly extraPorts?: readonly number[];
 }
 
 export interface RunRecord {
@@ -116,6 +124,15 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const SERVER_TIMEOUT_MS = 60_000;
 
 function bindsFor(role: ProgramRole, folders: ProgramFolders) {
+  const own = bindsForSource(role, folders);
+  if (!role.extraBinds?.length) return own;
+  return { ...own, readOnlyBinds: [...(own.readOnlyBinds ?? []), ...role.extraBinds] };
+}
+
+function bindsForSource(
+  role: ProgramRole,
+  folders: ProgramFolders,
+): { readOnlyBinds?: ({ host: string; at: string } | string)[]; cwd?: string } {
   if (role.source === "reference")
     return {
       readOnlyBinds: [{ host: folders.reference, at: "/opt/socklab/reference" }],
@@ -139,7 +156,12 @@ export async function executeRun(
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   await mkdir(outDir, { recursive: true });
-  const sandbox = await openSandbox({ outDir, submission, ports: [spec.port] });
+  const sandbox = await openSandbox({
+    outDir,
+    submission,
+    ports: [spec.port, ...(spec.extraPorts ?? [])],
+    ...(spec.nftRules === undefined ? {} : { nftRules: spec.nftRules }),
+  });
   const clients: { role: ProgramRole; program: Program; script: ScriptResult | null }[] = [];
   const snapshots: Snapshot[] = [];
   const notes: Record<string, unknown> = {};
@@ -259,7 +281,10 @@ export async function executeRun(
   let captureFindings: CaptureFinding[] = [];
   if (closed.captureFile) {
     try {
-      analysis = await analyseCapture(closed.captureFile, { port: spec.port });
+      analysis = await analyseCapture(
+        closed.captureFile,
+        spec.analyseAllPorts ? {} : { port: spec.port },
+      );
       captureFindings = verifyCapture(parseTcpdumpStats(closed.tcpdumpStderr), analysis.capture.packets);
     } catch (error) {
       errors.push(

@@ -1,5 +1,6 @@
 // A lab task: its id and handout section, default host and port, its own manifest options (a zod schema),
 // the runs it needs (student and reference programs in parallel sandboxes) and the checks over what they did.
+import type { Protocol } from "../protocol/index.ts";
 import type { CheckDefinition } from "./check.ts";
 import type { TaskEntry, TaskSchemaInfo } from "./manifest.ts";
 import type { RunRecord, RunSpec } from "./run-session.ts";
@@ -11,6 +12,8 @@ export interface TaskEnvironment<O> {
   /** The reference solution's commands for this task, with the student's host, port and options. */
   readonly reference: TaskEntry<O>;
   readonly seed: number;
+  /** The student's application protocol for this task (its own `protocol` option, else the manifest's). */
+  readonly protocol: Protocol | null;
 }
 
 /** What the checks of a task look at. */

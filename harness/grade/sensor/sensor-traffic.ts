@@ -1,0 +1,178 @@
+// The student's messages read back out of a run's capture with their own protocol description: each reading
+// and reply with the packet that completed it and its time. TCP streams are cut at the declared sizes; UDP
+// datagrams are read one by one. Bytes that fit no message are findings (data), never exceptions.
+import type { Conversation, TcpConversation, UdpConversation } from "../../analyse/types.ts";
+import {
+  type DecodedMessage,
+  type Direction,
+  decodeMessage,
+  type Protocol,
+  type StructValue,
+  splitStream,
+} from "../../protocol/index.ts";
+
+/** One message of the student's protocol, seen on the wire. */
+export interface TimedMessage {
+  /** The protocol message's name (e.g. "reading"). */
+  readonly name: string;
+  readonly from: Direction;
+  /** The conversation (analysis id) it travelled in. */
+  readonly conversation: number;
+  /** The capture's packet number that carried its last byte (first transmission). */
+  readonly packet: number;
+  /** Capture time of that packet, µs, and seconds since the capture's first packet. */
+  readonly timeUs: number;
+  readonly relativeSeconds: number;
+  /** Byte offset in its TCP stream (0 for a datagram). */
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+  /** Values in format order, as struct.unpack returns them. */
+  readonly values: readonly StructValue[];
+  readonly fields: Readonly<Record<string, StructValue>>;
+  /** The message's declared sequence field, if any. */
+  readonly sequence?: number | bigint;
+}
+
+/** Bytes that are not a message of the protocol. */
+export interface TrafficProblem {
+  readonly from: Direction;
+  readonly conversation: number;
+  /** The packet where the bad bytes start (null when unknown). */
+  readonly packet: number | null;
+  /** Byte offset in the stream (TCP) or 0 (UDP). */
+  readonly offset: number;
+  readonly length: number;
+  readonly message: string;
+  /** A message cut short: the stream ended mid-message (TCP). */
+  readonly incomplete: boolean;
+}
+
+/** Everything the student's protocol made of a run's traffic. */
+export interface SensorTraffic {
+  /** Messages from the client, in capture order. */
+  readonly readings: readonly TimedMessage[];
+  /** Messages from the server, in capture order. */
+  readonly replies: readonly TimedMessage[];
+  readonly problems: readonly TrafficProblem[];
+  /** Conversations read (TCP connections, UDP flows). */
+  readonly conversations: readonly number[];
+}
+
+const EMPTY: SensorTraffic = { readings: [], replies: [], problems: [], conversations: [] };
+
+/** Reads every conversation of the run with the protocol (null protocol: nothing to read). */
+export function sensorTraffic(
+  conversations: readonly Conversation[],
+  protocol: Protocol | null,
+  startUs: number,
+): SensorTraffic {
+  if (protocol === null) return EMPTY;
+  const parts = conversations.map((conv) =>
+    conv.protocol === "tcp" ? tcpTraffic(conv, protocol, startUs) : udpTraffic(conv, protocol, startUs),
+  );
+  const byTime = (a: TimedMessage, b: TimedMessage) => a.timeUs - b.timeUs || a.packet - b.packet;
+  return {
+    readings: parts.flatMap((p) => p.readings).sort(byTime),
+    replies: parts.flatMap((p) => p.replies).sort(byTime),
+    problems: parts.flatMap((p) => p.problems),
+    conversations: conversations.map((c) => c.id),
+  };
+}
+
+/** The direction key of the analysis for a sender. */
+const DIRECTION = { client: "c2s", server: "s2c" } as const;
+
+function tcpTraffic(conv: TcpConversation, protocol: Protocol, startUs: number): SensorTraffic {
+  const rows = (conv.timeline ?? []).filter((r) => r.protocol === "tcp" && r.payloadLength > 0);
+  const read = (from: Direction) => {
+    const dir = conv[DIRECTION[from]];
+    const bytes = dir.stream.base64 === null ? new Uint8Array() : Buffer.from(dir.stream.base64, "base64");
+    const split = splitStream(protocol, from, bytes);
+    const mine = rows.filter((r) => r.direction === DIRECTION[from]);
+    // Stream offset x is relative sequence number x + 1 when the SYN was seen (baseSeq = ISN).
+    const shift = dir.isn === null ? 0 : 1;
+    const packetAt = (offset: number) =>
+      mine.find(
+        (r) => r.protocol === "tcp" && r.seq <= offset + shift && offset + shift < r.seq + r.payloadLength,
+      ) ?? null;
+    const messages = split.messages.map((m) => {
+      const row = packetAt(m.offset + m.bytes.length - 1);
+      return timed(m, from, conv.id, row?.number ?? 0, row?.timeUs ?? conv.firstTimeUs, startUs);
+    });
+    const problems: TrafficProblem[] = [];
+    if (split.leftover.length > 0) {
+      problems.push({
+        from,
+        conversation: conv.id,
+        packet: packetAt(split.leftoverOffset)?.number ?? null,
+        offset: split.leftoverOffset,
+        length: split.leftover.length,
+        message:
+          split.problem?.message ??
+          `the stream ends ${split.leftover.length} bytes into a message (bytes ${split.leftoverOffset}..)`,
+        incomplete: split.problem === undefined,
+      });
+    }
+    return { messages, problems };
+  };
+  const c = read("client");
+  const s = read("server");
+  return {
+    readings: c.messages,
+    replies: s.messages,
+    problems: [...c.problems, ...s.problems],
+    conversations: [conv.id],
+  };
+}
+
+function udpTraffic(conv: UdpConversation, protocol: Protocol, startUs: number): SensorTraffic {
+  const readings: TimedMessage[] = [];
+  const replies: TimedMessage[] = [];
+  const problems: TrafficProblem[] = [];
+  for (const row of conv.timeline ?? []) {
+    if (row.protocol !== "udp") continue;
+    const from: Direction = row.direction === "c2s" ? "client" : "server";
+    const bytes =
+      row.payload === null ? new Uint8Array() : new Uint8Array(Buffer.from(row.payload, "base64"));
+    const result = decodeMessage(protocol, from, bytes);
+    if (result.ok) {
+      (from === "client" ? readings : replies).push(
+        timed(result.decoded, from, conv.id, row.number, row.timeUs, startUs),
+      );
+    } else {
+      problems.push({
+        from,
+        conversation: conv.id,
+        packet: row.number,
+        offset: 0,
+        length: bytes.length,
+        message: result.problem.message,
+        incomplete: false,
+      });
+    }
+  }
+  return { readings, replies, problems, conversations: [conv.id] };
+}
+
+function timed(
+  m: DecodedMessage,
+  from: Direction,
+  conversation: number,
+  packet: number,
+  timeUs: number,
+  startUs: number,
+): TimedMessage {
+  return {
+    name: m.message.name,
+    from,
+    conversation,
+    packet,
+    timeUs,
+    relativeSeconds: (timeUs - startUs) / 1e6,
+    offset: m.offset,
+    bytes: m.bytes,
+    values: m.values,
+    fields: m.fields,
+    ...(m.sequence === undefined ? {} : { sequence: m.sequence }),
+  };
+}
