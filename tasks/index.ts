@@ -2,6 +2,9 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TaskDefinition } from "../harness/grade/index.ts";
+import sensorTcp from "./sensor-tcp.ts";
+import sensorTcpThreaded from "./sensor-tcp-threaded.ts";
+import sensorUdp from "./sensor-udp.ts";
 import structBinary from "./struct-binary.ts";
 import tcpEcho from "./tcp-echo.ts";
 import threadedEcho from "./threaded-echo.ts";
@@ -15,6 +18,9 @@ export const TASKS: readonly TaskDefinition<unknown>[] = [
   udpEcho as TaskDefinition<unknown>,
   structBinary as TaskDefinition<unknown>,
   threadedEcho as TaskDefinition<unknown>,
+  sensorTcp as TaskDefinition<unknown>,
+  sensorUdp as TaskDefinition<unknown>,
+  sensorTcpThreaded as TaskDefinition<unknown>,
 ];
 
 /** socklab's own probe programs, shown read-only inside runs. */

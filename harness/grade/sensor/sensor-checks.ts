@@ -1,0 +1,526 @@
+// The sensor deliverable's checks over the traffic read with the student's own protocol description: the
+// design (kinds of data), every message decoding, replies, the period, random values, counting sequence
+// numbers, and socklab's probe. Each is a small function from evidence to a verdict that names packets.
+import { type ArrivalStats, arrivalStats } from "../../analyse/timing.ts";
+import {
+  type DataKind,
+  dataKinds,
+  formatValue,
+  type Protocol,
+  type StructValue,
+} from "../../protocol/index.ts";
+import { type CheckDefinition, defineCheck, fail, pass, type Verdict } from "../check.ts";
+import { runOf } from "../checks/programs.ts";
+import { outputRefs, packetRef, tracebackLine } from "../evidence.ts";
+import type { EvidenceRef } from "../result.ts";
+import type { RunRecord } from "../run-session.ts";
+import type { TaskEvidence } from "../task.ts";
+import { trafficOf } from "./sensor-evidence.ts";
+import { sensorOptionsOf } from "./sensor-options.ts";
+import type { SensorTraffic, TimedMessage } from "./sensor-traffic.ts";
+
+type Check = CheckDefinition<TaskEvidence<unknown>>;
+
+interface Options {
+  readonly points: number;
+  readonly id?: string;
+  readonly title?: string;
+  /** The run to look at (default "main"). */
+  readonly run?: string;
+}
+
+const NO_PROTOCOL_HELP =
+  "Describe your messages in socklab.yaml under `protocol: messages:` (name, from, format, fields; see docs/manifest.md).";
+
+/** Gaps shorter than this fraction of the period are a burst. */
+export const BURST_FRACTION = 0.25;
+/** The median gap may be off the declared period by this fraction. */
+export const PERIOD_TOLERANCE = 0.2;
+
+function protocolOrFail(evidence: TaskEvidence<unknown>): Protocol | Verdict {
+  const protocol = evidence.env.protocol;
+  if (protocol) return protocol;
+  return fail({
+    message: "socklab.yaml describes no protocol, so the messages cannot be read",
+    expected: "a `protocol:` section with your reading and reply messages",
+    actual: "none",
+    help: NO_PROTOCOL_HELP,
+  });
+}
+
+function isVerdict(value: Protocol | Verdict): value is Verdict {
+  return "pass" in value;
+}
+
+/** The traffic of the check's run, or a failing verdict when there is no protocol to read it with. */
+function trafficFor(evidence: TaskEvidence<unknown>, runName: string): [RunRecord, SensorTraffic] | Verdict {
+  const protocol = protocolOrFail(evidence);
+  if (isVerdict(protocol)) return protocol;
+  const run = runOf(evidence, runName);
+  return [run, trafficOf(run, protocol)];
+}
+
+const refs = (run: RunRecord, messages: readonly TimedMessage[], max = 3): EvidenceRef[] =>
+  messages.slice(0, max).map((m) => packetRef(run, m.packet));
+
+const seqText = (m: TimedMessage) =>
+  m.sequence === undefined ? `#${m.packet}` : `seq ${String(m.sequence)}`;
+
+// ------------------------------------------------------------------ design
+
+/** The kinds of data a protocol's messages from one side use (the richest message). */
+export function kindsFrom(
+  protocol: Protocol,
+  from: "client" | "server",
+): { name: string; kinds: DataKind[] } {
+  const sent = protocol.messages.filter((m) => m.from === from);
+  let best = { name: "", kinds: [] as DataKind[] };
+  for (const message of sent) {
+    const kinds = dataKinds(message);
+    if (kinds.length > best.kinds.length) best = { name: message.name, kinds };
+  }
+  return best;
+}
+
+/** Readings mix at least three kinds of data and replies at least two; one point of two for either. */
+export function protocolDesignCheck(options: Options): Check {
+  return defineCheck({
+    id: options.id ?? "protocol-design",
+    title: options.title ?? "readings carry ≥ 3 kinds of data, replies ≥ 2",
+    points: options.points,
+    run: (evidence) => {
+      const protocol = protocolOrFail(evidence);
+      if (isVerdict(protocol)) return protocol;
+      const reading = kindsFrom(protocol, "client");
+      const reply = kindsFrom(protocol, "server");
+      const readingOk = reading.kinds.length >= 3;
+      const replyOk = reply.kinds.length >= 2;
+      const describe = (k: { name: string; kinds: DataKind[] }, side: string) =>
+        k.name ? `"${k.name}" uses ${k.kinds.join(", ")}` : `no ${side} message is described`;
+      if (readingOk && replyOk) {
+        return pass(`${describe(reading, "client")}; ${describe(reply, "server")}`);
+      }
+      const half = options.points / 2;
+      return {
+        ...fail({
+          message: [
+            readingOk ? null : `the readings use ${reading.kinds.length} kind(s) of data, not 3`,
+            replyOk ? null : `the replies use ${reply.kinds.length} kind(s) of data, not 2`,
+          ]
+            .filter(Boolean)
+            .join("; "),
+          expected: "readings: 3 of integer, floating point, boolean, bytes/char; replies: 2 of them",
+          actual: `${describe(reading, "client")}; ${describe(reply, "server")}`,
+          help:
+            "Mix struct types: e.g. 'I' or 'H' for ids and counters, 'f' or 'd' for measurements, '?' for a flag, " +
+            "'4s' for a unit or name. Update both the programs and the manifest's formats.",
+        }),
+        points: (readingOk ? half : 0) + (replyOk ? half : 0),
+      };
+    },
+  });
+}
+
+// ------------------------------------------------------------------ decoding
+
+function problemRefs(run: RunRecord, traffic: SensorTraffic): EvidenceRef[] {
+  return traffic.problems.flatMap((p) => (p.packet === null ? [] : [packetRef(run, p.packet)])).slice(0, 3);
+}
+
+/** Every byte the client and server sent reads as messages of the declared formats. */
+export function messagesDecodeCheck(options: Options): Check {
+  return defineCheck({
+    id: options.id ?? "readings-decode",
+    title: options.title ?? "every message decodes with the declared formats",
+    points: options.points,
+    dependsOn: "server-ready",
+    run: (evidence) => {
+      const found = trafficFor(evidence, options.run ?? "main");
+      if (!Array.isArray(found)) return found;
+      const [run, traffic] = found;
+      if (traffic.readings.length === 0 && traffic.problems.length === 0) {
+        return fail({
+          message: "no reading was captured",
+          expected: "readings from the client to the server's port",
+          actual: `${traffic.conversations.length} conversation(s) with the server's port, no payload from the client`,
+          help: "Check that the client connects to {host} {port} and sends its readings.",
+        });
+      }
+      if (traffic.problems.length === 0) {
+        const sizes = [
+          ...new Set([...traffic.readings, ...traffic.replies].map((m) => `${m.name} ${m.bytes.length} B`)),
+        ];
+        return pass(
+          `${traffic.readings.length} reading(s) and ${traffic.replies.length} reply message(s) decode (${sizes.join(", ")})`,
+          refs(run, traffic.readings, 1),
+        );
+      }
+      const first = traffic.problems[0]!;
+      const where = first.packet === null ? "" : ` (packet ${first.packet})`;
+      return fail({
+        message: `${traffic.problems.length} stretch(es) of bytes are not messages of the declared protocol`,
+        expected:
+          "every datagram (UDP) or the whole stream (TCP) cut into messages of the declared sizes and match values",
+        actual: `from the ${first.from}${where}, offset ${first.offset}, ${first.length} bytes: ${first.message}`,
+        evidence: problemRefs(run, traffic),
+        help:
+          "The manifest's formats must be exactly those your programs pack with (same byte-order prefix, same " +
+          "fields, same sizes). Send exactly one packed message per send (UDP) or packed messages back to back (TCP), nothing else.",
+      });
+    },
+  });
+}
+
+// ------------------------------------------------------------------ replies
+
+/** Readings with no reply: paired by sequence when both declare one, else by order within a conversation. */
+export function unanswered(traffic: SensorTraffic): TimedMessage[] {
+  const missing: TimedMessage[] = [];
+  for (const conv of traffic.conversations) {
+    const readings = traffic.readings.filter((m) => m.conversation === conv);
+    const replies = traffic.replies.filter((m) => m.conversation === conv);
+    if (
+      readings.length > 0 &&
+      readings.every((m) => m.sequence !== undefined) &&
+      replies.length > 0 &&
+      replies.every((m) => m.sequence !== undefined)
+    ) {
+      const answered = new Set(replies.map((m) => String(m.sequence)));
+      missing.push(...readings.filter((m) => !answered.has(String(m.sequence))));
+    } else {
+      missing.push(...readings.slice(replies.length));
+    }
+  }
+  return missing;
+}
+
+/** The reply to a reading (same sequence, or same position), or null. */
+export function replyTo(traffic: SensorTraffic, reading: TimedMessage): TimedMessage | null {
+  const replies = traffic.replies.filter((m) => m.conversation === reading.conversation);
+  if (reading.sequence !== undefined && replies.some((m) => m.sequence !== undefined)) {
+    return (
+      replies.find(
+        (m) =>
+          m.sequence !== undefined &&
+          String(m.sequence) === String(reading.sequence) &&
+          m.timeUs >= reading.timeUs,
+      ) ?? null
+    );
+  }
+  const readings = traffic.readings.filter((m) => m.conversation === reading.conversation);
+  return replies[readings.indexOf(reading)] ?? null;
+}
+
+/** The server answers every reading with a reply of the declared format. */
+export function repliesCheck(options: Options): Check {
+  return defineCheck({
+    id: options.id ?? "replies",
+    title: options.title ?? "the server replies to every reading",
+    points: options.points,
+    dependsOn: "server-ready",
+    run: (evidence) => {
+      const found = trafficFor(evidence, options.run ?? "main");
+      if (!Array.isArray(found)) return found;
+      const [run, traffic] = found;
+      const serverProblems = traffic.problems.filter((p) => p.from === "server");
+      const missing = unanswered(traffic);
+      if (traffic.readings.length > 0 && missing.length === 0 && serverProblems.length === 0) {
+        return pass(
+          `${traffic.replies.length} reply message(s) for ${traffic.readings.length} reading(s), all decoded`,
+          refs(run, traffic.replies, 1),
+        );
+      }
+      if (traffic.readings.length === 0) {
+        return fail({
+          message: "no reading was captured, so no reply could be checked",
+          actual: "no readings",
+        });
+      }
+      return fail({
+        message:
+          missing.length > 0
+            ? `${missing.length} of ${traffic.readings.length} readings got no reply`
+            : "the server's replies do not decode with the declared format",
+        expected: "one reply per reading, in the declared reply format",
+        actual:
+          missing.length > 0
+            ? `no reply to ${missing.slice(0, 5).map(seqText).join(", ")}${missing.length > 5 ? ", …" : ""} (${traffic.replies.length} reply message(s) captured)`
+            : serverProblems[0]!.message,
+        evidence: missing.length > 0 ? refs(run, missing) : problemRefs(run, traffic),
+        help: "After each reading, the server sends a packed reply (e.g. the reading's sequence number and a status) back to the client's address.",
+      });
+    },
+  });
+}
+
+// ------------------------------------------------------------------ period
+
+/** Arrival statistics of the readings of each conversation. */
+export function readingStats(traffic: SensorTraffic): { conversation: number; stats: ArrivalStats }[] {
+  return traffic.conversations
+    .map((conversation) => ({
+      conversation,
+      stats: arrivalStats(
+        traffic.readings.filter((m) => m.conversation === conversation).map((m) => m.timeUs),
+      ),
+    }))
+    .filter((s) => s.stats.count > 0);
+}
+
+/** A gap this long is a stall (the client waited on something else): max(3 periods, period + 250 ms). */
+export function stallUs(periodUs: number): number {
+  return Math.max(3 * periodUs, periodUs + 250_000);
+}
+
+/** Why arrivals do not keep the period, or null when they do; `stalls` also refuses gaps over stallUs. */
+export function periodProblem(stats: ArrivalStats, periodUs: number, stalls = false): string | null {
+  if (stats.count < 3) return `only ${stats.count} reading(s): too few to measure a period`;
+  const median = stats.medianUs!;
+  const bursts = stats.gapsUs.filter((g) => g < periodUs * BURST_FRACTION).length;
+  const off = Math.abs(median - periodUs) / periodUs;
+  if (off > PERIOD_TOLERANCE) {
+    return `median gap ${(median / 1000).toFixed(1)} ms is ${(off * 100).toFixed(0)}% off the period ${(periodUs / 1000).toFixed(0)} ms`;
+  }
+  if (bursts > 0) {
+    return `${bursts} gap(s) shorter than ${((periodUs * BURST_FRACTION) / 1000).toFixed(0)} ms (a burst; shortest ${(stats.minUs! / 1000).toFixed(1)} ms)`;
+  }
+  const stalled = stats.gapsUs.filter((g) => g > stallUs(periodUs));
+  if (stalls && stalled.length > 0) {
+    return `${stalled.length} gap(s) longer than ${(stallUs(periodUs) / 1000).toFixed(0)} ms (a stall; longest ${(stats.maxUs! / 1000).toFixed(0)} ms)`;
+  }
+  return null;
+}
+
+const ms = (us: number | null) => (us === null ? "–" : `${(us / 1000).toFixed(1)} ms`);
+
+/** Readings arrive once per declared interval: median gap within 20%, no bursts — per conversation; with
+ * `stalls`, no gap of several periods either (a client kept waiting by another's). */
+export function periodicCheck(options: Options & { readonly stalls?: boolean }): Check {
+  return defineCheck({
+    id: options.id ?? "periodic",
+    title: options.title ?? "readings arrive once per interval (median within 20%, no bursts)",
+    points: options.points,
+    dependsOn: "server-ready",
+    run: (evidence) => {
+      const found = trafficFor(evidence, options.run ?? "main");
+      if (!Array.isArray(found)) return found;
+      const [run, traffic] = found;
+      const periodUs = sensorOptionsOf(evidence.env.entry.options).interval * 1e6;
+      const all = readingStats(traffic);
+      if (all.length === 0) return fail({ message: "no reading was captured", actual: "no readings" });
+      const bad = all.flatMap((s) => {
+        const why = periodProblem(s.stats, periodUs, options.stalls ?? false);
+        return why === null ? [] : [{ ...s, why }];
+      });
+      const summary = (s: { conversation: number; stats: ArrivalStats }) =>
+        `${all.length > 1 ? `connection ${s.conversation}: ` : ""}${s.stats.count} readings, median gap ${ms(s.stats.medianUs)}, min ${ms(s.stats.minUs)}, max ${ms(s.stats.maxUs)}`;
+      if (bad.length === 0) return pass(all.map(summary).join("; "));
+      const first = bad[0]!;
+      const readings = traffic.readings.filter((m) => m.conversation === first.conversation);
+      const worstGap = first.why.includes("stall") ? first.stats.maxUs! : first.stats.minUs!;
+      const shortest = first.stats.gapsUs.indexOf(worstGap);
+      return fail({
+        message: `readings do not keep the ${periodUs / 1000} ms period: ${first.why}`,
+        expected: `one reading every ${periodUs / 1000} ms (median gap within ±${PERIOD_TOLERANCE * 100}%, no gap under ${(periodUs * BURST_FRACTION) / 1000} ms)`,
+        actual: bad.map(summary).join("; "),
+        evidence: readings[shortest + 1]
+          ? [packetRef(run, readings[shortest]!.packet), packetRef(run, readings[shortest + 1]!.packet)]
+          : [],
+        help:
+          "Send one reading, then wait until the next one is due: keep a schedule (next = start + k*interval on time.monotonic()) " +
+          "and time.sleep(next - now), rather than sending in a loop without waiting.",
+      });
+    },
+  });
+}
+
+// ------------------------------------------------------------------ random values
+
+/** Fields that identify rather than measure: the sequence and match fields of the message. */
+function identifierFields(protocol: Protocol, name: string): Set<string> {
+  const message = protocol.messages.find((m) => m.name === name);
+  const ids = new Set(Object.keys(message?.match ?? {}));
+  if (message?.sequence) ids.add(message.sequence);
+  return ids;
+}
+
+/** Per measured field of the readings: how many distinct values it took. */
+export function fieldVariety(
+  protocol: Protocol,
+  readings: readonly TimedMessage[],
+): { field: string; char: string; distinct: number; sample: string }[] {
+  const byName = new Map<string, TimedMessage[]>();
+  for (const m of readings) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
+  const out: { field: string; char: string; distinct: number; sample: string }[] = [];
+  for (const [name, messages] of byName) {
+    const message = protocol.messages.find((m) => m.name === name);
+    if (!message) continue;
+    const ids = identifierFields(protocol, name);
+    for (const slot of message.slots) {
+      if (ids.has(slot.name)) continue;
+      const values = messages.map((m) => m.fields[slot.name] as StructValue);
+      const texts = values.map((v) => formatValue(v, slot.char));
+      out.push({
+        field: `${name}.${slot.name}`,
+        char: slot.char,
+        distinct: new Set(texts).size,
+        sample: texts[0] ?? "",
+      });
+    }
+  }
+  return out;
+}
+
+/** The readings' values are random: measured fields vary (every floating-point one does). */
+export function randomValuesCheck(options: Options): Check {
+  return defineCheck({
+    id: options.id ?? "random-values",
+    title: options.title ?? "the readings' values are random (they vary)",
+    points: options.points,
+    dependsOn: "server-ready",
+    run: (evidence) => {
+      const found = trafficFor(evidence, options.run ?? "main");
+      if (!Array.isArray(found)) return found;
+      const [run, traffic] = found;
+      const protocol = evidence.env.protocol!;
+      if (traffic.readings.length < 3) {
+        return fail({
+          message: `only ${traffic.readings.length} reading(s) decoded: too few to tell`,
+          actual: `${traffic.readings.length} readings`,
+        });
+      }
+      const variety = fieldVariety(protocol, traffic.readings);
+      const constant = variety.filter((v) => v.distinct === 1);
+      const varying = variety.filter((v) => v.distinct > 1);
+      const floatsConstant = constant.filter((v) => v.char === "f" || v.char === "d" || v.char === "e");
+      if (varying.length > 0 && floatsConstant.length === 0) {
+        return pass(
+          `${varying.map((v) => `${v.field} took ${v.distinct} values`).join(", ")} over ${traffic.readings.length} readings`,
+          [],
+          constant.length > 0
+            ? [`constant over the run: ${constant.map((v) => `${v.field} = ${v.sample}`).join(", ")}`]
+            : [],
+        );
+      }
+      return fail({
+        message:
+          varying.length === 0
+            ? "every measured value is the same in every reading"
+            : "floating-point measurements never change",
+        expected: `measured fields (not the sequence or match fields) to vary over the ${traffic.readings.length} readings`,
+        actual: constant.map((v) => `${v.field} always ${v.sample}`).join(", "),
+        evidence: refs(run, traffic.readings, 2),
+        help: "Generate each reading's values with the random module (random.uniform(20, 30), random.random() < 0.1, …) at every period, not once before the loop.",
+      });
+    },
+  });
+}
+
+// ------------------------------------------------------------------ sequence numbers
+
+/** Where a list of sequence numbers stops counting up by one, or null. */
+export function countingBreak(
+  values: readonly (number | bigint)[],
+): { at: number; previous: string; value: string } | null {
+  for (let i = 1; i < values.length; i++) {
+    if (BigInt(values[i]!) !== BigInt(values[i - 1]!) + 1n) {
+      return { at: i, previous: String(values[i - 1]), value: String(values[i]) };
+    }
+  }
+  return null;
+}
+
+/** Declared sequence fields count up by one per reading (in each connection), and replies carry them back. */
+export function sequenceCheck(options: Options): Check {
+  return defineCheck({
+    id: options.id ?? "sequence",
+    title: options.title ?? "declared sequence numbers count up",
+    points: options.points,
+    dependsOn: "server-ready",
+    run: (evidence) => {
+      const found = trafficFor(evidence, options.run ?? "main");
+      if (!Array.isArray(found)) return found;
+      const [run, traffic] = found;
+      const sequenced = traffic.readings.filter((m) => m.sequence !== undefined);
+      if (sequenced.length === 0) {
+        return pass(
+          "no sequence field is declared for the readings (nothing to check)",
+          [],
+          [
+            "Declare `sequence: <field>` on the reading to have socklab check it counts up and pair replies by it.",
+          ],
+        );
+      }
+      for (const conv of traffic.conversations) {
+        const mine = sequenced.filter((m) => m.conversation === conv);
+        const broken = countingBreak(mine.map((m) => m.sequence!));
+        if (broken) {
+          return fail({
+            message: `the sequence numbers do not count up by one: ${broken.previous} is followed by ${broken.value}`,
+            expected: `${broken.previous} then ${BigInt(broken.previous) + 1n}`,
+            actual: mine
+              .slice(Math.max(0, broken.at - 2), broken.at + 3)
+              .map((m) => String(m.sequence))
+              .join(", "),
+            evidence: [packetRef(run, mine[broken.at - 1]!.packet), packetRef(run, mine[broken.at]!.packet)],
+            help: "Increment the sequence field by one for each new reading (seq = 0, 1, 2, …).",
+          });
+        }
+      }
+      const values = sequenced.map((m) => String(m.sequence));
+      return pass(
+        `sequence numbers ${values[0]}…${values.at(-1)} count up by one (${sequenced.length} readings)`,
+      );
+    },
+  });
+}
+
+// ------------------------------------------------------------------ probe
+
+interface ProbeCase {
+  case: string;
+  replies: number;
+  expected: number;
+  [key: string]: unknown;
+}
+
+/** socklab's probe (tasks/probes/sensor_probe.py) got a reply to each awkwardly sent valid reading. */
+export function sensorProbeCheck(options: Options & { readonly help: string; readonly what: string }): Check {
+  return defineCheck({
+    id: options.id ?? "probe",
+    title: options.title ?? options.what,
+    points: options.points,
+    dependsOn: "replies",
+    run: (evidence) => {
+      const run = runOf(evidence, options.run ?? "probe");
+      const probe = run.clients.find((c) => c.role.source === "probe");
+      const line = probe?.outcome.stdout.trim().split("\n").pop() ?? "";
+      let report: { ok?: boolean; cases?: ProbeCase[]; error?: string } | null = null;
+      try {
+        report = JSON.parse(line);
+      } catch {
+        report = null;
+      }
+      if (report?.ok) {
+        return pass(
+          `${options.what}: ${(report.cases ?? []).map((c) => `${c.case} → ${c.replies} reply(ies)`).join(", ")}`,
+        );
+      }
+      const failed = (report?.cases ?? []).filter((c) => c.replies < c.expected);
+      const server = run.server;
+      const crash = server ? tracebackLine(server.outcome) : null;
+      return fail({
+        message: `${options.what}: ${failed.length > 0 ? failed.map((c) => `${c.case}: ${c.replies} of ${c.expected} replies`).join("; ") : (report?.error ?? "the probe reported nothing")}`,
+        expected: "a reply to every valid reading, however the bytes were cut or whatever came before",
+        actual: [
+          report ? JSON.stringify(report) : `probe output: ${probe?.outcome.stdout.slice(0, 200) ?? "none"}`,
+          run.serverRunningAtEnd
+            ? "the server was still running"
+            : `the server ended: ${server?.outcome.description ?? "?"}${crash ? ` (${crash})` : ""}`,
+        ].join("; "),
+        evidence: server ? outputRefs(run, server, /Traceback|Error|error/) : [],
+        help: options.help,
+      });
+    },
+  });
+}

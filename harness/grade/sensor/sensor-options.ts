@@ -1,0 +1,21 @@
+// The manifest keys every sensor task shares: how often and how many readings the client sends (substituted
+// as {interval} and {count} in its command), and an optional per-task protocol description.
+import { z } from "../schema.ts";
+import { protocolOption } from "./protocol-option.ts";
+
+/** interval, count, protocol — the keys of sensor-tcp and sensor-udp. */
+export const sensorOptionsShape = {
+  /** Seconds between readings: the period the client is told to keep ({interval}). */
+  interval: z.number().min(0.01).max(10).default(0.2),
+  /** Readings the client sends ({count}). */
+  count: z.number().int().min(3).max(10_000).default(20),
+  protocol: protocolOption,
+};
+
+export const sensorOptions = z.object(sensorOptionsShape);
+export type SensorOptions = z.infer<typeof sensorOptions>;
+
+/** The options of a sensor task's evidence (every sensor task's schema extends the shared shape). */
+export function sensorOptionsOf(options: unknown): SensorOptions {
+  return options as SensorOptions;
+}

@@ -1,0 +1,53 @@
+// The runs of the sensor deliverable (TCP and UDP): the student's client and server together, and the
+// student's server with socklab's sensor probe, which sends readings built from the protocol description.
+import { probe, role } from "../commands.ts";
+import type { TaskEntry } from "../manifest.ts";
+import type { RunSpec } from "../run-session.ts";
+import type { TaskEnvironment } from "../task.ts";
+import { probeConfig } from "./probe-readings.ts";
+import { sensorOptionsOf } from "./sensor-options.ts";
+
+/** Extra time a client gets beyond its count × interval before it is stopped. */
+export const CLIENT_SLACK_MS = 10_000;
+
+/** How long a sensor client may run: its readings' schedule plus slack. */
+export function clientTimeoutMs(entry: TaskEntry<unknown>): number {
+  const o = sensorOptionsOf(entry.options);
+  return Math.round(o.count * o.interval * 1000) + CLIENT_SLACK_MS;
+}
+
+/** main (student server + client) and probe (student server + socklab's probe). */
+export function sensorRuns(env: TaskEnvironment<unknown>, transport: "tcp" | "udp"): RunSpec[] {
+  const { entry } = env;
+  const base = { protocol: transport, port: entry.port } as const;
+  const runs: RunSpec[] = [
+    {
+      ...base,
+      name: "main",
+      title: "the student's server with the student's sensor client",
+      server: role(entry, "server", "student"),
+      drive: async (ctx) => {
+        await ctx.runClient(
+          role(entry, "client", "student", "client", { timeoutMs: clientTimeoutMs(entry) }),
+        );
+      },
+    },
+  ];
+  const config = env.protocol ? probeConfig(env.protocol, transport, entry.host, entry.port) : null;
+  if (config) {
+    runs.push({
+      ...base,
+      name: "probe",
+      title:
+        transport === "tcp"
+          ? "the student's server with socklab's probe (two readings in one segment, one reading in two)"
+          : "the student's server with socklab's probe (a truncated and a garbage datagram, then a reading)",
+      server: role(entry, "server", "student"),
+      snapshotAfter: false,
+      drive: async (ctx) => {
+        await ctx.runClient(probe("probe", "sensor_probe.py", [config]));
+      },
+    });
+  }
+  return runs;
+}
