@@ -5,6 +5,7 @@ import type { TaskDefinition } from "../harness/grade/index.ts";
 import sensorTcp from "./sensor-tcp.ts";
 import sensorTcpThreaded from "./sensor-tcp-threaded.ts";
 import sensorUdp from "./sensor-udp.ts";
+import sensorUdpReliable from "./sensor-udp-reliable.ts";
 import structBinary from "./struct-binary.ts";
 import tcpEcho from "./tcp-echo.ts";
 import threadedEcho from "./threaded-echo.ts";
@@ -21,6 +22,7 @@ export const TASKS: readonly TaskDefinition<unknown>[] = [
   sensorTcp as TaskDefinition<unknown>,
   sensorUdp as TaskDefinition<unknown>,
   sensorTcpThreaded as TaskDefinition<unknown>,
+  sensorUdpReliable as TaskDefinition<unknown>,
 ];
 
 /** socklab's own probe programs, shown read-only inside runs. */

@@ -4,8 +4,8 @@ import type { Protocol } from "../protocol/index.ts";
 import { runChecks } from "./check.ts";
 import type { TaskEntry } from "./manifest.ts";
 import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
-import { taskProtocol } from "./sensor/protocol-option.ts";
 import { executeRun, type ProgramFolders, type RunRecord } from "./run-session.ts";
+import { taskProtocol } from "./sensor/protocol-option.ts";
 import type { TaskDefinition, TaskEvidence } from "./task.ts";
 
 export interface GradeTaskOptions {

@@ -1,9 +1,11 @@
 // The reference solutions and socklab's probes, staged for the sandbox: copied to a world-readable temporary
 // folder, since the uid that runs programs (nobody, when socklab runs as root) may not be able to enter the
-// checkout (a `mktemp -d` clone is 0700).
+// checkout (a `mktemp -d` clone is 0700). The probes folder also gets socklab's lossy link bundled as one file
+// (impair_proxy.mjs), since runs see no node_modules.
 import { chmod, cp, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bundleProxy, PROXY_BUNDLE_NAME } from "../impair/index.ts";
 import type { ProgramFolders } from "./run-session.ts";
 
 async function makeReadable(path: string): Promise<void> {
@@ -12,14 +14,21 @@ async function makeReadable(path: string): Promise<void> {
   if (info.isDirectory()) for (const name of await readdir(path)) await makeReadable(join(path, name));
 }
 
-/** Copies the folders somewhere every uid can read; `release` removes the copy. */
+/** Copies the folders somewhere every uid can read, adds the link program; `release` removes the copy. */
 export async function stageProgramFolders(
   folders: ProgramFolders,
 ): Promise<ProgramFolders & { release(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), "socklab-programs-"));
   const staged = { reference: join(root, "reference"), probes: join(root, "probes") };
-  await cp(folders.reference, staged.reference, { recursive: true });
-  await cp(folders.probes, staged.probes, { recursive: true });
-  await makeReadable(root);
-  return { ...staged, release: () => rm(root, { recursive: true, force: true }) };
+  const release = () => rm(root, { recursive: true, force: true });
+  try {
+    await cp(folders.reference, staged.reference, { recursive: true });
+    await cp(folders.probes, staged.probes, { recursive: true });
+    await bundleProxy(join(staged.probes, PROXY_BUNDLE_NAME));
+    await makeReadable(root);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { ...staged, release };
 }

@@ -281,10 +281,7 @@ export async function executeRun(
   let captureFindings: CaptureFinding[] = [];
   if (closed.captureFile) {
     try {
-      analysis = await analyseCapture(
-        closed.captureFile,
-        spec.analyseAllPorts ? {} : { port: spec.port },
-      );
+      analysis = await analyseCapture(closed.captureFile, spec.analyseAllPorts ? {} : { port: spec.port });
       captureFindings = verifyCapture(parseTcpdumpStats(closed.tcpdumpStderr), analysis.capture.packets);
     } catch (error) {
       errors.push(

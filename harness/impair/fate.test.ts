@@ -1,19 +1,43 @@
 import { describe, expect, it } from "vitest";
-import { type Datagram, type Direction, type Fate, fateOf, type Policy, scriptedFates } from "./fate.ts";
+import {
+  type Datagram,
+  type Direction,
+  type Fate,
+  fateOf,
+  NEVER_DROP_FROM_OCCURRENCE,
+  type Policy,
+  scriptedFates,
+  sha1Hex,
+} from "./fate.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
-const payloads = (n: number) => Array.from({ length: n }, (_, i) => encode(`seq=${i} data`));
+const identities = (n: number) => Array.from({ length: n }, (_, i) => `reading:${i}`);
 const lossy: Policy = { drop: 0.3, duplicate: 0.1, reorder: 0.1, delayMs: [20, 60], delay: 0.2 };
 const actionsOf = (seed: number, policy: Policy) =>
-  payloads(200).map((payload) => fateOf(seed, "c2s", payload, 1, policy).action);
+  identities(200).map((identity) => fateOf(seed, "c2s", identity, 1, policy).action);
 
 describe("fateOf", () => {
-  it("gives the same fate for the same seed, direction, content and occurrence", () => {
-    for (const payload of payloads(500)) {
-      expect(fateOf(7, "c2s", payload, 1, lossy)).toEqual(
-        fateOf(7, "c2s", Uint8Array.from(payload), 1, lossy),
-      );
+  it("gives the same fate for the same seed, direction, identity and occurrence", () => {
+    for (const identity of identities(500)) {
+      expect(fateOf(7, "c2s", identity, 1, lossy)).toEqual(fateOf(7, "c2s", `${identity}`, 1, lossy));
     }
+  });
+
+  it("keys on the identity alone: another identity draws another fate", () => {
+    const named = identities(200).map((identity) => fateOf(7, "c2s", identity, 1, lossy).action);
+    const renamed = identities(200).map((identity) => fateOf(7, "c2s", `x${identity}`, 1, lossy).action);
+    expect(named).not.toEqual(renamed);
+  });
+
+  it("keeps the fates of content-keyed datagrams when the identity is the payload's SHA-1", () => {
+    const payload = encode("seq=4");
+    const fates = scriptedFates({});
+    expect(fates({ direction: "c2s", k: 1, payload, identity: sha1Hex(payload), occurrence: 1 })).toEqual({
+      action: "forward",
+    });
+    // Pinned: a change of the key's layout would silently change every recorded seed's schedule.
+    const pinned = [1, 2, 3, 4, 5].map((seed) => fateOf(seed, "c2s", sha1Hex(payload), 1, lossy).action);
+    expect(pinned).toEqual(["delay", "drop", "reorder", "duplicate", "drop"]);
   });
 
   it("gives a different sequence of fates for a different seed", () => {
@@ -23,18 +47,17 @@ describe("fateOf", () => {
 
   it("draws each direction and each occurrence independently", () => {
     const drops = (direction: Direction, occurrence: number) =>
-      payloads(200).map((payload) => fateOf(3, direction, payload, occurrence, lossy).action === "drop");
+      identities(200).map((identity) => fateOf(3, direction, identity, occurrence, lossy).action === "drop");
     expect(drops("c2s", 1)).not.toEqual(drops("s2c", 1));
     expect(drops("c2s", 1)).not.toEqual(drops("c2s", 2));
   });
 
-  it("may drop the first and second occurrence of a payload, but never the third or later", () => {
+  it("may drop the first and second occurrence of an identity, but never the third or later", () => {
     const always: Policy = { drop: 1, duplicate: 0, reorder: 0, delayMs: [0, 0] };
-    const payload = encode("seq=4");
-    expect(fateOf(9, "c2s", payload, 1, always)).toEqual({ action: "drop" });
-    expect(fateOf(9, "c2s", payload, 2, always)).toEqual({ action: "drop" });
-    for (const occurrence of [3, 4, 10]) {
-      expect(fateOf(9, "c2s", payload, occurrence, always)).toEqual({ action: "forward" });
+    expect(fateOf(9, "c2s", "reading:4", 1, always)).toEqual({ action: "drop" });
+    expect(fateOf(9, "c2s", "reading:4", 2, always)).toEqual({ action: "drop" });
+    for (const occurrence of [NEVER_DROP_FROM_OCCURRENCE, 4, 10]) {
+      expect(fateOf(9, "c2s", "reading:4", occurrence, always)).toEqual({ action: "forward" });
     }
   });
 
@@ -44,7 +67,7 @@ describe("fateOf", () => {
   });
 
   it("roughly honours each probability over 10,000 payloads", () => {
-    const fates = payloads(10_000).map((payload) => fateOf(11, "c2s", payload, 1, lossy));
+    const fates = identities(10_000).map((identity) => fateOf(11, "c2s", identity, 1, lossy));
     const share = (action: Fate["action"]) => fates.filter((fate) => fate.action === action).length / 10_000;
     // Each impairment applies only to what the earlier ones left: drop, then duplicate, reorder, delay.
     const expected = {
@@ -68,6 +91,7 @@ describe("scriptedFates", () => {
     direction,
     k,
     payload: encode(`${direction} ${k}`),
+    identity: `${direction} ${k}`,
     occurrence: 1,
   });
   const run = (fates: (d: Datagram) => Fate, direction: Direction, n: number) =>
@@ -81,6 +105,8 @@ describe("scriptedFates", () => {
     ["duplicate only client datagrams", { duplicate: 1 }, "s2c", ["forward"]],
     ["swap #2 and #3", { swap: [2, 3] }, "c2s", ["forward", "reorder", "forward"]],
     ["forward everything when the script is empty", {}, "c2s", ["forward", "forward"]],
+    ["drop every request as a black hole", { dropAll: true }, "c2s", ["drop", "drop", "drop"]],
+    ["drop every reply as a black hole", { dropAll: true, duplicate: 1 }, "s2c", ["drop", "drop"]],
   ] as const)("can %s", (_, script, direction, actions) => {
     expect(run(scriptedFates(script), direction, actions.length)).toEqual(actions);
   });

@@ -1,6 +1,7 @@
 // What the lossy link does to one datagram (notes traffic-analysis.md §8). A fate depends on the seed and on the
-// datagram's identity (direction, content, how often that content was seen), never on the clock, so a run
-// replays exactly from its seed however fast or slow the student's retransmission timer is.
+// datagram's identity (direction, an identity string such as `reading:3` or the payload's SHA-1, how often that
+// identity was seen), never on the clock, so a run replays exactly from its seed however fast or slow the
+// student's retransmission timer is, and whatever random values the student's readings carry.
 
 import { createHash } from "node:crypto";
 
@@ -28,7 +29,9 @@ export interface Datagram {
   /** 1-based arrival number within its direction. */
   k: number;
   payload: Uint8Array;
-  /** 1-based count of arrivals, in this direction, of exactly these bytes (1 = first transmission). */
+  /** What the fate is keyed on: a logical name such as `reading:3`, or by default the payload's SHA-1. */
+  identity: string;
+  /** 1-based count of arrivals, in this direction, of this identity (1 = first transmission). */
   occurrence: number;
 }
 
@@ -50,6 +53,8 @@ export interface Policy {
 
 /** Fates chosen by hand for targeted tests, packetdrill style; k counts arrivals, so retransmissions pass. */
 export interface Script {
+  /** A black-hole link: every datagram, both ways, is dropped (the other fields are ignored). */
+  dropAll?: boolean;
   /** Drop the first datagram in this direction (the first request, or the first ACK). */
   dropFirst?: Direction;
   /** Duplicate the nth client-to-server datagram. */
@@ -65,11 +70,11 @@ export const NEVER_DROP_FROM_OCCURRENCE = 3;
 export function fateOf(
   seed: number,
   direction: Direction,
-  payload: Uint8Array,
+  identity: string,
   occurrence: number,
   policy: Policy,
 ): Fate {
-  const next = mulberry32(fnv1a32(`${seed}|${direction}|${sha1Hex(payload)}|${occurrence}`));
+  const next = mulberry32(fnv1a32(`${seed}|${direction}|${identity}|${occurrence}`));
   // Draw every number whatever the outcome, so one probability never shifts the others' draws.
   const [uDrop, uDuplicate, uReorder, uDelay, uAmount] = [next(), next(), next(), next(), next()];
   if (uDrop < policy.drop && occurrence < NEVER_DROP_FROM_OCCURRENCE) return { action: "drop" };
@@ -84,12 +89,13 @@ export function fateOf(
 
 /** `fateOf` with its seed and policy fixed, as the proxy calls it. */
 export function policyFates(seed: number, policy: Policy): FateFunction {
-  return ({ direction, payload, occurrence }) => fateOf(seed, direction, payload, occurrence, policy);
+  return ({ direction, identity, occurrence }) => fateOf(seed, direction, identity, occurrence, policy);
 }
 
 /** The fates of a scripted case; every datagram the script does not name is forwarded. */
 export function scriptedFates(script: Script): FateFunction {
   return ({ direction, k }) => {
+    if (script.dropAll === true) return { action: "drop" };
     if (script.dropFirst === direction && k === 1) return { action: "drop" };
     if (direction !== "c2s") return { action: "forward" };
     if (script.duplicate === k) return { action: "duplicate" };
@@ -99,12 +105,12 @@ export function scriptedFates(script: Script): FateFunction {
   };
 }
 
-/** Hex SHA-1 of a payload: the datagram's content identity in fates and logs. */
+/** Hex SHA-1 of a payload: the datagram's default identity in fates, and its content in logs. */
 export function sha1Hex(payload: Uint8Array): string {
   return createHash("sha1").update(payload).digest("hex");
 }
 
-// 32-bit FNV-1a over the UTF-16 code units of a key made of ASCII text.
+// 32-bit FNV-1a over the UTF-16 code units of a key (identities may be any text; each unit is mixed in).
 function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

@@ -8,7 +8,14 @@ import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Policy, Script } from "./fate.ts";
 import { sha1Hex } from "./fate.ts";
 import { ImpairError } from "./impair-error.ts";
-import { type ImpairProxy, LOOPBACK, type LogEntry, type ProxyOptions, startProxy } from "./proxy.ts";
+import {
+  type Identify,
+  type ImpairProxy,
+  LOOPBACK,
+  type LogEntry,
+  type ProxyOptions,
+  startProxy,
+} from "./proxy.ts";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -35,7 +42,13 @@ type Impairment = { policy: Policy } | { script: Script };
 
 // Sends `messages` in order from a client through a proxy to an echo server, and waits until everything the
 // proxy sent on in both directions has arrived.
-async function throughLink(seed: number, impairment: Impairment, messages: string[], holdCapMs?: number) {
+async function throughLink(
+  seed: number,
+  impairment: Impairment,
+  messages: string[],
+  holdCapMs?: number,
+  identify?: Identify,
+) {
   const server = await socketOn();
   server.socket.on("message", (payload, from) => server.socket.send(payload, from.port, from.address));
   const client = await socketOn();
@@ -47,6 +60,7 @@ async function throughLink(seed: number, impairment: Impairment, messages: strin
     log: { write: (line: string) => lines.push(line) },
     ...impairment,
     ...(holdCapMs === undefined ? {} : { holdCapMs }),
+    ...(identify === undefined ? {} : { identify }),
   } as ProxyOptions;
   const proxy = await startProxy(options);
   onTestFinished(() => proxy.close());
@@ -101,7 +115,7 @@ describe("startProxy over loopback", () => {
     expect(atServer.length).toBeLessThan(50);
     expect(lines.map((line) => JSON.parse(line))).toEqual(entries);
     expect(Object.keys(entries[0]!).sort()).toEqual(
-      ["action", "dir", "heldFor", "k", "len", "occurrence", "sent", "sha1", "t"].sort(),
+      ["action", "dir", "heldFor", "identity", "k", "len", "occurrence", "sent", "sha1", "t"].sort(),
     );
     expect(proxy.stats()).toMatchObject({ seed: 42, clients: 1, ignored: 0, sendErrors: 0, held: 0 });
   });
@@ -137,6 +151,29 @@ describe("startProxy over loopback", () => {
       [3, "forward"],
       [4, "forward"],
     ]);
+  });
+
+  it("keys fates on the identity it is given, so random content replays the same fates", async () => {
+    // "seq <n> <random>": the identity ignores the random part, as the protocol identity does for readings.
+    const identify: Identify = (dir, payload) => `${dir}:${String(Buffer.from(payload)).split(" ")[1]}`;
+    const noisy = () => Array.from({ length: 40 }, (_, i) => `seq ${i} ${Math.random()}`);
+    const fatesOf = (proxy: ImpairProxy) =>
+      proxy
+        .entries()
+        .filter((e) => e.dir === "c2s")
+        .map((e) => `${e.identity} ${e.action}`);
+    const first = await throughLink(42, { policy: lossy }, noisy(), undefined, identify);
+    const again = await throughLink(42, { policy: lossy }, noisy(), undefined, identify);
+    expect(fatesOf(again.proxy)).toEqual(fatesOf(first.proxy));
+    expect(fatesOf(first.proxy)[0]).toMatch(/^c2s:0 /);
+    const unnamed = await throughLink(42, { policy: lossy }, noisy());
+    expect(unnamed.proxy.entries()[0]!.identity).toBe(unnamed.proxy.entries()[0]!.sha1);
+  });
+
+  it("drops everything both ways on a black-hole link", async () => {
+    const { proxy, atServer } = await throughLink(0, { script: { dropAll: true } }, numbered(5));
+    expect(atServer).toEqual([]);
+    expect(proxy.stats().actions.c2s.drop).toBe(5);
   });
 
   it("logs a datagram still held at close as never sent, and clears its timer", async () => {

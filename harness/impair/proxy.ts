@@ -1,6 +1,7 @@
 // A seeded lossy UDP link on loopback (notes traffic-analysis.md §8): the client talks to the proxy's front
 // socket; each client address gets its own socket towards the server, so replies map back to that client.
-// Fates come from a FateFunction (seeded policy or script); the log records the ground truth per datagram.
+// Fates come from a FateFunction (seeded policy or script), keyed on each datagram's identity (`identify`, by
+// default the payload's SHA-1); the log records the ground truth per datagram.
 
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { performance } from "node:perf_hooks";
@@ -36,6 +37,9 @@ export interface LogEntry {
   k: number;
   len: number;
   sha1: string;
+  /** What the fate was keyed on (`identify`'s answer, or the SHA-1). */
+  identity: string;
+  /** 1-based count of arrivals of this identity in this direction. */
   occurrence: number;
   action: Action;
   /** Milliseconds between arrival and sending (reorder and delay), or until close if never sent. */
@@ -53,7 +57,12 @@ interface CommonOptions {
   /** Cap on how long `reorder` holds a datagram (default 80 ms). */
   holdCapMs?: number;
   log?: LogSink;
+  /** Gives each datagram its identity; default: the payload's SHA-1. */
+  identify?: Identify;
 }
+
+/** Names a datagram for its fate (e.g. `reading:3`), or null to key it on its SHA-1. */
+export type Identify = (direction: Direction, payload: Uint8Array) => string | null;
 
 /** How to start a proxy: a seeded random `policy` or a hand-written `script`. */
 export type ProxyOptions = CommonOptions &
@@ -188,12 +197,22 @@ export async function startProxy(options: ProxyOptions): Promise<ImpairProxy> {
     if (closed) return;
     const k = ++stats.arrived[dir];
     const sha1 = sha1Hex(payload);
-    const occurrence = (occurrences.get(`${dir}:${sha1}`) ?? 0) + 1;
-    occurrences.set(`${dir}:${sha1}`, occurrence);
-    const fate: Fate = fates({ direction: dir, k, payload, occurrence });
+    const identity = options.identify?.(dir, payload) ?? sha1;
+    const occurrence = (occurrences.get(`${dir}:${identity}`) ?? 0) + 1;
+    occurrences.set(`${dir}:${identity}`, occurrence);
+    const fate: Fate = fates({ direction: dir, k, payload, identity, occurrence });
     stats.actions[dir][fate.action]++;
     const arrivedAt = now();
-    const entry = { t: round(arrivedAt), dir, k, len: payload.length, sha1, occurrence, action: fate.action };
+    const entry = {
+      t: round(arrivedAt),
+      dir,
+      k,
+      len: payload.length,
+      sha1,
+      identity,
+      occurrence,
+      action: fate.action,
+    };
     switch (fate.action) {
       case "drop":
         record(entry, arrivedAt, 0);
