@@ -2,6 +2,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TaskDefinition } from "../harness/grade/index.ts";
+import { sensorSummarySections } from "./sensor-report.ts";
 import sensorTcp from "./sensor-tcp.ts";
 import sensorTcpThreaded from "./sensor-tcp-threaded.ts";
 import sensorUdp from "./sensor-udp.ts";
@@ -27,3 +28,6 @@ export const TASKS: readonly TaskDefinition<unknown>[] = [
 
 /** socklab's own probe programs, shown read-only inside runs. */
 export const PROBES_DIR = join(dirname(fileURLToPath(import.meta.url)), "probes");
+
+/** Sections of the submission summary drawn from several tasks (the TCP vs UDP overhead table). */
+export const SUMMARY_SECTIONS = sensorSummarySections;

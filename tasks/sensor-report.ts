@@ -1,14 +1,109 @@
 // The sensor tasks' report sections: the protocol as packet diagrams, the decoded readings and replies, their
-// timing, and the overhead each layer adds per reading.
-import type { TaskEvidence } from "../harness/grade/index.ts";
-import { fieldTable, packetDiagram } from "../harness/protocol/index.ts";
+// timing, the bytes each layer adds per reading, and for reliable UDP what each lossy link did (a Stevens-style
+// time-sequence plot and the price of reliability). Also the submission summary's TCP vs UDP overhead table.
+import type { Conversation } from "../harness/analyse/types.ts";
+import {
+  conversations,
+  type RunRecord,
+  readingMessage,
+  sensorOptionsOf,
+  type TaskEvidence,
+  trafficOf,
+} from "../harness/grade/index.ts";
+import { parseLinkOutput } from "../harness/impair/index.ts";
+import {
+  overheadComparison,
+  overheadPerReading,
+  priceOfReliability,
+  protocolSection,
+  type ReadingOverhead,
+  readingsTable,
+  stevensPlot,
+  stevensPoints,
+  timingSection,
+} from "../harness/report/index.ts";
+
+/** The run a task's readings are shown from: "main", or the perfect link of reliable UDP. */
+function mainRun(evidence: TaskEvidence<unknown>): RunRecord | null {
+  return evidence.runs.main ?? evidence.runs.clean ?? null;
+}
+
+/** The conversations the server saw (one leg when socklab's link sat in between). */
+function serverLeg(run: RunRecord): Conversation[] {
+  return conversations(run).filter((c) => c.server.port === run.port);
+}
+
+/** Bytes per layer per reading over a run's server-side conversations, or null without a protocol. */
+export function readingOverhead(evidence: TaskEvidence<unknown>): ReadingOverhead | null {
+  const run = mainRun(evidence);
+  const protocol = evidence.env.protocol;
+  const reading = protocol ? readingMessage(protocol) : null;
+  if (!run || !protocol || !reading) return null;
+  const traffic = trafficOf(run, protocol);
+  if (traffic.readings.length === 0) return null;
+  return overheadPerReading(serverLeg(run), traffic.readings.length, reading.layout.size).data;
+}
+
+function linkSections(evidence: TaskEvidence<unknown>): string[] {
+  const runs = Object.values(evidence.runs).filter((r) => r.clients.some((c) => c.role.name === "link"));
+  if (runs.length === 0) return [];
+  const count = sensorOptionsOf(evidence.env.entry.options).count;
+  const parts = ["## The lossy links"];
+  for (const run of runs) {
+    const link = parseLinkOutput(run.clients.find((c) => c.role.name === "link")!.outcome.stdout);
+    if (link.log.length === 0) continue;
+    const price = priceOfReliability(link.log, count);
+    parts.push(
+      `### ${run.name}: ${run.title}`,
+      stevensPlot(stevensPoints(link.log), { title: `${run.name}: readings (sequence number) over time` }),
+      price.markdown,
+    );
+  }
+  return parts;
+}
 
 /** Markdown sections for a sensor task's report. */
-export function sensorSections(evidence: TaskEvidence<unknown>, _transport: "tcp" | "udp"): string[] {
+export function sensorSections(evidence: TaskEvidence<unknown>, transport: "tcp" | "udp"): string[] {
   const protocol = evidence.env.protocol;
   if (!protocol) return ["## Protocol\n\nNo `protocol:` in socklab.yaml: the messages could not be read."];
-  return protocol.messages.map(
-    (m) =>
-      `## Message "${m.name}" (from the ${m.from})\n\n\`\`\`text\n${packetDiagram(m.layout, m.fields)}\n\`\`\`\n\n${fieldTable(m.layout, m.fields).join("\n")}`,
-  );
+  const parts = ["## Protocol", protocolSection(protocol)];
+  const run = mainRun(evidence);
+  if (run) {
+    const traffic = trafficOf(run, protocol);
+    const interval = sensorOptionsOf(evidence.env.entry.options).interval;
+    parts.push(`## Readings and replies (${run.name} run)`, readingsTable(traffic, protocol));
+    parts.push("## Timing", timingSection(traffic.readings, interval));
+    const reading = readingMessage(protocol);
+    if (reading && traffic.readings.length > 0) {
+      parts.push(
+        `## Overhead per reading over ${transport.toUpperCase()}`,
+        overheadPerReading(serverLeg(run), traffic.readings.length, reading.layout.size).markdown,
+      );
+    }
+  }
+  parts.push(...linkSections(evidence));
+  return parts;
+}
+
+const LABELS: Readonly<Record<string, string>> = {
+  "sensor-tcp": "TCP",
+  "sensor-udp": "UDP",
+  "sensor-tcp-threaded": "TCP, threaded server",
+  "sensor-udp-reliable": "reliable UDP (perfect link)",
+};
+
+/** The summary's side-by-side overhead table of the sensor tasks that were graded (none: no section). */
+export function sensorSummarySections(all: ReadonlyMap<string, TaskEvidence<unknown>>): string[] {
+  const rows = Object.entries(LABELS).flatMap(([id, label]) => {
+    const evidence = all.get(id);
+    const data = evidence ? readingOverhead(evidence) : null;
+    return data ? [{ label, data }] : [];
+  });
+  if (rows.length === 0) return [];
+  return [
+    "## Overhead per reading: TCP vs UDP",
+    "Bytes each layer adds per reading, counting every packet of the exchange (handshake, acknowledgements, " +
+      "close, replies, retransmissions).",
+    overheadComparison(rows),
+  ];
 }

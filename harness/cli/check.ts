@@ -5,7 +5,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
+import { PROBES_DIR, SUMMARY_SECTIONS, TASKS } from "../../tasks/index.ts";
 import { gradeSubmission, maxScore, type SubmissionResult, type TaskResult } from "../grade/index.ts";
 import {
   renderRunSections,
@@ -102,7 +102,7 @@ export async function checkSubmission(
   }
   const result: SubmissionResult = { ...graded.result, tasks };
   await writeResults(outDir, result);
-  await writeFile(join(outDir, "index.md"), renderSubmissionIndex(result));
+  await writeFile(join(outDir, "index.md"), renderSubmissionIndex(result, SUMMARY_SECTIONS(graded.evidence)));
   await writeFile(join(outDir, "junit.xml"), toJUnit(result));
   return result;
 }

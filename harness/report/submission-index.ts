@@ -30,7 +30,7 @@ function statusCell(task: TaskResult): string {
 }
 
 /** The Markdown index of a submission's reports (`index.md` in the results folder). */
-export function renderSubmissionIndex(result: SubmissionResult): string {
+export function renderSubmissionIndex(result: SubmissionResult, extra: readonly string[] = []): string {
   const { name, student, path } = result.submission;
   const parts: string[] = [
     `# socklab report: ${markdownText(name)}${student ? ` (${markdownText(student)})` : ""}`,
@@ -60,6 +60,7 @@ export function renderSubmissionIndex(result: SubmissionResult): string {
       ]),
     ),
   );
+  parts.push(...extra);
   const warnings = [
     ...result.tasks.flatMap((t) => timeoutNotes(t).map((n) => `${t.id}: ${n}`)),
     ...result.warnings,

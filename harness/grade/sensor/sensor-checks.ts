@@ -441,6 +441,12 @@ export function sequenceCheck(options: Options): Check {
       const found = trafficFor(evidence, options.run ?? "main");
       if (!Array.isArray(found)) return found;
       const [run, traffic] = found;
+      if (traffic.readings.length === 0) {
+        return fail({
+          message: "no reading was captured, so no sequence number could be checked",
+          actual: "no readings",
+        });
+      }
       const sequenced = traffic.readings.filter((m) => m.sequence !== undefined);
       if (sequenced.length === 0) {
         return pass(
