@@ -19,9 +19,12 @@ from sensor_common import (UDP_PORT, Generator, Schedule, client_args, describe,
                            install_signal_handlers, out, pack_reading, unpack_reply)
 
 
-def collect(sock, until, pending):
-    """Receives and prints replies until the monotonic time `until` (or until none are pending)."""
+def collect(sock, until, pending, stop_when_done=False):
+    """Receives and prints replies until the monotonic time `until` (with stop_when_done: or until none
+    are pending)."""
     while True:
+        if stop_when_done and not pending:
+            return
         left = until - time.monotonic()
         if left <= 0:
             return
@@ -67,8 +70,7 @@ def main():
             pending.add(seq)
             out("sent " + describe(args.sensor, seq, *values))
         deadline = time.monotonic() + args.timeout
-        while pending and time.monotonic() < deadline:
-            collect(sock, deadline, pending)
+        collect(sock, deadline, pending, stop_when_done=True)
     if pending:
         err(f"no reply for {len(pending)} of {args.count} readings: seq " + " ".join(map(str, sorted(pending))))
     return 0

@@ -4,7 +4,7 @@
 Usage: python3 sensor_udp_reliable_client.py [host] [port] [--count N] [--interval S]
            [--sensor ID] [--seed S] [--window W] [--rto S] [--max-rto S] [--max-tries N]
        (defaults: 127.0.0.1 9001, 20 readings every 0.2 s, sensor 1, random seed,
-        window 8, first timeout 0.1 s doubling up to 1 s, 8 tries per reading)
+        window 8, first timeout 0.1 s doubling up to 1 s, 6 tries per reading)
 
 Selective-repeat sliding window (--window 1 is stop-and-wait). Reading k (seq k, from 0) is
 first sent at start + k*interval (monotonic clock) if fewer than W readings are unacknowledged,
@@ -12,9 +12,9 @@ else as soon as one is. Each unacknowledged reading has its own timer: on expiry
 again and its timeout doubles (capped at --max-rto). The reply (type 2, seq) is the ACK of that
 seq; duplicate ACKs are ignored. If a reading is still unacknowledged after --max-tries sends,
 the client gives up: the server delivers in order, so nothing after that reading can be
-delivered either. It then prints which readings were not acknowledged and exits 1. So it ends
-within about count*interval + (sum of the timeouts of one reading) = count*interval + 5.5 s
-with the defaults, even if the link delivers nothing. Exit 0 when every reading was ACKed.
+delivered either. It then prints which readings were not acknowledged and exits 1. So it ends at
+most (sum of the timeouts of one reading) = 0.1+0.2+0.4+0.8+1+1 = 3.5 s (defaults) after the last
+reading it could send, even if the link delivers nothing. Exit 0 when every reading was ACKed.
 """
 import select
 import socket
@@ -29,7 +29,7 @@ def options(ap):
     ap.add_argument("--window", type=int, default=8, help="readings unacknowledged at once (default 8; 1 = stop-and-wait)")
     ap.add_argument("--rto", type=float, default=0.1, help="first retransmission timeout, s (default 0.1)")
     ap.add_argument("--max-rto", type=float, default=1.0, help="cap of the doubling timeout, s (default 1)")
-    ap.add_argument("--max-tries", type=int, default=8, help="sends per reading before giving up (default 8)")
+    ap.add_argument("--max-tries", type=int, default=6, help="sends per reading before giving up (default 6)")
 
 
 class Outstanding:

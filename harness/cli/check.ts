@@ -33,7 +33,8 @@ Options:
   --out DIR          where reports go (default reports/<submission name>)
   --json             print socklab's result document (docs/results-json.md) instead of the check lines
   --seed N           the seed of every random choice (default: derived from the submission name; printed)
-  --concurrency N    sandboxed runs at once (default 6)
+  --concurrency N    CPU-heavy run phases at once: sandbox start-up, capture analysis (default 6;
+                     four times as many runs may be open, waiting on their programs)
   -h, --help         this text
 
 Writes <out>/index.md, <out>/<task>.md, <out>/results.json (Gradescope), <out>/socklab.json, <out>/junit.xml

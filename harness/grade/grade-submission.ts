@@ -10,9 +10,12 @@ import type { SubmissionResult, TaskResult } from "./result.ts";
 import type { ProgramFolders } from "./run-session.ts";
 import type { TaskDefinition, TaskEvidence } from "./task.ts";
 
-/** Sandboxed runs in flight at once across every grading in this process (2 cores: more only adds contention). */
+/** CPU-heavy run phases at once across every grading in this process (2 cores: more only adds contention). */
 export const DEFAULT_CONCURRENCY = 6;
-const sharedLimit = limiter(DEFAULT_CONCURRENCY);
+/** Runs open at once per heavy slot: most of a run is waiting on its programs' own schedules. */
+export const OPEN_RUNS_PER_SLOT = 4;
+const sharedHeavy = limiter(DEFAULT_CONCURRENCY);
+const sharedLimit = limiter(DEFAULT_CONCURRENCY * OPEN_RUNS_PER_SLOT);
 
 export interface GradeSubmissionOptions {
   readonly tasks: readonly TaskDefinition<unknown>[];
@@ -22,7 +25,8 @@ export interface GradeSubmissionOptions {
   readonly outDir: string;
   readonly folders: ProgramFolders;
   readonly seed: number;
-  /** Runs in flight at once for this submission alone (default: a limit of 6 shared by the whole process). */
+  /** CPU-heavy run phases at once for this submission alone, with 4× as many runs open (default: 6 and 24,
+   * shared by the whole process). */
   readonly concurrency?: number;
   readonly version: string;
   /** Called as each task finishes, with the results so far. */
@@ -80,7 +84,9 @@ export async function gradeSubmission(
   const manifest = await loadManifest(dir, options.tasks);
   const referenceManifest = await loadManifest(options.folders.reference, options.tasks);
   const chosen = options.tasks.filter((t) => !options.only || options.only.includes(t.id));
-  const limit = options.concurrency === undefined ? sharedLimit : limiter(options.concurrency);
+  const limit =
+    options.concurrency === undefined ? sharedLimit : limiter(options.concurrency * OPEN_RUNS_PER_SLOT);
+  const heavy = options.concurrency === undefined ? sharedHeavy : limiter(options.concurrency);
   const done = new Map<string, TaskResult>();
   const evidence = new Map<string, TaskEvidence<unknown>>();
   const warnings: string[] = [];
@@ -121,6 +127,7 @@ export async function gradeSubmission(
             folders: staged,
             seed: options.seed,
             limit,
+            heavy,
             protocol: manifest.protocol,
           });
         }

@@ -14,8 +14,10 @@ export interface GradeTaskOptions {
   readonly outDir: string;
   readonly folders: ProgramFolders;
   readonly seed: number;
-  /** Runs at once across the whole grading (a shared limiter). */
+  /** Runs open at once across the whole grading (a shared limiter). */
   readonly limit: <T>(job: () => Promise<T>) => Promise<T>;
+  /** CPU-heavy run phases at once (opening sandboxes and starting servers, closing and analysing). */
+  readonly heavy?: <T>(job: () => Promise<T>) => Promise<T>;
   /** The manifest's top-level protocol description, if any. */
   readonly protocol?: Protocol | null;
 }
@@ -106,7 +108,13 @@ export async function gradeTask(
     const records = await Promise.all(
       specs.map((spec) =>
         options.limit(() =>
-          executeRun(spec, options.submission, join(options.outDir, spec.name), options.folders),
+          executeRun(
+            spec,
+            options.submission,
+            join(options.outDir, spec.name),
+            options.folders,
+            options.heavy,
+          ),
         ),
       ),
     );

@@ -146,22 +146,34 @@ function bindsForSource(
   return {};
 }
 
-/** Runs one spec in a fresh sandbox and records everything. Never throws for the student's behaviour. */
+/** Runs a job under a concurrency limit. */
+export type Limit = <T>(job: () => Promise<T>) => Promise<T>;
+
+const unlimited: Limit = (job) => job();
+
+/**
+ * Runs one spec in a fresh sandbox and records everything. Never throws for the student's behaviour.
+ * `heavy` bounds the CPU-heavy phases (opening the sandbox and starting the server; closing and analysing the
+ * capture), so that many runs that mostly wait on their programs' schedules can be open at once.
+ */
 export async function executeRun(
   spec: RunSpec,
   submission: string,
   outDir: string,
   folders: ProgramFolders,
+  heavy: Limit = unlimited,
 ): Promise<RunRecord> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   await mkdir(outDir, { recursive: true });
-  const sandbox = await openSandbox({
-    outDir,
-    submission,
-    ports: [spec.port, ...(spec.extraPorts ?? [])],
-    ...(spec.nftRules === undefined ? {} : { nftRules: spec.nftRules }),
-  });
+  const sandbox = await heavy(() =>
+    openSandbox({
+      outDir,
+      submission,
+      ports: [spec.port, ...(spec.extraPorts ?? [])],
+      ...(spec.nftRules === undefined ? {} : { nftRules: spec.nftRules }),
+    }),
+  );
   const clients: { role: ProgramRole; program: Program; script: ScriptResult | null }[] = [];
   const snapshots: Snapshot[] = [];
   const notes: Record<string, unknown> = {};
@@ -180,12 +192,15 @@ export async function executeRun(
   let listeningAfter: boolean | null = null;
   let serverRunningAtEnd = false;
   try {
-    server = await launch(spec.server, spec.server.timeoutMs ?? SERVER_TIMEOUT_MS);
-    serverReady = await waitForPort(sandbox, {
-      protocol: spec.protocol,
-      port: spec.port,
-      program: server,
-      timeoutMs: spec.readyTimeoutMs ?? 5000,
+    [server, serverReady] = await heavy(async () => {
+      const started = await launch(spec.server, spec.server.timeoutMs ?? SERVER_TIMEOUT_MS);
+      const ready = await waitForPort(sandbox, {
+        protocol: spec.protocol,
+        port: spec.port,
+        program: started,
+        timeoutMs: spec.readyTimeoutMs ?? 5000,
+      });
+      return [started, ready] as const;
     });
     if (serverReady.status === "done") {
       const srv = server;
@@ -276,6 +291,46 @@ export async function executeRun(
   } finally {
     if (server?.running) await server.stop().catch(() => undefined);
   }
+  return heavy(() =>
+    finishRun(
+      spec,
+      sandbox,
+      { server, serverReady, clients, snapshots, notes, errors },
+      {
+        outDir,
+        elapsed,
+        idleCpu,
+        listeningAfter,
+        serverRunningAtEnd,
+      },
+    ),
+  );
+}
+
+interface RunState {
+  readonly server: Program | undefined;
+  readonly serverReady: StepResult<SocketEntry> | undefined;
+  readonly clients: readonly { role: ProgramRole; program: Program; script: ScriptResult | null }[];
+  readonly snapshots: Snapshot[];
+  readonly notes: Record<string, unknown>;
+  readonly errors: string[];
+}
+
+// Closes the sandbox, reads and analyses its capture, and assembles the record.
+async function finishRun(
+  spec: RunSpec,
+  sandbox: Sandbox,
+  state: RunState,
+  more: {
+    outDir: string;
+    elapsed: () => number;
+    idleCpu: RunRecord["idleCpu"];
+    listeningAfter: boolean | null;
+    serverRunningAtEnd: boolean;
+  },
+): Promise<RunRecord> {
+  const { server, serverReady, clients, snapshots, notes, errors } = state;
+  const { outDir, elapsed, idleCpu, listeningAfter, serverRunningAtEnd } = more;
   const closed = await sandbox.close();
   let analysis: CaptureAnalysis | null = null;
   let captureFindings: CaptureFinding[] = [];
