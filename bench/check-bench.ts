@@ -23,16 +23,25 @@ function programMs(result: SubmissionResult): number {
   return result.tasks.flatMap((t) => t.runs.flatMap((r) => r.programs)).reduce((n, p) => n + p.wallMs, 0);
 }
 
-/** Runs the grading benchmark and returns Markdown lines. */
-export async function checkBenchmark(repeats = 3): Promise<string> {
+/** A task graded alone: the best wall time and the result of that grading. */
+export interface AloneRun {
+  readonly ms: number;
+  readonly result: SubmissionResult;
+}
+
+/** Runs the grading benchmark: Markdown lines, and each task's best grading alone. */
+export async function checkBenchmark(
+  repeats = 3,
+): Promise<{ markdown: string; alone: Record<string, AloneRun> }> {
   await timed(["tcp-echo"]); // warm-up: interpreter resolution, module loading
   const rows: string[][] = [];
-  const alone: Record<string, number> = {};
+  const alone: Record<string, AloneRun> = {};
   for (const task of TASKS) {
-    const times: number[] = [];
-    for (let i = 0; i < repeats; i++) times.push((await timed([task.id])).ms);
-    alone[task.id] = Math.min(...times);
-    rows.push([`\`${task.id}\` alone`, alone[task.id]!.toFixed(0), "", ""]);
+    const tries: AloneRun[] = [];
+    for (let i = 0; i < repeats; i++) tries.push(await timed([task.id]));
+    const best = tries.reduce((a, b) => (b.ms < a.ms ? b : a));
+    alone[task.id] = best;
+    rows.push([`\`${task.id}\` alone`, best.ms.toFixed(0), "", ""]);
   }
   const whole: number[] = [];
   let last: SubmissionResult | undefined;
@@ -42,19 +51,20 @@ export async function checkBenchmark(repeats = 3): Promise<string> {
     last = result;
   }
   const best = Math.min(...whole);
-  const slowest = Math.max(...Object.values(alone));
+  const slowest = Math.max(...Object.values(alone).map((a) => a.ms));
   const runs = last!.tasks.flatMap((t) => t.runs);
   rows.push([
-    "all five tasks (`socklab check reference/`)",
+    `all ${TASKS.length} tasks (\`socklab check reference/\`)`,
     best.toFixed(0),
     `${(best / slowest).toFixed(2)}× the slowest task alone (target ≤ 1.3×)`,
     `${runs.length} runs; programs' own wall time summed: ${programMs(last!).toFixed(0)} ms; runs' wall summed: ${runs.reduce((n, r) => n + r.wallMs, 0)} ms`,
   ]);
-  return [
+  const markdown = [
     "| what | best wall ms | ratio | notes |",
     "| --- | --- | --- | --- |",
     ...rows.map((r) => `| ${r.join(" | ")} |`),
     "",
     `(best of ${repeats} runs each)`,
   ].join("\n");
+  return { markdown, alone };
 }

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkBenchmark } from "./check-bench.ts";
 import { generateTcpCapture } from "./generate.ts";
+import { sensorBenchmark } from "./sensor-bench.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "out");
@@ -110,7 +111,9 @@ const ratios = ours.map(
 );
 process.stderr.write("grading the reference (each task alone, then all together) …\n");
 const grading = await checkBenchmark(3);
-const text = `## Capture decoding and analysis\n\n${table}\n\n${ratios.join("\n")}\n\n## Grading the reference\n\n${grading}\n`;
+process.stderr.write("the sensor tasks against their floor, and the lossy link's latency …\n");
+const sensors = await sensorBenchmark(grading.alone);
+const text = `## Capture decoding and analysis\n\n${table}\n\n${ratios.join("\n")}\n\n## Grading the reference\n\n${grading.markdown}\n\n## Sensor tasks\n\n${sensors}\n`;
 process.stdout.write(text);
 writeFileSync(join(out, "results.json"), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
 writeFileSync(join(out, "results.md"), text);
