@@ -34,6 +34,9 @@ export function timingSeries(readings: readonly TimedMessage[]): TimingSeries[] 
   }));
 }
 
+/** A gap shorter than this fraction of the declared period is a burst (as the periodic check counts them). */
+export const BURST_OF_PERIOD = 0.25;
+
 /** A statistics table and a gap plot of the readings against the declared period (null: none declared). */
 export function timingSection(readings: readonly TimedMessage[], intervalSeconds: number | null): string {
   const series = timingSeries(readings);
@@ -47,7 +50,7 @@ export function timingSection(readings: readonly TimedMessage[], intervalSeconds
     ms(stats.meanUs),
     ms(stats.minUs),
     ms(stats.maxUs),
-    stats.bursts,
+    periodUs === null ? stats.bursts : stats.gapsUs.filter((g) => g < periodUs * BURST_OF_PERIOD).length,
     ms(periodUs),
     medianError(stats, periodUs),
   ]);
@@ -63,8 +66,10 @@ export function timingSection(readings: readonly TimedMessage[], intervalSeconds
     "median error",
   ];
   const note =
-    "A burst is a gap shorter than a fifth of the median gap. The median error compares the median gap " +
-    "with the declared period.";
+    periodUs === null
+      ? "A burst is a gap shorter than a fifth of the median gap."
+      : `A burst is a gap shorter than a quarter of the declared period (${ms(periodUs * BURST_OF_PERIOD)} ms). ` +
+        "The median error compares the median gap with the declared period (the check allows ±20 %).";
   return [table(headers, rows), "", note, "", timingPlot(series, periodUs)].join("\n");
 }
 
