@@ -108,11 +108,14 @@ export default defineTask<Options>({
         if (established >= n && together) {
           return pass(`${established} ESTABLISHED connections on port ${run.port} at once; ${spanText}`);
         }
+        const answered = spans.filter((s) => s.lastUs > s.firstUs).length;
         return fail({
           message:
             established < n
               ? `only ${established} of ${n} clients were connected at once`
-              : `the ${n} connections were answered one after the other, not at the same time`,
+              : answered < n
+                ? `only ${answered} of ${n} connections got more than one decodable reply, so they were not served together`
+                : `the ${n} connections were answered one after the other, not at the same time`,
           expected: `${n} ESTABLISHED connections at once, and replies to every client interleaved in time`,
           actual: `${established} ESTABLISHED in the snapshot "${shot?.label ?? "none"}"; ${spanText || "no replies"}`,
           evidence: spans.slice(0, 3).flatMap((s) => {

@@ -429,6 +429,15 @@ export default defineTask<Options>({
         const good = judged.filter((j) => j.ok);
         const lines = judged.map((j) => `${j.line}${j.log.length > 0 ? ` [${linkSummary(j.log)}]` : ""}`);
         const notes = judged.flatMap((j) => j.linkNotes);
+        const unnamed = judged.some((j) =>
+          j.log.some((e) => e.dir === "c2s" && !(e.identity ?? "").includes(":")),
+        );
+        if (unnamed) {
+          notes.push(
+            "socklab's link could not name some readings by their sequence number (they do not decode with the " +
+              "declared protocol), so their fates were keyed on their bytes: those runs do not replay exactly from the seed.",
+          );
+        }
         if (judged.length > 0 && good.length === judged.length) {
           return pass(
             `${judged.length} lossy links (${names.join(", ")}): ${judged.map((j) => `${j.run.name} ok`).join(", ")}`,
