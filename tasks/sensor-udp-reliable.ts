@@ -10,6 +10,7 @@ import {
   clientTimeoutMs,
   conversations,
   defineTask,
+  deliveredPattern,
   deliveredSequence,
   describeDelivery,
   fail,
@@ -52,7 +53,7 @@ import { sensorSections } from "./sensor-report.ts";
 export function groupCount(text: string): boolean {
   try {
     // An empty alternative matches "", and the match array has one slot per group.
-    return (new RegExp(`${text}|`).exec("")?.length ?? 0) > 1;
+    return (deliveredPattern(`${text}|`).exec("")?.length ?? 0) > 1;
   } catch {
     return false;
   }
@@ -60,6 +61,8 @@ export function groupCount(text: string): boolean {
 
 const options = z.object({
   ...sensorOptionsShape,
+  /** At least 6 readings: fewer leave no seed whose link both drops, duplicates and reorders a reading. */
+  count: z.number().int().min(6).max(10_000).default(20),
   /** How the server's output shows each delivered reading: a regex with a group `seq` (or a first group). */
   delivered: z.string().default("seq=(?<seq>\\d+)").refine(groupCount, {
     message: "a regular expression with a group for the sequence number, e.g. 'seq=(?<seq>\\d+)'",
@@ -232,7 +235,7 @@ function giveUpBoundMs(o: Options): number {
 function runSpec(env: TaskEnvironment<Options>, spec: LinkRun): RunSpec {
   const { entry } = env;
   const o = entry.options;
-  const pattern = new RegExp(o.delivered);
+  const pattern = deliveredPattern(o.delivered);
   const viaLink = spec.nft === undefined && clientTakesPort(entry.client);
   const front = linkPort(entry.port);
   const clientTimeout = spec.blackHole ? giveUpBoundMs(o) + 2000 : clientTimeoutMs(entry) + 10_000;
@@ -313,9 +316,16 @@ export function judgeRun(evidence: TaskEvidence<unknown>, name: string): RunJudg
   const link = run.clients.find((c) => c.role.name === "link");
   const linkOut = link ? parseLinkOutput(link.outcome.stdout) : null;
   const clientPort = linkOut?.port ?? run.port;
-  const delivered = run.server ? deliveredSequence(run.server.outcome.stdout, new RegExp(o.delivered)) : [];
-  let expected = sentSequence(run, evidence.env.protocol, clientPort);
-  if (expected.length === 0) expected = Array.from({ length: o.count }, (_, i) => i);
+  const delivered = run.server
+    ? deliveredSequence(run.server.outcome.stdout, deliveredPattern(o.delivered))
+    : [];
+  // Every reading the client sent, and `count` readings from its first number (a client that stops early
+  // leaves readings missing).
+  const sent = sentSequence(run, evidence.env.protocol, clientPort);
+  const first = sent[0] ?? 0;
+  const expected = [...new Set([...Array.from({ length: o.count }, (_, i) => first + i), ...sent])].sort(
+    (a, b) => a - b,
+  );
   const verdict = judgeDelivery(delivered, expected);
   const client = run.clients.find((c) => c.role.name === "client");
   const clientEnded = client !== undefined && !client.outcome.timedOut && client.outcome.killedBy !== "stop";
@@ -425,6 +435,13 @@ export default defineTask<Options>({
       dependsOn: "server-ready",
       run: (evidence) => {
         const names = [...runNames(evidence, "seed-"), ...runNames(evidence, "drops")];
+        if (names.length === 0) {
+          return fail({
+            message: "no seeded lossy link could be graded",
+            actual: `no seed among the first 100,000 exercises every impairment for ${(evidence.env.entry.options as Options).count} readings`,
+            help: "Send more readings (count ≥ 6).",
+          });
+        }
         const judged = names.map((n) => judgeRun(evidence, n));
         const good = judged.filter((j) => j.ok);
         const lines = judged.map((j) => `${j.line}${j.log.length > 0 ? ` [${linkSummary(j.log)}]` : ""}`);
@@ -459,7 +476,7 @@ export default defineTask<Options>({
               evidence: first?.run.server ? outputRefs(first.run, first.run.server, /./, 3) : [],
               help: `${HELP} Replay a seed with \`socklab check --task sensor-udp-reliable\`: the seeds are fixed, and each run's capture and link log are kept.`,
             },
-            notes,
+            [...lines, ...notes],
           ),
           points: judged.length === 0 ? 0 : Math.floor((4 * good.length) / judged.length),
         };

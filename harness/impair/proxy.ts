@@ -99,6 +99,8 @@ interface Held {
   arrivedAt: number;
   /** For reorder: the arrival number in the same direction after whose dispatch this one is released. */
   after: number;
+  /** Held for reordering (released by a successor), not delayed. */
+  reorder: boolean;
   timer: NodeJS.Timeout;
   send: () => void;
 }
@@ -200,7 +202,14 @@ export async function startProxy(options: ProxyOptions): Promise<ImpairProxy> {
     const identity = options.identify?.(dir, payload) ?? sha1;
     const occurrence = (occurrences.get(`${dir}:${identity}`) ?? 0) + 1;
     occurrences.set(`${dir}:${identity}`, occurrence);
-    const fate: Fate = fates({ direction: dir, k, payload, identity, occurrence });
+    let fate: Fate = fates({ direction: dir, k, payload, identity, occurrence });
+    // A copy of a datagram held for reordering waits behind it: a retransmission must not overtake the swap.
+    const waitingBehind = [...held].find(
+      (item) => item.reorder && item.entry.dir === dir && item.entry.identity === identity,
+    );
+    if (waitingBehind && (fate.action === "forward" || fate.action === "reorder")) {
+      fate = { action: "reorder", after: waitingBehind.after };
+    }
     stats.actions[dir][fate.action]++;
     const arrivedAt = now();
     const entry = {
@@ -227,17 +236,24 @@ export async function startProxy(options: ProxyOptions): Promise<ImpairProxy> {
         record(entry, arrivedAt, 2);
         break;
       case "delay":
-        hold(entry, arrivedAt, Number.POSITIVE_INFINITY, fate.delayMs, send);
+        hold(entry, arrivedAt, Number.POSITIVE_INFINITY, fate.delayMs, send, false);
         break;
       case "reorder":
-        hold(entry, arrivedAt, Math.max(fate.after ?? k + 1, k + 1), holdCapMs, send);
+        hold(entry, arrivedAt, Math.max(fate.after ?? k + 1, k + 1), holdCapMs, send, true);
         break;
     }
-    releaseAfter(dir, k);
+    releaseAfter(dir, k, identity);
   }
 
-  function hold(entry: Held["entry"], arrivedAt: number, after: number, ms: number, send: () => void): void {
-    const item: Held = { entry, arrivedAt, after, send, timer: setTimeout(() => release(item), ms) };
+  function hold(
+    entry: Held["entry"],
+    arrivedAt: number,
+    after: number,
+    ms: number,
+    send: () => void,
+    reorder: boolean,
+  ): void {
+    const item: Held = { entry, arrivedAt, after, reorder, send, timer: setTimeout(() => release(item), ms) };
     held.add(item);
     stats.held++;
   }
@@ -250,9 +266,12 @@ export async function startProxy(options: ProxyOptions): Promise<ImpairProxy> {
     record(item.entry, item.arrivedAt, 1);
   }
 
-  // Releases, oldest first, the reordered datagrams waiting for arrival k of this direction.
-  function releaseAfter(dir: Direction, k: number): void {
-    const due = [...held].filter((item) => item.entry.dir === dir && item.after <= k);
+  // Releases, oldest first, the reordered datagrams waiting for arrival k of this direction, once a datagram
+  // of another identity has come (a datagram's own retransmission is not its successor).
+  function releaseAfter(dir: Direction, k: number, identity: string): void {
+    const due = [...held].filter(
+      (item) => item.entry.dir === dir && item.after <= k && item.entry.identity !== identity,
+    );
     due.sort((a, b) => a.entry.k - b.entry.k).forEach(release);
   }
 

@@ -76,7 +76,7 @@ describe.concurrent("grading the reference", () => {
       verdicts.push(JSON.stringify(result.tasks.map((t) => t.checks.map((c) => [c.id, c.status, c.points]))));
     }
     expect(new Set(verdicts).size).toBe(1);
-  });
+  }, 600_000);
 });
 
 describe.concurrent("the fixture matrix", () => {

@@ -34,6 +34,11 @@ export function judgeDelivery(delivered: readonly number[], expected: readonly n
   return { ok, missing, duplicates, outOfOrder, unexpected };
 }
 
+/** A manifest's pattern as a JavaScript RegExp: Python's named groups `(?P<seq>…)` are accepted too. */
+export function deliveredPattern(text: string): RegExp {
+  return new RegExp(text.replace(/\(\?P</g, "(?<"));
+}
+
 /** The sequence numbers in a program's output, one per line matching `pattern` (group `seq`, else group 1). */
 export function deliveredSequence(output: string, pattern: RegExp): number[] {
   const out: number[] = [];

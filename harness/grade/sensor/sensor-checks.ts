@@ -173,28 +173,13 @@ export function messagesDecodeCheck(options: Options): Check {
 
 // ------------------------------------------------------------------ replies
 
-/** Readings with no reply: paired by sequence when both declare one, else by order within a conversation. */
+/** Readings with no reply (see replyTo). */
 export function unanswered(traffic: SensorTraffic): TimedMessage[] {
-  const missing: TimedMessage[] = [];
-  for (const conv of traffic.conversations) {
-    const readings = traffic.readings.filter((m) => m.conversation === conv);
-    const replies = traffic.replies.filter((m) => m.conversation === conv);
-    if (
-      readings.length > 0 &&
-      readings.every((m) => m.sequence !== undefined) &&
-      replies.length > 0 &&
-      replies.every((m) => m.sequence !== undefined)
-    ) {
-      const answered = new Set(replies.map((m) => String(m.sequence)));
-      missing.push(...readings.filter((m) => !answered.has(String(m.sequence))));
-    } else {
-      missing.push(...readings.slice(replies.length));
-    }
-  }
-  return missing;
+  return traffic.readings.filter((m) => replyTo(traffic, m) === null);
 }
 
-/** The reply to a reading (same sequence, or same position), or null. */
+/** The reply to a reading, or null: a later reply with its sequence number in the same conversation when the
+ * replies carry one, else the reply in the same position. */
 export function replyTo(traffic: SensorTraffic, reading: TimedMessage): TimedMessage | null {
   const replies = traffic.replies.filter((m) => m.conversation === reading.conversation);
   if (reading.sequence !== undefined && replies.some((m) => m.sequence !== undefined)) {
@@ -430,7 +415,8 @@ export function countingBreak(
   return null;
 }
 
-/** Declared sequence fields count up by one per reading (in each connection), and replies carry them back. */
+/** Declared sequence fields count up by one per reading (in each connection). Replies are paired by them in
+ * the replies check. */
 export function sequenceCheck(options: Options): Check {
   return defineCheck({
     id: options.id ?? "sequence",

@@ -89,8 +89,9 @@ function tcpTraffic(conv: TcpConversation, protocol: Protocol, startUs: number):
     const bytes = dir.stream.base64 === null ? new Uint8Array() : Buffer.from(dir.stream.base64, "base64");
     const split = splitStream(protocol, from, bytes);
     const mine = rows.filter((r) => r.direction === DIRECTION[from]);
-    // Stream offset x is relative sequence number x + 1 when the SYN was seen (baseSeq = ISN).
-    const shift = dir.isn === null ? 0 : 1;
+    // Stream offset x is relative sequence number x + 1: the stream starts at relative 1 whether baseSeq is
+    // the ISN (SYN seen) or the first seq − 1 (capture started mid-connection).
+    const shift = 1;
     const packetAt = (offset: number) =>
       mine.find(
         (r) => r.protocol === "tcp" && r.seq <= offset + shift && offset + shift < r.seq + r.payloadLength,

@@ -1,0 +1,71 @@
+// Reliable UDP replays: for each reliable-UDP fixture (and the reference), the verdict on every graded seed is
+// the same as on every other seed, and the same over five gradings — socklab's lossy link decides fates from
+// the seed and each datagram's identity, never from timing.
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, it } from "vitest";
+import { gradeSubmission, limiter, type SubmissionResult } from "../../harness/grade/index.ts";
+import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const REFERENCE = join(ROOT, "reference");
+const FIXTURES = join(ROOT, "fixtures", "submissions");
+const TASK = "sensor-udp-reliable";
+const ROUNDS = 5;
+const outRoot = await mkdtemp(join(tmpdir(), "socklab-reliable-"));
+afterAll(() => rm(outRoot, { recursive: true, force: true }));
+
+const limit = limiter(3);
+let counter = 0;
+
+async function grade(dir: string): Promise<SubmissionResult> {
+  return limit(async () => {
+    const graded = await gradeSubmission(dir, {
+      tasks: TASKS,
+      only: [TASK],
+      outDir: join(outRoot, String(counter++)),
+      folders: { reference: REFERENCE, probes: PROBES_DIR },
+      seed: 1,
+      version: "test",
+    });
+    return graded.result;
+  });
+}
+
+/** Per seeded run, whether it delivered every reading once, in order (from the seeded-links check's notes). */
+export function seedVerdicts(result: SubmissionResult): Record<string, boolean> {
+  const check = result.tasks.find((t) => t.id === TASK)?.checks.find((c) => c.id === "seeded-links");
+  const out: Record<string, boolean> = {};
+  for (const note of check?.notes ?? []) {
+    const m = /^(seed-\d+|drops): (.*)$/.exec(note);
+    if (m)
+      out[m[1]!] =
+        m[2]!.startsWith("every reading once, in order") && !m[2]!.includes("did not end by itself");
+  }
+  return out;
+}
+
+/** Every check's status and points. */
+function verdict(result: SubmissionResult): string {
+  const task = result.tasks.find((t) => t.id === TASK)!;
+  return JSON.stringify(task.checks.map((c) => [c.id, c.status, c.points]));
+}
+
+const reliable = (await readdir(FIXTURES)).filter((name) => name.startsWith("sensor-udp-reliable-")).sort();
+
+describe.concurrent("reliable UDP verdicts replay", () => {
+  for (const name of ["reference", ...reliable]) {
+    it(`${name}: the same verdict on every seed and over ${ROUNDS} gradings`, async ({ expect }) => {
+      const dir = name === "reference" ? REFERENCE : join(FIXTURES, name);
+      const results = await Promise.all(Array.from({ length: ROUNDS }, () => grade(dir)));
+      const seeds = results.map(seedVerdicts);
+      for (const perSeed of seeds) {
+        expect(Object.keys(perSeed).length, "seeded runs found in the notes").toBeGreaterThan(0);
+        expect(new Set(Object.values(perSeed)).size, JSON.stringify(perSeed)).toBe(1);
+      }
+      expect(new Set(seeds.map((s) => JSON.stringify(s))).size, JSON.stringify(seeds)).toBe(1);
+      expect(new Set(results.map(verdict)).size, results.map(verdict).join("\\n")).toBe(1);
+    }, 600_000);
+  }
+});
