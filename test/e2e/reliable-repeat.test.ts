@@ -34,7 +34,7 @@ async function grade(dir: string): Promise<SubmissionResult> {
 }
 
 /** Per seeded run, whether it delivered every reading once, in order (from the seeded-links check's notes). */
-export function seedVerdicts(result: SubmissionResult): Record<string, boolean> {
+function seedVerdicts(result: SubmissionResult): Record<string, boolean> {
   const check = result.tasks.find((t) => t.id === TASK)?.checks.find((c) => c.id === "seeded-links");
   const out: Record<string, boolean> = {};
   for (const note of check?.notes ?? []) {
