@@ -409,6 +409,34 @@ function deliveryCheck(
   });
 }
 
+/** The decoding check, refusing first a protocol whose readings carry no declared sequence number. */
+function numberedReadings(
+  check: CheckDefinition<TaskEvidence<unknown>>,
+): CheckDefinition<TaskEvidence<unknown>> {
+  return {
+    ...check,
+    title:
+      "every message decodes with the declared formats, readings numbered by a declared `sequence` field",
+    run: (evidence) => {
+      const protocol = evidence.env.protocol;
+      if (protocol && identities(protocol).reading === null) {
+        return fail({
+          message: "no message from the client declares a `sequence` field",
+          expected: "the reading message with `sequence: <field>` (the field that numbers the readings)",
+          actual: protocol.messages
+            .filter((m) => m.from === "client")
+            .map((m) => `"${m.name}" (${m.fields.join(", ")})`)
+            .join("; "),
+          help:
+            "Reliable delivery needs numbered readings: add a sequence field to the reading and name it with " +
+            "`sequence:` in socklab.yaml, so socklab can follow each reading across its lossy link.",
+        });
+      }
+      return check.run(evidence);
+    },
+  };
+}
+
 // ------------------------------------------------------------------ task
 
 export default defineTask<Options>({
@@ -426,7 +454,7 @@ export default defineTask<Options>({
   runs: (env) => linkRuns(env).map((spec) => runSpec(env, spec)),
   checks: [
     serverReadyCheck({ points: 1, run: "clean" }),
-    messagesDecodeCheck({ points: 1, run: "clean" }),
+    numberedReadings(messagesDecodeCheck({ points: 1, run: "clean" })),
     deliveryCheck("clean-link", "over a perfect link, every reading is delivered once, in order", 1, "clean"),
     taskCheck({
       id: "seeded-links",
