@@ -60,6 +60,25 @@ function trafficFor(evidence: TaskEvidence<unknown>, runName: string): [RunRecor
   return [run, trafficOf(run, protocol)];
 }
 
+/** A check over the sensor traffic of the check's run (default "main"), after the server became ready. */
+function trafficCheck(
+  options: Options,
+  id: string,
+  title: string,
+  judge: (run: RunRecord, traffic: SensorTraffic, evidence: TaskEvidence<unknown>) => Verdict,
+): Check {
+  return defineCheck({
+    id: options.id ?? id,
+    title: options.title ?? title,
+    points: options.points,
+    dependsOn: "server-ready",
+    run: (evidence) => {
+      const found = trafficFor(evidence, options.run ?? "main");
+      return Array.isArray(found) ? judge(found[0], found[1], evidence) : found;
+    },
+  });
+}
+
 const refs = (run: RunRecord, messages: readonly TimedMessage[], max = 3): EvidenceRef[] =>
   messages.slice(0, max).map((m) => packetRef(run, m.packet));
 
@@ -129,15 +148,11 @@ function problemRefs(run: RunRecord, traffic: SensorTraffic): EvidenceRef[] {
 
 /** Every byte the client and server sent reads as messages of the declared formats. */
 export function messagesDecodeCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "readings-decode",
-    title: options.title ?? "every message decodes with the declared formats",
-    points: options.points,
-    dependsOn: "server-ready",
-    run: (evidence) => {
-      const found = trafficFor(evidence, options.run ?? "main");
-      if (!Array.isArray(found)) return found;
-      const [run, traffic] = found;
+  return trafficCheck(
+    options,
+    "readings-decode",
+    "every message decodes with the declared formats",
+    (run, traffic) => {
       if (traffic.readings.length === 0 && traffic.problems.length === 0) {
         return fail({
           message: "no reading was captured",
@@ -168,7 +183,7 @@ export function messagesDecodeCheck(options: Options): Check {
           "fields, same sizes). Send exactly one packed message per send (UDP) or packed messages back to back (TCP), nothing else.",
       });
     },
-  });
+  );
 }
 
 // ------------------------------------------------------------------ replies
@@ -198,43 +213,34 @@ export function replyTo(traffic: SensorTraffic, reading: TimedMessage): TimedMes
 
 /** The server answers every reading with a reply of the declared format. */
 export function repliesCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "replies",
-    title: options.title ?? "the server replies to every reading",
-    points: options.points,
-    dependsOn: "server-ready",
-    run: (evidence) => {
-      const found = trafficFor(evidence, options.run ?? "main");
-      if (!Array.isArray(found)) return found;
-      const [run, traffic] = found;
-      const serverProblems = traffic.problems.filter((p) => p.from === "server");
-      const missing = unanswered(traffic);
-      if (traffic.readings.length > 0 && missing.length === 0 && serverProblems.length === 0) {
-        return pass(
-          `${traffic.replies.length} reply message(s) for ${traffic.readings.length} reading(s), all decoded`,
-          refs(run, traffic.replies, 1),
-        );
-      }
-      if (traffic.readings.length === 0) {
-        return fail({
-          message: "no reading was captured, so no reply could be checked",
-          actual: "no readings",
-        });
-      }
+  return trafficCheck(options, "replies", "the server replies to every reading", (run, traffic) => {
+    const serverProblems = traffic.problems.filter((p) => p.from === "server");
+    const missing = unanswered(traffic);
+    if (traffic.readings.length > 0 && missing.length === 0 && serverProblems.length === 0) {
+      return pass(
+        `${traffic.replies.length} reply message(s) for ${traffic.readings.length} reading(s), all decoded`,
+        refs(run, traffic.replies, 1),
+      );
+    }
+    if (traffic.readings.length === 0) {
       return fail({
-        message:
-          missing.length > 0
-            ? `${missing.length} of ${traffic.readings.length} readings got no reply`
-            : "the server's replies do not decode with the declared format",
-        expected: "one reply per reading, in the declared reply format",
-        actual:
-          missing.length > 0
-            ? `no reply to ${missing.slice(0, 5).map(seqText).join(", ")}${missing.length > 5 ? ", …" : ""} (${traffic.replies.length} reply message(s) captured)`
-            : serverProblems[0]!.message,
-        evidence: missing.length > 0 ? refs(run, missing) : problemRefs(run, traffic),
-        help: "After each reading, the server sends a packed reply (e.g. the reading's sequence number and a status) back to the client's address.",
+        message: "no reading was captured, so no reply could be checked",
+        actual: "no readings",
       });
-    },
+    }
+    return fail({
+      message:
+        missing.length > 0
+          ? `${missing.length} of ${traffic.readings.length} readings got no reply`
+          : "the server's replies do not decode with the declared format",
+      expected: "one reply per reading, in the declared reply format",
+      actual:
+        missing.length > 0
+          ? `no reply to ${missing.slice(0, 5).map(seqText).join(", ")}${missing.length > 5 ? ", …" : ""} (${traffic.replies.length} reply message(s) captured)`
+          : serverProblems[0]!.message,
+      evidence: missing.length > 0 ? refs(run, missing) : problemRefs(run, traffic),
+      help: "After each reading, the server sends a packed reply (e.g. the reading's sequence number and a status) back to the client's address.",
+    });
   });
 }
 
@@ -281,15 +287,11 @@ const ms = (us: number | null) => (us === null ? "–" : `${(us / 1000).toFixed(
 /** Readings arrive once per declared interval: median gap within 20%, no bursts — per conversation; with
  * `stalls`, no gap of several periods either (a client kept waiting by another's). */
 export function periodicCheck(options: Options & { readonly stalls?: boolean }): Check {
-  return defineCheck({
-    id: options.id ?? "periodic",
-    title: options.title ?? "readings arrive once per interval (median within 20%, no bursts)",
-    points: options.points,
-    dependsOn: "server-ready",
-    run: (evidence) => {
-      const found = trafficFor(evidence, options.run ?? "main");
-      if (!Array.isArray(found)) return found;
-      const [run, traffic] = found;
+  return trafficCheck(
+    options,
+    "periodic",
+    "readings arrive once per interval (median within 20%, no bursts)",
+    (run, traffic, evidence) => {
       const periodUs = sensorOptionsOf(evidence.env.entry.options).interval * 1e6;
       const all = readingStats(traffic);
       if (all.length === 0) return fail({ message: "no reading was captured", actual: "no readings" });
@@ -316,7 +318,7 @@ export function periodicCheck(options: Options & { readonly stalls?: boolean }):
           "and time.sleep(next - now), rather than sending in a loop without waiting.",
       });
     },
-  });
+  );
 }
 
 // ------------------------------------------------------------------ random values
@@ -358,15 +360,11 @@ export function fieldVariety(
 
 /** The readings' values are random: measured fields vary (every floating-point one does). */
 export function randomValuesCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "random-values",
-    title: options.title ?? "the readings' values are random (they vary)",
-    points: options.points,
-    dependsOn: "server-ready",
-    run: (evidence) => {
-      const found = trafficFor(evidence, options.run ?? "main");
-      if (!Array.isArray(found)) return found;
-      const [run, traffic] = found;
+  return trafficCheck(
+    options,
+    "random-values",
+    "the readings' values are random (they vary)",
+    (run, traffic, evidence) => {
       const protocol = evidence.env.protocol!;
       if (traffic.readings.length < 3) {
         return fail({
@@ -398,7 +396,7 @@ export function randomValuesCheck(options: Options): Check {
         help: "Generate each reading's values with the random module (random.uniform(20, 30), random.random() < 0.1, …) at every period, not once before the loop.",
       });
     },
-  });
+  );
 }
 
 // ------------------------------------------------------------------ sequence numbers
@@ -418,52 +416,43 @@ export function countingBreak(
 /** Declared sequence fields count up by one per reading (in each connection). Replies are paired by them in
  * the replies check. */
 export function sequenceCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "sequence",
-    title: options.title ?? "declared sequence numbers count up",
-    points: options.points,
-    dependsOn: "server-ready",
-    run: (evidence) => {
-      const found = trafficFor(evidence, options.run ?? "main");
-      if (!Array.isArray(found)) return found;
-      const [run, traffic] = found;
-      if (traffic.readings.length === 0) {
+  return trafficCheck(options, "sequence", "declared sequence numbers count up", (run, traffic) => {
+    if (traffic.readings.length === 0) {
+      return fail({
+        message: "no reading was captured, so no sequence number could be checked",
+        actual: "no readings",
+      });
+    }
+    const sequenced = traffic.readings.filter((m) => m.sequence !== undefined);
+    if (sequenced.length === 0) {
+      return pass(
+        "no sequence field is declared for the readings (nothing to check)",
+        [],
+        [
+          "Declare `sequence: <field>` on the reading to have socklab check it counts up and pair replies by it.",
+        ],
+      );
+    }
+    for (const conv of traffic.conversations) {
+      const mine = sequenced.filter((m) => m.conversation === conv);
+      const broken = countingBreak(mine.map((m) => m.sequence!));
+      if (broken) {
         return fail({
-          message: "no reading was captured, so no sequence number could be checked",
-          actual: "no readings",
+          message: `the sequence numbers do not count up by one: ${broken.previous} is followed by ${broken.value}`,
+          expected: `${broken.previous} then ${BigInt(broken.previous) + 1n}`,
+          actual: mine
+            .slice(Math.max(0, broken.at - 2), broken.at + 3)
+            .map((m) => String(m.sequence))
+            .join(", "),
+          evidence: [packetRef(run, mine[broken.at - 1]!.packet), packetRef(run, mine[broken.at]!.packet)],
+          help: "Increment the sequence field by one for each new reading (seq = 0, 1, 2, …).",
         });
       }
-      const sequenced = traffic.readings.filter((m) => m.sequence !== undefined);
-      if (sequenced.length === 0) {
-        return pass(
-          "no sequence field is declared for the readings (nothing to check)",
-          [],
-          [
-            "Declare `sequence: <field>` on the reading to have socklab check it counts up and pair replies by it.",
-          ],
-        );
-      }
-      for (const conv of traffic.conversations) {
-        const mine = sequenced.filter((m) => m.conversation === conv);
-        const broken = countingBreak(mine.map((m) => m.sequence!));
-        if (broken) {
-          return fail({
-            message: `the sequence numbers do not count up by one: ${broken.previous} is followed by ${broken.value}`,
-            expected: `${broken.previous} then ${BigInt(broken.previous) + 1n}`,
-            actual: mine
-              .slice(Math.max(0, broken.at - 2), broken.at + 3)
-              .map((m) => String(m.sequence))
-              .join(", "),
-            evidence: [packetRef(run, mine[broken.at - 1]!.packet), packetRef(run, mine[broken.at]!.packet)],
-            help: "Increment the sequence field by one for each new reading (seq = 0, 1, 2, …).",
-          });
-        }
-      }
-      const values = sequenced.map((m) => String(m.sequence));
-      return pass(
-        `sequence numbers ${values[0]}…${values.at(-1)} count up by one (${sequenced.length} readings)`,
-      );
-    },
+    }
+    const values = sequenced.map((m) => String(m.sequence));
+    return pass(
+      `sequence numbers ${values[0]}…${values.at(-1)} count up by one (${sequenced.length} readings)`,
+    );
   });
 }
 
