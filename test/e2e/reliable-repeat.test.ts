@@ -52,7 +52,13 @@ function verdict(result: SubmissionResult): string {
   return JSON.stringify(task.checks.map((c) => [c.id, c.status, c.points]));
 }
 
-const reliable = (await readdir(FIXTURES)).filter((name) => name.startsWith("sensor-udp-reliable-")).sort();
+// The reliable-UDP fixtures. Left out: -starts-at-1 (delivers nothing on any link, so every run fails
+// alike) and -bad-format (its readings do not decode, so the link cannot name them and keys their fates on
+// random bytes: a replay from the seed is not promised there, and the report says so).
+const NOT_REPLAYED = new Set(["sensor-udp-reliable-starts-at-1", "sensor-udp-reliable-bad-format"]);
+const reliable = (await readdir(FIXTURES))
+  .filter((name) => name.startsWith("sensor-udp-reliable-") && !NOT_REPLAYED.has(name))
+  .sort();
 
 describe.concurrent("reliable UDP verdicts replay", () => {
   for (const name of ["reference", ...reliable]) {
