@@ -346,6 +346,18 @@ export function judgeRun(evidence: TaskEvidence<unknown>, name: string): RunJudg
   return { run, ok, line, delivered, expected, log: linkOut?.log ?? [], linkNotes };
 }
 
+const FALLBACK_NOTE =
+  "The client's command has no {port}, so socklab could not put its link between client and server: it used " +
+  "deterministic kernel drops (nftables numgen) instead, which cannot duplicate or reorder datagrams.";
+
+/** What the link (or the kernel's drop rules) did in a run. */
+function whatTheLinkDid(j: RunJudgement): string {
+  if (j.log.length > 0) return linkSummary(j.log);
+  return j.run.title.includes("nftables")
+    ? `nftables: ${j.run.title.replace(/^the student's client and server over /, "")}`
+    : "no link log";
+}
+
 /** A short account of what the link did: "dropped reading:3, reply:0; duplicated reading:5; …". */
 export function linkSummary(log: readonly LogEntry[]): string {
   const by = (action: string) =>
@@ -394,12 +406,13 @@ function deliveryCheck(
       }
       const j = judgeRun(evidence, runName);
       const notes = [...j.linkNotes, ...(j.log.length > 0 ? [`link: ${linkSummary(j.log)}`] : [])];
-      if (j.ok) return pass(`${j.line}; ${linkSummary(j.log)}`, [], notes);
+      const what = whatTheLinkDid(j);
+      if (j.ok) return pass(`${j.line}; ${what}`, [], notes);
       return fail(
         {
           message: `${title}: the server's delivered sequence is wrong`,
           expected: `readings ${j.expected.length > 0 ? `${j.expected[0]}..${j.expected.at(-1)}` : "(none seen)"} each delivered once, in order`,
-          actual: `${j.line}; ${linkSummary(j.log)}`,
+          actual: `${j.line}; ${what}`,
           evidence: j.run.server ? outputRefs(j.run, j.run.server, /./, 3) : [],
           help: HELP,
         },
@@ -474,6 +487,7 @@ export default defineTask<Options>({
         const good = judged.filter((j) => j.ok);
         const lines = judged.map((j) => `${j.line}${j.log.length > 0 ? ` [${linkSummary(j.log)}]` : ""}`);
         const notes = judged.flatMap((j) => j.linkNotes);
+        if (!clientTakesPort(evidence.env.entry.client)) notes.push(FALLBACK_NOTE);
         const unnamed = judged.some((j) =>
           j.log.some((e) => e.dir === "c2s" && !(e.identity ?? "").includes(":")),
         );
