@@ -10,7 +10,7 @@ import {
   type TaskEvidence,
   trafficOf,
 } from "../harness/grade/index.ts";
-import { parseLinkOutput } from "../harness/impair/index.ts";
+import { crossCheckLink, linkLegsOf, parseLinkOutput } from "../harness/impair/index.ts";
 import {
   overheadComparison,
   overheadPerReading,
@@ -66,8 +66,15 @@ function linkSections(evidence: TaskEvidence<unknown>): string[] {
     const link = parseLinkOutput(run.clients.find((c) => c.role.name === "link")!.outcome.stdout);
     if (link.log.length === 0) continue;
     const price = priceOfReliability(link.log, count);
+    const agreement = crossCheckLink(
+      link.log,
+      linkLegsOf(conversations(run), { linkPort: link.port ?? 0, serverPort: run.port }),
+    );
     parts.push(
       `### ${run.name}: ${run.title}`,
+      agreement.agrees
+        ? `The link's log of ${link.log.length} datagrams agrees with the capture of both legs (each arrival on its inbound leg; no copy of a dropped datagram, two of a duplicated one, one of any other on the outbound leg).`
+        : `**The link's log and the capture disagree** (a fault of socklab's, not of the submission): ${agreement.findings.slice(0, 5).join("; ")}`,
       stevensPlot(stevensPoints(link.log), { title: `${run.name}: readings (sequence number) over time` }),
       price.markdown,
     );
