@@ -10,7 +10,12 @@ export interface InteractiveOptions {
   readonly role: (i: number) => ProgramRole;
   /** How long to wait for each echo. */
   readonly echoTimeoutMs?: number;
+  /** When every client still running is killed, from the start of the scenario (default 10 s). */
+  readonly clientTimeoutMs?: number;
 }
+
+/** The default moment, from the scenario's start, at which every client still running is killed. */
+export const CLIENT_TIMEOUT_MS = 10_000;
 
 /** What happened to one client, for the checks. */
 export interface InteractiveClient {
@@ -36,10 +41,18 @@ export async function driveInteractiveClients(
   options: InteractiveOptions,
 ): Promise<InteractiveReport> {
   const timeout = options.echoTimeoutMs ?? 3000;
+  // Every client is killed at the same moment if the scenario overruns: were the first client killed alone
+  // (its own time limit running from its own start), a one-at-a-time server would serve the next one in
+  // between, and the verdict would depend on the machine's load.
+  const deadline = performance.now() + (options.clientTimeoutMs ?? CLIENT_TIMEOUT_MS);
   const started: { name: string; program: Awaited<ReturnType<RunContext["start"]>> }[] = [];
   const first: { ok: boolean; others: number; at: number | null }[] = [];
   for (let i = 1; i <= options.clients; i++) {
-    const role = { ...options.role(i), stdin: "pipe" as const };
+    const role = {
+      ...options.role(i),
+      stdin: "pipe" as const,
+      timeoutMs: Math.max(1000, Math.round(deadline - performance.now())),
+    };
     const program = await ctx.start(role);
     started.push({ name: role.name, program });
     const reply = await program.waitForOutput(/\S/, timeout, `${role.name}'s first reply`);
