@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arrivalStats, keepsPeriod, median } from "./timing.ts";
+import { arrivalStats, burstGaps, keepsPeriod, median } from "./timing.ts";
 
 describe("arrival timing", () => {
   it.each([
@@ -23,5 +23,13 @@ describe("arrival timing", () => {
     const burst = arrivalStats([0, 200_000, 200_050, 200_100, 400_000, 600_000]);
     expect(burst.bursts).toBe(2);
     expect(keepsPeriod(burst, 200_000)).toBe(false);
+  });
+});
+
+describe("burstGaps", () => {
+  it("finds gaps under a quarter of the period, except a catch-up after a late message", () => {
+    expect(burstGaps([100_000, 2_000, 1_000, 100_000], 100_000)).toEqual([1, 2]);
+    // Late by 80 ms, then on schedule again: a catch-up, not a burst.
+    expect(burstGaps([100_000, 180_000, 20_000, 100_000], 100_000)).toEqual([]);
   });
 });

@@ -44,3 +44,17 @@ export function keepsPeriod(stats: ArrivalStats, periodUs: number, tolerance = 0
     stats.bursts === 0
   );
 }
+
+/** A gap shorter than this fraction of the declared period is a burst… */
+export const BURST_FRACTION = 0.25;
+/** …unless it follows a gap this much longer than the period (a late message caught up, not a burst). */
+export const CATCH_UP_FRACTION = 1.5;
+
+/** The indexes of the gaps that are bursts against a declared period (catch-ups after a late one excused). */
+export function burstGaps(gapsUs: readonly number[], periodUs: number): number[] {
+  return gapsUs.flatMap((gap, i) => {
+    const short = gap < periodUs * BURST_FRACTION;
+    const caughtUp = i > 0 && gapsUs[i - 1]! > periodUs * CATCH_UP_FRACTION;
+    return short && !caughtUp ? [i] : [];
+  });
+}

@@ -1,6 +1,6 @@
 // How regularly the sensor client sent its readings: inter-arrival statistics per client conversation against
 // the declared period, and a plot of every gap (ms) with the period and a ±20 % band around it.
-import { type ArrivalStats, arrivalStats } from "../analyse/timing.ts";
+import { type ArrivalStats, arrivalStats, BURST_FRACTION, burstGaps } from "../analyse/timing.ts";
 import type { TimedMessage } from "../grade/sensor/sensor-traffic.ts";
 import { table } from "./markdown.ts";
 import { axes, escapeSvg, type Frame, frame, niceTicks, num, svgOpen } from "./sensor-svg.ts";
@@ -34,9 +34,6 @@ export function timingSeries(readings: readonly TimedMessage[]): TimingSeries[] 
   }));
 }
 
-/** A gap shorter than this fraction of the declared period is a burst (as the periodic check counts them). */
-export const BURST_OF_PERIOD = 0.25;
-
 /** A statistics table and a gap plot of the readings against the declared period (null: none declared). */
 export function timingSection(readings: readonly TimedMessage[], intervalSeconds: number | null): string {
   const series = timingSeries(readings);
@@ -50,7 +47,7 @@ export function timingSection(readings: readonly TimedMessage[], intervalSeconds
     ms(stats.meanUs),
     ms(stats.minUs),
     ms(stats.maxUs),
-    periodUs === null ? stats.bursts : stats.gapsUs.filter((g) => g < periodUs * BURST_OF_PERIOD).length,
+    periodUs === null ? stats.bursts : burstGaps(stats.gapsUs, periodUs).length,
     ms(periodUs),
     medianError(stats, periodUs),
   ]);
@@ -68,7 +65,8 @@ export function timingSection(readings: readonly TimedMessage[], intervalSeconds
   const note =
     periodUs === null
       ? "A burst is a gap shorter than a fifth of the median gap."
-      : `A burst is a gap shorter than a quarter of the declared period (${ms(periodUs * BURST_OF_PERIOD)} ms). ` +
+      : `A burst is a gap shorter than a quarter of the declared period (${ms(periodUs * BURST_FRACTION)} ms), ` +
+        "unless it follows a gap over 1.5 periods (a late reading caught up). " +
         "The median error compares the median gap with the declared period (the check allows ±20 %).";
   return [table(headers, rows), "", note, "", timingPlot(series, periodUs)].join("\n");
 }

@@ -1,7 +1,7 @@
 // The sensor deliverable's checks over the traffic read with the student's own protocol description: the
 // design (kinds of data), every message decoding, replies, the period, random values, counting sequence
 // numbers, and socklab's probe. Each is a small function from evidence to a verdict that names packets.
-import { type ArrivalStats, arrivalStats } from "../../analyse/timing.ts";
+import { type ArrivalStats, arrivalStats, BURST_FRACTION, burstGaps } from "../../analyse/timing.ts";
 import {
   type DataKind,
   dataKinds,
@@ -32,8 +32,6 @@ interface Options {
 const NO_PROTOCOL_HELP =
   "Describe your messages in socklab.yaml under `protocol: messages:` (name, from, format, fields; see docs/manifest.md).";
 
-/** Gaps shorter than this fraction of the period are a burst. */
-export const BURST_FRACTION = 0.25;
 /** The median gap may be off the declared period by this fraction. */
 export const PERIOD_TOLERANCE = 0.2;
 
@@ -267,7 +265,7 @@ export function stallUs(periodUs: number): number {
 export function periodProblem(stats: ArrivalStats, periodUs: number, stalls = false): string | null {
   if (stats.count < 3) return `only ${stats.count} reading(s): too few to measure a period`;
   const median = stats.medianUs!;
-  const bursts = stats.gapsUs.filter((g) => g < periodUs * BURST_FRACTION).length;
+  const bursts = burstGaps(stats.gapsUs, periodUs).length;
   const off = Math.abs(median - periodUs) / periodUs;
   if (off > PERIOD_TOLERANCE) {
     return `median gap ${(median / 1000).toFixed(1)} ms is ${(off * 100).toFixed(0)}% off the period ${(periodUs / 1000).toFixed(0)} ms`;
