@@ -1,16 +1,16 @@
 // The sensor tasks' report sections: the protocol as packet diagrams, the decoded readings and replies, their
 // timing, the bytes each layer adds per reading, and for reliable UDP what each lossy link did (a Stevens-style
 // time-sequence plot and the price of reliability). Also the submission summary's TCP vs UDP overhead table.
-import type { Conversation } from "../harness/analyse/types.ts";
 import {
-  conversations,
+  clientTakesPort,
+  legConversations,
+  linkOf,
   type RunRecord,
   readingMessage,
   sensorOptionsOf,
   type TaskEvidence,
   trafficOf,
 } from "../harness/grade/index.ts";
-import { crossCheckLink, linkLegsOf, parseLinkOutput } from "../harness/impair/index.ts";
 import {
   overheadComparison,
   overheadPerReading,
@@ -28,11 +28,6 @@ function mainRun(evidence: TaskEvidence<unknown>): RunRecord | null {
   return evidence.runs.main ?? evidence.runs.clean ?? null;
 }
 
-/** The conversations the server saw (one leg when socklab's link sat in between). */
-function serverLeg(run: RunRecord): Conversation[] {
-  return conversations(run).filter((c) => c.server.port === run.port);
-}
-
 /** Bytes per layer per reading over a run's server-side conversations, or null without a protocol. */
 export function readingOverhead(evidence: TaskEvidence<unknown>): ReadingOverhead | null {
   const run = mainRun(evidence);
@@ -41,14 +36,13 @@ export function readingOverhead(evidence: TaskEvidence<unknown>): ReadingOverhea
   if (!run || !protocol || !reading) return null;
   const traffic = trafficOf(run, protocol);
   if (traffic.readings.length === 0) return null;
-  return overheadPerReading(serverLeg(run), traffic.readings.length, reading.layout.size).data;
+  return overheadPerReading(legConversations(run), traffic.readings.length, reading.layout.size).data;
 }
 
 function linkSections(evidence: TaskEvidence<unknown>): string[] {
-  const runs = Object.values(evidence.runs).filter((r) => r.clients.some((c) => c.role.name === "link"));
-  if (runs.length === 0) {
-    const fallback = Object.values(evidence.runs).filter((r) => r.title.includes("nftables"));
-    if (fallback.length === 0) return [];
+  const runs = Object.values(evidence.runs).filter((r) => linkOf(r) !== null);
+  if (!clientTakesPort(evidence.env.entry.client)) {
+    const fallback = Object.values(evidence.runs);
     return [
       "## The lossy links",
       "The client's command has no `{port}`, so socklab could not put its lossy link between client and server. " +
@@ -63,13 +57,10 @@ function linkSections(evidence: TaskEvidence<unknown>): string[] {
   const count = sensorOptionsOf(evidence.env.entry.options).count;
   const parts = ["## The lossy links"];
   for (const run of runs) {
-    const link = parseLinkOutput(run.clients.find((c) => c.role.name === "link")!.outcome.stdout);
+    const link = linkOf(run)!;
     if (link.log.length === 0) continue;
     const price = priceOfReliability(link.log, count);
-    const agreement = crossCheckLink(
-      link.log,
-      linkLegsOf(conversations(run), { linkPort: link.port ?? 0, serverPort: run.port }),
-    );
+    const agreement = link.agreement;
     parts.push(
       `### ${run.name}: ${run.title}`,
       agreement.agrees
@@ -83,7 +74,11 @@ function linkSections(evidence: TaskEvidence<unknown>): string[] {
 }
 
 /** Markdown sections for a sensor task's report. */
-export function sensorSections(evidence: TaskEvidence<unknown>, transport: "tcp" | "udp"): string[] {
+export function sensorSections(
+  evidence: TaskEvidence<unknown>,
+  transport: "tcp" | "udp",
+  options: { readonly reliable?: boolean } = {},
+): string[] {
   const protocol = evidence.env.protocol;
   if (!protocol) return ["## Protocol\n\nNo `protocol:` in socklab.yaml: the messages could not be read."];
   const parts = ["## Protocol", protocolSection(protocol)];
@@ -97,11 +92,11 @@ export function sensorSections(evidence: TaskEvidence<unknown>, transport: "tcp"
     if (reading && traffic.readings.length > 0) {
       parts.push(
         `## Overhead per reading over ${transport.toUpperCase()}`,
-        overheadPerReading(serverLeg(run), traffic.readings.length, reading.layout.size).markdown,
+        overheadPerReading(legConversations(run), traffic.readings.length, reading.layout.size).markdown,
       );
     }
   }
-  parts.push(...linkSections(evidence));
+  if (options.reliable) parts.push(...linkSections(evidence));
   return parts;
 }
 

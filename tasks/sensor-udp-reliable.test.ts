@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { validate } from "../harness/grade/index.ts";
+import { clientTakesPort, validate } from "../harness/grade/index.ts";
 import { DEFAULT_POLICY, type LogEntry, missingImpairments, planOf } from "../harness/impair/index.ts";
 import { checkProtocol, type Protocol } from "../harness/protocol/index.ts";
-import task, {
-  clientTakesPort,
-  gradedSeeds,
-  groupCount,
-  linkPort,
-  linkSummary,
-} from "./sensor-udp-reliable.ts";
+import task, { gradedSeeds, groupCount, linkPort, linkSummary } from "./sensor-udp-reliable.ts";
 
 function protocolOf(reading: string, reply: string): Protocol {
   const checked = checkProtocol({

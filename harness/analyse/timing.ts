@@ -36,14 +36,8 @@ export function arrivalStats(timesUs: readonly number[]): ArrivalStats {
   };
 }
 
-/** Whether arrivals keep a declared period: median within `tolerance` (relative) and no bursts. */
-export function keepsPeriod(stats: ArrivalStats, periodUs: number, tolerance = 0.2): boolean {
-  return (
-    stats.medianUs !== null &&
-    Math.abs(stats.medianUs - periodUs) <= tolerance * periodUs &&
-    stats.bursts === 0
-  );
-}
+/** How far the median gap may be from a declared period, relative to it. */
+export const PERIOD_TOLERANCE = 0.2;
 
 /** A gap shorter than this fraction of the declared period is a burst… */
 export const BURST_FRACTION = 0.25;

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import type { Protocol } from "../protocol/index.ts";
 import { runChecks } from "./check.ts";
+import type { Limit } from "./limiter.ts";
 import type { TaskEntry } from "./manifest.ts";
 import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
 import { executeRun, type ProgramFolders, type RunRecord } from "./run-session.ts";
@@ -15,9 +16,9 @@ export interface GradeTaskOptions {
   readonly folders: ProgramFolders;
   readonly seed: number;
   /** Runs open at once across the whole grading (a shared limiter). */
-  readonly limit: <T>(job: () => Promise<T>) => Promise<T>;
+  readonly limit: Limit;
   /** CPU-heavy run phases at once (opening sandboxes and starting servers, closing and analysing). */
-  readonly heavy?: <T>(job: () => Promise<T>) => Promise<T>;
+  readonly heavy?: Limit;
   /** The manifest's top-level protocol description, if any. */
   readonly protocol?: Protocol | null;
 }

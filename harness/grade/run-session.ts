@@ -16,6 +16,7 @@ import {
   waitForPort,
 } from "../run/index.ts";
 import { openSandbox, type Sandbox, type SocketEntry } from "../sandbox/index.ts";
+import type { Limit } from "./limiter.ts";
 
 export type ProgramSource = "student" | "reference" | "probe";
 
@@ -145,9 +146,6 @@ function bindsForSource(
     };
   return {};
 }
-
-/** Runs a job under a concurrency limit. */
-export type Limit = <T>(job: () => Promise<T>) => Promise<T>;
 
 const unlimited: Limit = (job) => job();
 

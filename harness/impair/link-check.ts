@@ -3,8 +3,8 @@
 // arrival must be on its inbound leg, in order, with the same bytes; the outbound leg must carry exactly the
 // copies the log says were sent: none for a drop, two for a duplicate, one otherwise.
 
-import { createHash } from "node:crypto";
 import type { Conversation, Direction } from "../analyse/types.ts";
+import { sha1Hex } from "./fate.ts";
 import type { LogEntry } from "./proxy.ts";
 
 /** One captured datagram of a leg (a UDP timeline row); `direction` is c2s when it travels client → server. */
@@ -81,10 +81,7 @@ function rowsOf(leg: readonly LegDatagram[], dir: Direction): Row[] {
     .sort((a, b) => a.number - b.number)
     .map((row) => ({
       number: row.number,
-      sha1:
-        row.payload === null
-          ? null
-          : createHash("sha1").update(Buffer.from(row.payload, "base64")).digest("hex"),
+      sha1: row.payload === null ? null : sha1Hex(Buffer.from(row.payload, "base64")),
     }));
 }
 

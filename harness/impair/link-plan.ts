@@ -63,16 +63,22 @@ export function missingImpairments(plan: LinkPlan): string[] {
   return missing;
 }
 
-/** The first `howMany` seeds (trying 1, 2, 3, … in order) whose plan for `count` datagrams misses nothing. */
+/**
+ * The first `howMany` seeds (trying 1, 2, 3, … in order) whose plan for `count` datagrams misses nothing — under
+ * every one of the given namings (e.g. readings numbered from 0 and from 1, when the numbering is not known).
+ */
 export function chooseSeeds(
   policy: Policy,
   count: number,
   howMany: number,
-  identityOf: IdentityOf = DEFAULT_IDENTITY_OF,
+  identityOf: IdentityOf | readonly IdentityOf[] = DEFAULT_IDENTITY_OF,
 ): number[] {
+  const namings = typeof identityOf === "function" ? [identityOf] : identityOf;
   const seeds: number[] = [];
   for (let seed = 1; seeds.length < howMany && seed <= MAX_SEED_CANDIDATES; seed++) {
-    if (missingImpairments(planOf(seed, policy, count, identityOf)).length === 0) seeds.push(seed);
+    if (namings.every((naming) => missingImpairments(planOf(seed, policy, count, naming)).length === 0)) {
+      seeds.push(seed);
+    }
   }
   if (seeds.length < howMany) {
     throw new ImpairError(

@@ -33,19 +33,27 @@ describe("the bundled link program", () => {
     };
     let stdout = "";
     const child = execFile(process.execPath, [file, encodeLinkConfig(config as never)], { timeout: 10_000 });
-    child.stdout?.on("data", (chunk: string) => {
-      stdout += chunk;
-    });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    while (!LISTENING_LINE.test(stdout)) await new Promise((resolve) => setTimeout(resolve, 5));
+    const listening = new Promise<void>((resolve) =>
+      child.stdout?.on("data", (chunk: string) => {
+        stdout += chunk;
+        if (LISTENING_LINE.test(stdout)) resolve();
+      }),
+    );
+    await listening;
     const port = parseLinkOutput(stdout).port!;
     const client = createSocket("udp4");
     onTestFinished(() => new Promise<void>((resolve) => client.close(() => resolve())));
     const replies: string[] = [];
-    client.on("message", (payload) => replies.push(String(payload)));
+    const replied = new Promise<void>((resolve) =>
+      client.on("message", (payload) => {
+        replies.push(String(payload));
+        resolve();
+      }),
+    );
     client.send("one", port, "127.0.0.1");
     client.send("two", port, "127.0.0.1");
-    while (replies.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await replied;
     child.kill("SIGINT");
     expect(await exited).toBe(0);
     const output = parseLinkOutput(stdout);

@@ -19,6 +19,5 @@ export * from "./sensor-reliability.ts";
 export * from "./sensor-stevens.ts";
 export * from "./sensor-timing.ts";
 export * from "./submission-index.ts";
-export * from "./svg-plot.ts";
 export * from "./task-report.ts";
 export * from "./task-runs.ts";

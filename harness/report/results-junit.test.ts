@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { TaskResult } from "../grade/index.ts";
 import { fixture, passedCheck, threadedEcho } from "./results-fixture.ts";
-import { toJUnit, xmlAttribute, xmlText } from "./results-junit.ts";
+import { toJUnit } from "./results-junit.ts";
+import { xmlAttribute, xmlText } from "./xml.ts";
 
 const xml = toJUnit(fixture);
 

@@ -1,6 +1,7 @@
 // The decoded readings of a run and the server's reply to each, as a Markdown table, with the bytes that fit
-// no message of the student's protocol listed after it. Replies are paired with readings within each
-// conversation: by sequence number when both messages declare one, otherwise in order.
+// no message of the student's protocol listed after it. Replies are paired with readings as the checks pair
+// them (harness/grade/sensor/reply-pairs.ts).
+import { pairReplies } from "../grade/sensor/reply-pairs.ts";
 import type { TimedMessage, TrafficProblem } from "../grade/sensor/sensor-traffic.ts";
 import { formatValue, type Protocol, type StructChar } from "../protocol/index.ts";
 import { table } from "./markdown.ts";
@@ -15,60 +16,6 @@ export interface ReadingsTraffic {
   readonly readings: readonly TimedMessage[];
   readonly replies: readonly TimedMessage[];
   readonly problems: readonly TrafficProblem[];
-}
-
-/** A reading with the reply paired with it, or null. */
-export interface ReadingReply {
-  readonly reading: TimedMessage;
-  readonly reply: TimedMessage | null;
-}
-
-/**
- * Pairs each reading with a reply of the same conversation: by sequence number when readings and replies of
- * that conversation both carry one (the first unused reply with the same number, not before the reading),
- * otherwise the nth reply with the nth reading.
- */
-export function pairReplies(
-  readings: readonly TimedMessage[],
-  replies: readonly TimedMessage[],
-): ReadingReply[] {
-  const byConversation = new Map<number, TimedMessage[]>();
-  for (const reply of replies) {
-    const list = byConversation.get(reply.conversation) ?? [];
-    list.push(reply);
-    byConversation.set(reply.conversation, list);
-  }
-  const numberedReadings = new Set(
-    readings.filter((r) => r.sequence !== undefined).map((r) => r.conversation),
-  );
-  const numbered = (conversation: number) =>
-    numberedReadings.has(conversation) &&
-    (byConversation.get(conversation) ?? []).some((r) => r.sequence !== undefined);
-  const used = new Set<TimedMessage>();
-  const nextInOrder = new Map<number, number>();
-  return readings.map((reading) => {
-    const mine = byConversation.get(reading.conversation) ?? [];
-    let reply: TimedMessage | undefined;
-    if (numbered(reading.conversation)) {
-      const seq = reading.sequence;
-      reply =
-        seq === undefined
-          ? undefined
-          : mine.find(
-              (r) =>
-                !used.has(r) &&
-                r.sequence !== undefined &&
-                BigInt(r.sequence) === BigInt(seq) &&
-                r.timeUs >= reading.timeUs,
-            );
-    } else {
-      const next = nextInOrder.get(reading.conversation) ?? 0;
-      reply = mine[next];
-      nextInOrder.set(reading.conversation, next + 1);
-    }
-    if (reply !== undefined) used.add(reply);
-    return { reading, reply: reply ?? null };
-  });
 }
 
 /** Readings (time, packet, sequence, every field) with their reply's packet and delay, then the problems. */

@@ -2,7 +2,8 @@
 // plot): time across, the reading's sequence number up, one mark per datagram the lossy link saw. A reading
 // dropped by the link and sent again shows as a cross followed, later on the same row, by a retransmission.
 import { type IdentityToSeq, identitySeq, type LinkLogEntry, linkDatagrams } from "./sensor-link-log.ts";
-import { axes, escapeSvg, frame, niceTicks, num, svgOpen } from "./sensor-svg.ts";
+import { axes, frame, niceTicks, num, svgOpen } from "./sensor-svg.ts";
+import { xmlAttribute } from "./xml.ts";
 
 /** What happened to one datagram: readings sent, sent again, dropped or duplicated; replies passed or dropped. */
 export type StevensKind = "sent" | "retransmitted" | "dropped" | "duplicated" | "ack" | "ack-dropped";
@@ -118,7 +119,7 @@ export function stevensPlot(points: readonly StevensPoint[], options: StevensPlo
     const what = p.kind === "ack" || p.kind === "ack-dropped" ? "reply to reading" : "reading";
     const tip = `${what} ${p.seq}, ${style.label}, ${p.timeS.toFixed(3)} s`;
     parts.push(
-      `<g class="mark ${p.kind}">${style.mark(f.x(p.timeS), f.y(p.seq), style.colour)}<title>${escapeSvg(tip)}</title></g>`,
+      `<g class="mark ${p.kind}">${style.mark(f.x(p.timeS), f.y(p.seq), style.colour)}<title>${xmlAttribute(tip)}</title></g>`,
     );
   }
   STEVENS_KINDS.forEach((kind, i) => {
@@ -128,7 +129,7 @@ export function stevensPlot(points: readonly StevensPoint[], options: StevensPlo
     const count = points.filter((p) => p.kind === kind).length;
     parts.push(
       `<g class="legend ${kind}">${style.mark(x, kind === "ack" || kind === "ack-dropped" ? y - 3.5 : y, style.colour)}</g>`,
-      `<text x="${x + 10}" y="${y + 3}">${escapeSvg(`${style.label} (${count})`)}</text>`,
+      `<text x="${x + 10}" y="${y + 3}">${xmlAttribute(`${style.label} (${count})`)}</text>`,
     );
   });
   parts.push("</svg>");

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { escapeSvg, frame, niceTicks, num, tickLabel } from "./sensor-svg.ts";
+import { frame, niceTicks, num, tickLabel } from "./sensor-svg.ts";
 
 describe("sensor-svg helpers", () => {
-  it("escapes markup and quotes", () => {
-    expect(escapeSvg(`a<b & "c" 'd'>`)).toBe("a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;");
-  });
-
   it("formats coordinates without negative zero", () => {
     expect(num(-0.01)).toBe("0.0");
     expect(num(12.345)).toBe("12.3");

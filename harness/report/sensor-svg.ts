@@ -1,16 +1,7 @@
 // Building blocks shared by the sensor plots (gaps against the period, the Stevens graph): escaping, fixed
 // number formatting so the same data always gives the same bytes, "nice" axis ticks and the plot frame.
 // Every plot is a self-contained <svg>: no scripts, no styles or fonts from elsewhere.
-
-/** Escapes text for SVG element content and attribute values. */
-export function escapeSvg(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
+import { xmlAttribute } from "./xml.ts";
 
 /** A coordinate with one decimal and no "-0". */
 export function num(value: number): string {
@@ -91,7 +82,7 @@ export function frame(
 
 /** The opening tag, the <title> (tooltip and accessible name) and a heading line at the top left. */
 export function svgOpen(f: Frame, title: string): string[] {
-  const t = escapeSvg(title);
+  const t = xmlAttribute(title);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}" viewBox="0 0 ${f.width} ${f.height}" font-family="sans-serif" font-size="10" role="img">`,
     `<title>${t}</title>`,
@@ -129,8 +120,8 @@ export function axes(
   parts.push(
     `<line x1="${f.left}" y1="${f.bottom}" x2="${f.right}" y2="${f.bottom}" stroke="#444"/>`,
     `<line x1="${f.left}" y1="${f.top}" x2="${f.left}" y2="${f.bottom}" stroke="#444"/>`,
-    `<text x="${num((f.left + f.right) / 2)}" y="${f.height - 6}" text-anchor="middle">${escapeSvg(xName)}</text>`,
-    `<text x="12" y="${midY}" text-anchor="middle" transform="rotate(-90 12 ${midY})">${escapeSvg(yName)}</text>`,
+    `<text x="${num((f.left + f.right) / 2)}" y="${f.height - 6}" text-anchor="middle">${xmlAttribute(xName)}</text>`,
+    `<text x="12" y="${midY}" text-anchor="middle" transform="rotate(-90 12 ${midY})">${xmlAttribute(yName)}</text>`,
   );
   return parts;
 }

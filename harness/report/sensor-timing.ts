@@ -1,12 +1,17 @@
 // How regularly the sensor client sent its readings: inter-arrival statistics per client conversation against
 // the declared period, and a plot of every gap (ms) with the period and a ±20 % band around it.
-import { type ArrivalStats, arrivalStats, BURST_FRACTION, burstGaps } from "../analyse/timing.ts";
+import {
+  type ArrivalStats,
+  arrivalStats,
+  BURST_FRACTION,
+  burstGaps,
+  CATCH_UP_FRACTION,
+  PERIOD_TOLERANCE,
+} from "../analyse/timing.ts";
 import type { TimedMessage } from "../grade/sensor/sensor-traffic.ts";
 import { table } from "./markdown.ts";
-import { axes, escapeSvg, type Frame, frame, niceTicks, num, svgOpen } from "./sensor-svg.ts";
-
-/** The band around the declared period that counts as on time (relative). */
-export const PERIOD_TOLERANCE = 0.2;
+import { axes, type Frame, frame, niceTicks, num, svgOpen } from "./sensor-svg.ts";
+import { xmlAttribute } from "./xml.ts";
 
 /** The arrivals of one client conversation. */
 export interface TimingSeries {
@@ -66,8 +71,8 @@ export function timingSection(readings: readonly TimedMessage[], intervalSeconds
     periodUs === null
       ? "A burst is a gap shorter than a fifth of the median gap."
       : `A burst is a gap shorter than a quarter of the declared period (${ms(periodUs * BURST_FRACTION)} ms), ` +
-        "unless it follows a gap over 1.5 periods (a late reading caught up). " +
-        "The median error compares the median gap with the declared period (the check allows ±20 %).";
+        `unless it follows a gap over ${CATCH_UP_FRACTION} periods (a late reading caught up). ` +
+        `The median error compares the median gap with the declared period (the check allows ±${PERIOD_TOLERANCE * 100} %).`;
   return [table(headers, rows), "", note, "", timingPlot(series, periodUs)].join("\n");
 }
 
@@ -117,7 +122,7 @@ export function timingPlot(series: readonly TimingSeries[], periodUs: number | n
     }
     gaps.forEach((g, k) => {
       parts.push(
-        `<circle class="gap" cx="${num(f.x(k + 1))}" cy="${num(f.y(g))}" r="2.5" fill="${colour}"><title>${escapeSvg(s.label)}, gap ${k + 1}: ${g.toFixed(1)} ms</title></circle>`,
+        `<circle class="gap" cx="${num(f.x(k + 1))}" cy="${num(f.y(g))}" r="2.5" fill="${colour}"><title>${xmlAttribute(s.label)}, gap ${k + 1}: ${g.toFixed(1)} ms</title></circle>`,
       );
     });
   });
@@ -131,7 +136,7 @@ function legend(f: Frame, series: readonly TimingSeries[], periodMs: number | nu
   let x = f.left;
   const add = (label: string, mark: (x: number) => string) => {
     if (x > f.right - 60) return;
-    entries.push(mark(x), `<text x="${num(x + 14)}" y="${LEGEND_Y + 3}">${escapeSvg(label)}</text>`);
+    entries.push(mark(x), `<text x="${num(x + 14)}" y="${LEGEND_Y + 3}">${xmlAttribute(label)}</text>`);
     x += 24 + label.length * 5.5;
   };
   if (periodMs !== null) {

@@ -1,7 +1,13 @@
 // The sensor deliverable's checks over the traffic read with the student's own protocol description: the
 // design (kinds of data), every message decoding, replies, the period, random values, counting sequence
 // numbers, and socklab's probe. Each is a small function from evidence to a verdict that names packets.
-import { type ArrivalStats, arrivalStats, BURST_FRACTION, burstGaps } from "../../analyse/timing.ts";
+import {
+  type ArrivalStats,
+  arrivalStats,
+  BURST_FRACTION,
+  burstGaps,
+  PERIOD_TOLERANCE,
+} from "../../analyse/timing.ts";
 import {
   type DataKind,
   dataKinds,
@@ -15,6 +21,7 @@ import { outputRefs, packetRef, tracebackLine } from "../evidence.ts";
 import type { EvidenceRef } from "../result.ts";
 import type { RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
+import { unanswered } from "./reply-pairs.ts";
 import { trafficOf } from "./sensor-evidence.ts";
 import { sensorOptionsOf } from "./sensor-options.ts";
 import type { SensorTraffic, TimedMessage } from "./sensor-traffic.ts";
@@ -31,9 +38,6 @@ interface Options {
 
 const NO_PROTOCOL_HELP =
   "Describe your messages in socklab.yaml under `protocol: messages:` (name, from, format, fields; see docs/manifest.md).";
-
-/** The median gap may be off the declared period by this fraction. */
-export const PERIOD_TOLERANCE = 0.2;
 
 function protocolOrFail(evidence: TaskEvidence<unknown>): Protocol | Verdict {
   const protocol = evidence.env.protocol;
@@ -185,29 +189,6 @@ export function messagesDecodeCheck(options: Options): Check {
 }
 
 // ------------------------------------------------------------------ replies
-
-/** Readings with no reply (see replyTo). */
-export function unanswered(traffic: SensorTraffic): TimedMessage[] {
-  return traffic.readings.filter((m) => replyTo(traffic, m) === null);
-}
-
-/** The reply to a reading, or null: a later reply with its sequence number in the same conversation when the
- * replies carry one, else the reply in the same position. */
-export function replyTo(traffic: SensorTraffic, reading: TimedMessage): TimedMessage | null {
-  const replies = traffic.replies.filter((m) => m.conversation === reading.conversation);
-  if (reading.sequence !== undefined && replies.some((m) => m.sequence !== undefined)) {
-    return (
-      replies.find(
-        (m) =>
-          m.sequence !== undefined &&
-          String(m.sequence) === String(reading.sequence) &&
-          m.timeUs >= reading.timeUs,
-      ) ?? null
-    );
-  }
-  const readings = traffic.readings.filter((m) => m.conversation === reading.conversation);
-  return replies[readings.indexOf(reading)] ?? null;
-}
 
 /** The server answers every reading with a reply of the declared format. */
 export function repliesCheck(options: Options): Check {

@@ -11,8 +11,9 @@ import {
   splitStream,
 } from "../../protocol/index.ts";
 
-/** One message of the student's protocol, seen on the wire. */
-export interface TimedMessage {
+/** One message of the student's protocol, seen on the wire: the decoded message (offset in its TCP stream, 0
+ * for a datagram; bytes; values; fields; sequence) and where and when it travelled. */
+export interface TimedMessage extends Omit<DecodedMessage, "message"> {
   /** The protocol message's name (e.g. "reading"). */
   readonly name: string;
   readonly from: Direction;
@@ -23,14 +24,6 @@ export interface TimedMessage {
   /** Capture time of that packet, µs, and seconds since the capture's first packet. */
   readonly timeUs: number;
   readonly relativeSeconds: number;
-  /** Byte offset in its TCP stream (0 for a datagram). */
-  readonly offset: number;
-  readonly bytes: Uint8Array;
-  /** Values in format order, as struct.unpack returns them. */
-  readonly values: readonly StructValue[];
-  readonly fields: Readonly<Record<string, StructValue>>;
-  /** The message's declared sequence field, if any. */
-  readonly sequence?: number | bigint;
 }
 
 /** Bytes that are not a message of the protocol. */
@@ -163,17 +156,14 @@ function timed(
   timeUs: number,
   startUs: number,
 ): TimedMessage {
+  const { message, ...decoded } = m;
   return {
-    name: m.message.name,
+    ...decoded,
+    name: message.name,
     from,
     conversation,
     packet,
     timeUs,
     relativeSeconds: (timeUs - startUs) / 1e6,
-    offset: m.offset,
-    bytes: m.bytes,
-    values: m.values,
-    fields: m.fields,
-    ...(m.sequence === undefined ? {} : { sequence: m.sequence }),
   };
 }
