@@ -9,7 +9,6 @@ import {
   type CheckDefinition,
   clientTakesPort,
   clientTimeoutMs,
-  conversations,
   defineTask,
   deliveredPattern,
   deliveredSequence,
@@ -27,7 +26,6 @@ import {
   runOf,
   type SensorOptions,
   sensorOptionsShape,
-  sensorTraffic,
   serverReadyCheck,
   type TaskEnvironment,
   type TaskEvidence,
@@ -37,17 +35,14 @@ import {
 } from "../harness/grade/index.ts";
 import {
   chooseSeeds,
-  crossCheckLink,
   DEFAULT_POLICY,
   type IdentityOf,
   LISTENING_LINE,
   type LinkConfig,
   type LogEntry,
-  linkLegsOf,
   linkRole,
   nftDropRules,
   type Policy,
-  parseLinkOutput,
   type Script,
 } from "../harness/impair/index.ts";
 import type { Protocol } from "../harness/protocol/index.ts";

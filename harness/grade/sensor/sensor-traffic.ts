@@ -7,7 +7,6 @@ import {
   type Direction,
   decodeMessage,
   type Protocol,
-  type StructValue,
   splitStream,
 } from "../../protocol/index.ts";
 
