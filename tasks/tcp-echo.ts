@@ -7,6 +7,7 @@ import {
   crossRunCheck,
   crossRuns,
   defineTask,
+  endOfInputAdvice,
   fail,
   handshakeCheck,
   orderlyCloseCheck,
@@ -21,6 +22,7 @@ import {
   taskCheck,
   tcpConversations,
   tcpEchoCheck,
+  typedInputOption,
   z,
 } from "../harness/grade/index.ts";
 
@@ -35,7 +37,7 @@ export default defineTask({
     "sends a message and prints the reply. socklab checks the programs, then the traffic: the three-way " +
     "handshake, the echo byte for byte, the acknowledgements and the close.",
   defaults: { host: "127.0.0.1", port: 65432 },
-  options: z.object({}),
+  options: z.object({ input: typedInputOption }),
   runs: ({ entry, reference }) =>
     crossRuns({
       entry,
@@ -124,4 +126,5 @@ export default defineTask({
       help: "Your client must work with any correct server: connect to {host} {port}, send, and read until you have the whole reply.",
     }),
   ],
+  advice: [endOfInputAdvice],
 });

@@ -6,16 +6,41 @@ import {
   crossRuns,
   datagramsCheck,
   defineTask,
+  endOfInputAdvice,
   fail,
   probeReport,
+  type RunRecord,
   replyToSourceCheck,
+  runOf,
   serverReadyCheck,
+  taskAdvice,
+  typedInputOption,
   udpEchoCheck,
   udpOutputCheck,
   z,
 } from "../harness/grade/index.ts";
 
-const PROBE_SIZES = [1, 100, 1400, 8000];
+/** Datagram sizes that score: up to the handout's own receive buffer, recv(512). */
+const SCORED_SIZES = [1, 100, 512];
+/** Larger datagrams: a server whose buffer cuts them gets advice, not a lower score. */
+const ADVICE_SIZES = [1400, 8000];
+const PROBE_SIZES = [...SCORED_SIZES, ...ADVICE_SIZES];
+
+interface ProbeDatagram {
+  readonly size: number;
+  readonly replySize: number | null;
+  readonly intact: boolean;
+  readonly error?: string;
+}
+
+function probeDatagrams(run: RunRecord): ProbeDatagram[] | null {
+  const report = probeReport(run);
+  return Array.isArray(report?.datagrams) ? (report.datagrams as ProbeDatagram[]) : null;
+}
+
+function datagramText(d: ProbeDatagram): string {
+  return `${d.size} bytes: ${d.intact ? "intact" : (d.error ?? "not intact")}`;
+}
 
 export default defineTask({
   id: "udp-echo",
@@ -25,7 +50,7 @@ export default defineTask({
     "The echo of 1.1 over UDP: the server answers each datagram with the same bytes, sent back to the address " +
     "recvfrom() returned. socklab compares the traffic with TCP's: no handshake, no acknowledgements, no close.",
   defaults: { host: "localhost", port: 5005 },
-  options: z.object({}),
+  options: z.object({ input: typedInputOption }),
   runs: ({ entry, reference }) =>
     crossRuns({
       entry,
@@ -60,19 +85,22 @@ export default defineTask({
     }),
     crossRunCheck({
       id: "cross-probe",
-      title: `datagrams of ${PROBE_SIZES.join(", ")} bytes come back intact`,
+      title: `datagrams of ${SCORED_SIZES.join(", ")} bytes come back intact`,
       points: 2,
       run: "probe",
-      proves: `socklab's probe got each of its ${PROBE_SIZES.length} datagrams back intact`,
-      help: "recvfrom(n) cuts a datagram longer than n bytes: use a buffer as large as the largest datagram (65535 is safe).",
+      proves: `socklab's probe got each of its datagrams of ${SCORED_SIZES.join(", ")} bytes back intact`,
+      help: "Answer every datagram with recvfrom() and sendto() its bytes back to the address recvfrom() returned; a buffer of at least 512 bytes (the handout's) keeps these whole.",
       judge: (run) => {
-        const report = probeReport(run);
-        return report?.ok
-          ? null
-          : fail({
-              message: "some probe datagrams did not come back intact",
-              actual: JSON.stringify(report),
-            });
+        const datagrams = probeDatagrams(run);
+        const scored = datagrams?.filter((d) => SCORED_SIZES.includes(d.size)) ?? [];
+        const bad = scored.filter((d) => !d.intact);
+        if (datagrams && scored.length === SCORED_SIZES.length && bad.length === 0) return null;
+        return fail({
+          message: `${bad.length || "the"} probe datagram(s) of up to 512 bytes did not come back intact`,
+          expected: `each of the datagrams of ${SCORED_SIZES.join(", ")} bytes echoed to the probe, byte for byte`,
+          actual: datagrams ? bad.map(datagramText).join("; ") : "the probe printed no report",
+          help: "Reply with sendto(data, address), where data and address are exactly what recvfrom() returned.",
+        });
       },
     }),
     crossRunCheck({
@@ -83,6 +111,21 @@ export default defineTask({
       studentIsClient: true,
       proves: "the student's client got its echoes from the reference server",
       help: "Send each message with sendto({host}, {port}) and wait for its reply with recvfrom().",
+    }),
+  ],
+  advice: [
+    endOfInputAdvice,
+    taskAdvice({
+      id: "large-datagrams",
+      run: (evidence) => {
+        const datagrams = probeDatagrams(runOf(evidence, "probe"));
+        const bad = datagrams?.filter((d) => ADVICE_SIZES.includes(d.size) && !d.intact) ?? [];
+        if (bad.length === 0) return null;
+        return {
+          message: `larger datagrams did not come back whole (${bad.map(datagramText).join("; ")})`,
+          help: "recvfrom(n) silently cuts a datagram longer than n bytes; a buffer of 65535 bytes keeps any UDP datagram whole.",
+        };
+      },
     }),
   ],
 });

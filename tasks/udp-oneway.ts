@@ -1,21 +1,29 @@
 // Task 1.2 — a UDP receiver and a sender bound to an ephemeral port (localhost:5005). One datagram, no
 // connection; the sender's source port must be one the OS chose (bind to port 0).
 import {
+  awaitServerLine,
   clientsExitCheck,
   crossRunCheck,
   datagramsCheck,
   defineTask,
+  endOfInputAdvice,
   ephemeralPortCheck,
+  type ProgramRole,
   type RunContext,
   role,
+  runTypedClient,
   serverReadyCheck,
+  typedInput,
+  typedInputOption,
   udpOutputCheck,
   z,
 } from "../harness/grade/index.ts";
 
-// The receiver prints after recv(); wait (bounded) for its line before the run ends.
-async function awaitReceiverOutput(ctx: RunContext): Promise<void> {
-  await ctx.server.waitForOutput(/\S/, 2000, "the receiver to print what it received");
+// The receiver prints after recv(): the sender runs with its typed input, then socklab waits (bounded) for a
+// line the receiver printed since the sender started (a banner printed before does not count).
+async function sendThenAwait(ctx: RunContext, sender: ProgramRole, input: readonly string[]): Promise<void> {
+  const { serverLinesBefore } = await runTypedClient(ctx, sender, input);
+  await awaitServerLine(ctx, serverLinesBefore, "the receiver to print what it received");
 }
 
 export default defineTask({
@@ -26,7 +34,7 @@ export default defineTask({
     "The handout's one-way UDP exchange: a receiver bound to a port, and a sender that binds to port 0 (an " +
     "ephemeral port the OS chooses) and sends one datagram with sendto(). No handshake, no acknowledgement.",
   defaults: { host: "localhost", port: 5005 },
-  options: z.object({}),
+  options: z.object({ input: typedInputOption }),
   runs: ({ entry, reference }) => [
     {
       name: "main",
@@ -34,10 +42,7 @@ export default defineTask({
       protocol: "udp",
       port: entry.port,
       server: role(entry, "server", "student", "receiver"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(entry, "client", "student", "sender"));
-        await awaitReceiverOutput(ctx);
-      },
+      drive: (ctx) => sendThenAwait(ctx, role(entry, "client", "student", "sender"), typedInput(entry)),
     },
     {
       name: "reference-sender",
@@ -45,10 +50,7 @@ export default defineTask({
       protocol: "udp",
       port: entry.port,
       server: role(entry, "server", "student", "receiver"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(reference, "client", "reference", "reference sender"));
-        await awaitReceiverOutput(ctx);
-      },
+      drive: (ctx) => sendThenAwait(ctx, role(reference, "client", "reference", "reference sender"), []),
     },
     {
       name: "reference-receiver",
@@ -56,10 +58,7 @@ export default defineTask({
       protocol: "udp",
       port: entry.port,
       server: role(reference, "server", "reference", "reference receiver"),
-      drive: async (ctx) => {
-        await ctx.runClient(role(entry, "client", "student", "sender"));
-        await awaitReceiverOutput(ctx);
-      },
+      drive: (ctx) => sendThenAwait(ctx, role(entry, "client", "student", "sender"), typedInput(entry)),
     },
   ],
   checks: [
@@ -99,4 +98,5 @@ export default defineTask({
       also: (run) => udpOutputCheck({ program: "server", points: 0, run }),
     }),
   ],
+  advice: [endOfInputAdvice],
 });

@@ -1,8 +1,43 @@
 // The usual runs of a client/server task: the student's pair together, the student's server with the
 // reference client (and optionally a socklab probe), and the student's client with the reference server.
+import type { ScriptStep } from "../run/index.ts";
 import { probe as probeRole, role } from "./commands.ts";
 import type { TaskEntry } from "./manifest.ts";
-import type { RunContext, RunSpec } from "./run-session.ts";
+import type { ProgramRole, RunContext, RunSpec } from "./run-session.ts";
+import { z } from "./schema.ts";
+
+/**
+ * The `input` option of the one-shot client tasks: lines socklab types on the client's standard input before
+ * closing it (end of file), for a client that asks for its message with input(). Clients that read nothing
+ * are unaffected.
+ */
+export const typedInputOption = z.array(z.string().max(1000)).max(50).default(["Hello, world"]);
+
+/** The lines to type, from an entry's options (none when the task has no `input` option). */
+export function typedInput(entry: TaskEntry<unknown>): readonly string[] {
+  const input = (entry.options as { input?: unknown }).input;
+  return Array.isArray(input) ? input.map(String) : [];
+}
+
+/**
+ * Runs a one-shot client to its end: its standard input gets the typed lines, then end of file. The server's
+ * output is watched from here on: `serverLinesBefore` is how many lines it had printed when the client started.
+ */
+export async function runTypedClient(
+  ctx: RunContext,
+  client: ProgramRole,
+  lines: readonly string[],
+): Promise<{ serverLinesBefore: number }> {
+  const serverLinesBefore = ctx.server.lineCount();
+  const script: ScriptStep[] = [...lines.map((send) => ({ send })), { closeStdin: true }];
+  await ctx.runClient({ ...client, stdin: "pipe" }, script);
+  return { serverLinesBefore };
+}
+
+/** Waits (bounded) until the server prints a line after `before` lines, or ends. */
+export async function awaitServerLine(ctx: RunContext, before: number, what: string): Promise<void> {
+  await ctx.server.waitForLines((lines) => lines.length > before, 2000, what);
+}
 
 export interface CrossRunsOptions {
   readonly entry: TaskEntry<unknown>;
@@ -16,16 +51,19 @@ export interface CrossRunsOptions {
     readonly title: string;
   };
   /** What to wait for after the client ended (e.g. the server printing what it received). */
-  readonly after?: (ctx: RunContext) => Promise<void>;
+  readonly after?: (ctx: RunContext, client: { serverLinesBefore: number }) => Promise<void>;
 }
 
 /** main, reference-client, [probe], reference-server. */
 export function crossRuns(options: CrossRunsOptions): RunSpec[] {
   const { entry, reference, protocol } = options;
   const base = { protocol, port: entry.port } as const;
-  const clientThen = (client: ReturnType<typeof role>) => async (ctx: RunContext) => {
-    await ctx.runClient(client);
-    await options.after?.(ctx);
+  const input = typedInput(entry);
+  const clientThen = (client: ProgramRole) => async (ctx: RunContext) => {
+    const started =
+      client.source === "probe" ? { serverLinesBefore: 0 } : await runTypedClient(ctx, client, input);
+    if (client.source === "probe") await ctx.runClient(client);
+    await options.after?.(ctx, started);
   };
   const runs: RunSpec[] = [
     {

@@ -7,7 +7,7 @@ import type { TaskEntry } from "./manifest.ts";
 import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
 import { executeRun, type ProgramFolders, type RunRecord } from "./run-session.ts";
 import { taskProtocol } from "./sensor/protocol-option.ts";
-import type { TaskDefinition, TaskEvidence } from "./task.ts";
+import { runAdvice, type TaskDefinition, type TaskEvidence } from "./task.ts";
 
 export interface GradeTaskOptions {
   readonly submission: string;
@@ -51,6 +51,7 @@ export function notSubmitted(def: TaskDefinition<unknown>): TaskResult {
     score: 0,
     maxScore: maxScore(def),
     checks,
+    advice: [],
     runs: [],
     durationMs: 0,
     report: null,
@@ -133,6 +134,7 @@ export async function gradeTask(
         status: allPassed ? "passed" : "failed",
         score,
         checks,
+        advice: runAdvice(def.advice ?? [], evidence),
         runs: records.map((r) => summarise(r, options.outDir)),
         durationMs: Math.round(performance.now() - started),
       },
@@ -147,6 +149,7 @@ export async function gradeTask(
         error: `socklab could not grade this task (not the student's fault): ${message}`,
         score: 0,
         checks: [],
+        advice: [],
         runs: [],
         durationMs: Math.round(performance.now() - started),
       },

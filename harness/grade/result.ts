@@ -27,6 +27,20 @@ export interface Failure {
 
 export type Visibility = "visible" | "hidden" | "after_due_date" | "after_published";
 
+/**
+ * Good practice the handout does not ask for (datagrams larger than its buffers, SO_REUSEADDR, a clean exit on
+ * Ctrl+C…): shown in every output, never scored.
+ */
+export interface Advice {
+  /** Stable id, unique within its task, e.g. "large-datagrams". */
+  readonly id: string;
+  /** What was seen, e.g. "a 1400-byte datagram came back cut to 1024 bytes". */
+  readonly message: string;
+  readonly evidence: readonly EvidenceRef[];
+  /** What to do about it. */
+  readonly help?: string;
+}
+
 interface CheckResultBase {
   /** Stable id, unique within its task, e.g. "handshake". */
   readonly id: string;
@@ -91,6 +105,8 @@ interface TaskResultBase {
   readonly score: number;
   readonly maxScore: number;
   readonly checks: readonly CheckResult[];
+  /** Findings worth knowing that cost no points. */
+  readonly advice: readonly Advice[];
   readonly runs: readonly RunSummary[];
   readonly durationMs: number;
   /** The Markdown report written for this task, relative to the results folder, or null. */

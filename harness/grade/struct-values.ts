@@ -37,21 +37,6 @@ export function sameValue(seen: StructValue | number | string, expected: StructV
   return text === new TextDecoder().decode(expected) || text === `b'${new TextDecoder().decode(expected)}'`;
 }
 
-/**
- * The values of the tuple a program printed, e.g. `Unpacked: (1, 4, 2.700000047683716)`: the last tuple with
- * `count` values (so a client address printed afterwards is not taken for the values), else the last tuple.
- */
-export function printedTuple(output: string, count?: number): string[] | null {
-  const tuples = [...output.matchAll(/\(([^()]*)\)/g)].map((m) =>
-    m[1]!
-      .split(",")
-      .map((v) => v.trim())
-      .filter((v) => v !== ""),
-  );
-  const sized = count === undefined ? [] : tuples.filter((t) => t.length === count);
-  return sized.at(-1) ?? tuples.at(-1) ?? null;
-}
-
 /** Whether printed values match the expected ones. */
 export function matchesValues(printed: readonly string[] | null, expected: readonly StructValue[]): boolean {
   return (

@@ -3,6 +3,7 @@
 import type { Protocol } from "../protocol/index.ts";
 import type { CheckDefinition } from "./check.ts";
 import type { TaskEntry, TaskSchemaInfo } from "./manifest.ts";
+import type { Advice, EvidenceRef } from "./result.ts";
 import type { RunRecord, RunSpec } from "./run-session.ts";
 import type { z } from "./schema.ts";
 
@@ -32,6 +33,8 @@ export interface TaskDefinition<O = Record<string, unknown>> extends TaskSchemaI
   /** The runs, executed in parallel sandboxes. */
   runs(env: TaskEnvironment<O>): RunSpec[];
   readonly checks: readonly CheckDefinition<TaskEvidence<O>>[];
+  /** Good practice looked for but not scored: each returns its advice, or null when there is nothing to say. */
+  readonly advice?: readonly AdviceDefinition<TaskEvidence<O>>[];
   /** Task-specific Markdown sections for the report (e.g. an annotated hex dump). */
   sections?(evidence: TaskEvidence<O>): string[];
 }
@@ -46,4 +49,33 @@ export function taskCheck(
   definition: CheckDefinition<TaskEvidence<unknown>>,
 ): CheckDefinition<TaskEvidence<unknown>> {
   return definition;
+}
+
+/** A piece of advice a task may give: looked for after the checks, never worth points. */
+export interface AdviceDefinition<E> {
+  readonly id: string;
+  readonly run: (
+    evidence: E,
+  ) => (Omit<Advice, "id" | "evidence"> & { evidence?: readonly EvidenceRef[] }) | null;
+}
+
+/** Declares a piece of advice over a task's evidence. */
+export function taskAdvice(
+  definition: AdviceDefinition<TaskEvidence<unknown>>,
+): AdviceDefinition<TaskEvidence<unknown>> {
+  return definition;
+}
+
+/** Runs a task's advice definitions; one that throws is dropped (advice never decides anything). */
+export function runAdvice<E>(definitions: readonly AdviceDefinition<E>[], evidence: E): Advice[] {
+  const out: Advice[] = [];
+  for (const def of definitions) {
+    try {
+      const found = def.run(evidence);
+      if (found) out.push({ id: def.id, evidence: [], ...found });
+    } catch {
+      // Advice is a courtesy: a bug in one must not hide the verdicts.
+    }
+  }
+  return out;
 }

@@ -88,6 +88,16 @@ export const tcpEcho: TaskResult = {
   score: 3.5,
   maxScore: 7,
   checks: [passedCheck, failedCheck, skippedCheck, erroredCheck, hiddenCheck],
+  advice: [
+    {
+      id: "reuse-address",
+      message: "the server does not set SO_REUSEADDR <&>",
+      evidence: [
+        { kind: "output", run: "main", program: "server", stream: "stderr", line: 2, text: "OSError" },
+      ],
+      help: "Call setsockopt(SOL_SOCKET, SO_REUSEADDR, 1) before bind().",
+    },
+  ],
   durationMs: 3200,
   report: "tcp-echo.md",
   runs: [
@@ -153,6 +163,7 @@ export const udpEcho: Extract<TaskResult, { status: "not-submitted" }> = {
       dependsOn: "manifest",
     },
   ],
+  advice: [],
   runs: [],
   durationMs: 0,
   report: "udp-echo.md",
@@ -167,6 +178,7 @@ export const threadedEcho: Extract<TaskResult, { status: "errored" }> = {
   score: 0,
   maxScore: 4,
   checks: [],
+  advice: [],
   runs: [],
   durationMs: 300,
   report: null,
@@ -192,6 +204,7 @@ export const structBinary: TaskResult = {
       evidence: [],
     },
   ],
+  advice: [],
   runs: [],
   durationMs: 900,
   report: "struct-binary.md",

@@ -4,6 +4,8 @@
 import type { CheckResult, SubmissionResult, TaskResult, Visibility } from "../grade/index.ts";
 import { fenced } from "./markdown.ts";
 import {
+  adviceText,
+  allAdvice,
   checkNumber,
   checkOutcome,
   clipUtf8,
@@ -191,6 +193,13 @@ function summary(result: SubmissionResult): string {
     ...result.warnings,
   ];
   if (notes.length > 0) lines.push(notes.map((n) => `- ⚠ ${markdownText(n)}`).join("\n"));
+  const advice = allAdvice(result);
+  if (advice.length > 0) {
+    lines.push(
+      "**Advice** (good practice the handout does not require; no points at stake):",
+      advice.map(({ task, advice: a }) => `- ${task.id}: ${markdownText(adviceText(a))}`).join("\n"),
+    );
+  }
   return clipUtf8(lines.join("\n\n"), GRADESCOPE_OUTPUT_LIMIT);
 }
 

@@ -3,6 +3,7 @@
 // text goes in the element body; a harness fault is an <error>, never a <failure> blamed on the student.
 import type { CheckResult, SubmissionResult, TaskResult } from "../grade/index.ts";
 import {
+  adviceText,
   checkOutcome,
   evidenceText,
   faultText,
@@ -134,7 +135,11 @@ function testsuite(task: TaskResult, startedAt: string, counts: Counts): string 
     .map(([name, value]) => `      <property${attributes({ name: name!, value: value! })}/>`)
     .join("\n");
   const attrs = { name: task.id, ...mine, time: seconds(task.durationMs), timestamp: startedAt };
-  return `  <testsuite${attributes(attrs)}>\n    <properties>\n${properties}\n    </properties>\n${cases.join("\n")}\n  </testsuite>`;
+  const advice =
+    task.advice.length === 0
+      ? ""
+      : `\n    ${element("system-out", {}, ["Advice (no points at stake):", ...task.advice.map((a) => `- ${adviceText(a)}`)].join("\n"))}`;
+  return `  <testsuite${attributes(attrs)}>\n    <properties>\n${properties}\n    </properties>\n${cases.join("\n")}${advice}\n  </testsuite>`;
 }
 
 /** JUnit XML for a submission (for GitLab's `artifacts:reports:junit`, Jenkins, action-junit-report). */

@@ -3,6 +3,7 @@
 // reports are. ANSI colour only when asked (the CLI asks on a TTY without NO_COLOR).
 import type { CheckResult, SubmissionResult, TaskResult } from "../grade/index.ts";
 import {
+  adviceText,
   checkOutcome,
   faultText,
   firstLine,
@@ -71,6 +72,7 @@ function taskLines(task: TaskResult, paint: Paint): string[] {
         head,
         ...task.checks.flatMap((c) => checkLines(task, c, paint)),
         ...timeoutNotes(task).map((n) => paint("yellow", `  ${SYMBOLS.warning} ${oneLine(n, 140)}`)),
+        ...task.advice.map((a) => paint("dim", `  advice (no points): ${oneLine(adviceText(a), 160)}`)),
       ];
   }
 }

@@ -1,7 +1,7 @@
 // Small pure pieces shared by the result renderers (Gradescope, JUnit, CSV, terminal, Markdown): points,
 // a check's outcome as reports show it, evidence in words, the one-line summary, timeouts, clipping.
 // Every string in a SubmissionResult is plain text; `markdownText` makes it safe inside Markdown.
-import type { CheckResult, EvidenceRef, SubmissionResult, TaskResult } from "../grade/index.ts";
+import type { Advice, CheckResult, EvidenceRef, SubmissionResult, TaskResult } from "../grade/index.ts";
 import { code } from "./markdown.ts";
 
 /** Points for people: whole numbers as they are, fractions with at most two decimals ("1.5", "0.33"). */
@@ -172,4 +172,14 @@ export const SYMBOLS = { passed: "✓", failed: "✗", skipped: "–", errored: 
 export function fileLink(path: string, text = path): string {
   const href = path.split("/").map(encodeURIComponent).join("/");
   return `[${markdownText(text)}](${href})`;
+}
+
+/** A piece of advice as one plain line: what was seen, then what to do ("no points at stake"). */
+export function adviceText(advice: Advice): string {
+  return advice.help ? `${advice.message} — ${advice.help}` : advice.message;
+}
+
+/** Every piece of advice of a submission, with its task. */
+export function allAdvice(result: SubmissionResult): { task: TaskResult; advice: Advice }[] {
+  return result.tasks.flatMap((task) => task.advice.map((advice) => ({ task, advice })));
 }

@@ -5,6 +5,7 @@ import { posix } from "node:path";
 import type { CheckResult, RunSummary, TaskResult } from "../grade/index.ts";
 import { code, fenced, table } from "./markdown.ts";
 import {
+  adviceText,
   checkNumber,
   checkOutcome,
   evidenceText,
@@ -160,6 +161,18 @@ export function renderTaskReport(task: TaskResult, sections: readonly string[]):
     c.notes.map((n) => `- ${markdownText(c.title)}: ${markdownText(n)}`),
   );
   if (notes.length > 0) parts.push("## Notes", notes.join("\n"));
+  if (task.advice.length > 0) {
+    parts.push(
+      "## Advice",
+      "Good practice the handout does not ask for. No points depend on it.",
+      task.advice
+        .map((a) => {
+          const where = a.evidence.map((e) => `  - ${evidenceText(e, "markdown")}`);
+          return [`- ${markdownText(adviceText(a))}`, ...where].join("\n");
+        })
+        .join("\n"),
+    );
+  }
   parts.push(...runsSection(task));
   parts.push(...sections.map((s) => s.trim()).filter((s) => s !== ""));
   return `${parts.join("\n\n")}\n`;

@@ -41,6 +41,12 @@ export interface Program {
   onLine(listener: (line: OutputLine) => void): () => void;
   /** Waits until `pattern` appears in the output after the previous match (partial lines count). */
   waitForOutput(pattern: RegExp | string, timeoutMs: number, what?: string): Promise<StepResult<OutputMatch>>;
+  /** Waits until `test` holds for the complete lines printed so far (both streams, in order). */
+  waitForLines(
+    test: (lines: readonly OutputLine[]) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<StepResult<readonly OutputLine[]>>;
   /** Writes to standard input; false when the program no longer reads it. */
   write(text: string): boolean;
   closeStdin(): void;
@@ -51,6 +57,8 @@ export interface Program {
   cpuTimeMs(): number;
   /** Both output streams so far, interleaved. */
   output(): string;
+  /** How many complete lines it has printed so far (both streams). */
+  lineCount(): number;
   readonly outcome: Promise<Outcome>;
 }
 
@@ -193,6 +201,38 @@ class SandboxedProgram implements Program {
     });
   }
 
+  async waitForLines(
+    test: (lines: readonly OutputLine[]) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<StepResult<readonly OutputLine[]>> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const lines = this.output_.lines;
+    if (test(lines)) return { status: "done", what, elapsedMs: 0, value: lines };
+    return new Promise((resolve) => {
+      const finish = (result: StepResult<readonly OutputLine[]>) => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(result);
+      };
+      const unsubscribe = this.output_.onLine(() => {
+        if (test(lines)) finish({ status: "done", what, elapsedMs: elapsed(), value: lines });
+      });
+      const timer = setTimeout(
+        () => finish(stepTimeout(what, timeoutMs, elapsed(), this.output_.transcript)),
+        timeoutMs,
+      );
+      this.outcome.then((outcome) =>
+        finish(
+          test(lines)
+            ? { status: "done", what, elapsedMs: elapsed(), value: lines }
+            : stepEnded(what, elapsed(), outcome),
+        ),
+      );
+    });
+  }
+
   write(text: string): boolean {
     const stdin = this.subprocess.stdin;
     if (!stdin) throw new RunError("NO_STDIN", `${this.name} was started without stdin: "pipe"`);
@@ -231,6 +271,10 @@ class SandboxedProgram implements Program {
 
   output(): string {
     return this.output_.transcript;
+  }
+
+  lineCount(): number {
+    return this.output_.lines.length;
   }
 
   private async stopSequence(): Promise<Outcome> {

@@ -1,32 +1,48 @@
-"""socklab's UDP echo probe: sends datagrams of several sizes, one at a time, and checks that each comes back
-intact from the server's address. Prints one JSON line; exits 0 when every reply was right.
+"""socklab's UDP echo probe: sends datagrams of several sizes, one at a time, and reports for each whether
+it came back intact. Each datagram's payload is distinct, so a late reply is never taken for the next one.
+Prints one JSON line; exits 0 whatever the server did (the grader judges the report), 2 on its own failure.
 
 Usage: udp_echo_probe.py HOST PORT [SIZE ...]
 """
 import json
 import socket
 import sys
+import time
 
 host, port = sys.argv[1], int(sys.argv[2])
-sizes = [int(a) for a in sys.argv[3:]] or [1, 100, 1400, 8000]
+sizes = [int(a) for a in sys.argv[3:]] or [1, 100, 512, 1400, 8000]
+WAIT = 1.5  # seconds for each reply
 results = []
-with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-    s.bind(("0.0.0.0", 0))
-    s.settimeout(1.5)
-    for size in sizes:
-        payload = bytes((i * 11 + size) % 94 + 33 for i in range(size))
-        s.sendto(payload, (host, port))
-        entry = {"size": size}
-        try:
-            data, source = s.recvfrom(65535)
-            entry["replySize"] = len(data)
-            entry["intact"] = data == payload
-            entry["from"] = f"{source[0]}:{source[1]}"
-        except socket.timeout:
-            entry["replySize"] = None
-            entry["intact"] = False
-            entry["error"] = "no reply within 1.5 s"
-        results.append(entry)
-ok = all(r["intact"] for r in results)
-print(json.dumps({"ok": ok, "datagrams": results}), flush=True)
-sys.exit(0 if ok else 1)
+try:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("0.0.0.0", 0))
+        for n, size in enumerate(sizes):
+            payload = bytes((i * 11 + size + n) % 94 + 33 for i in range(size))
+            s.sendto(payload, (host, port))
+            entry = {"size": size, "replySize": None, "intact": False}
+            deadline = time.monotonic() + WAIT
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    entry.setdefault("error", f"no reply within {WAIT} s")
+                    break
+                s.settimeout(left)
+                try:
+                    data, source = s.recvfrom(65535)
+                except socket.timeout:
+                    continue
+                if data == payload:
+                    entry.update(replySize=len(data), intact=True, source=f"{source[0]}:{source[1]}")
+                    entry.pop("error", None)
+                    break
+                if payload.startswith(data) and data:
+                    # The server's recv buffer cut the datagram: record it, wait no longer.
+                    entry.update(replySize=len(data), source=f"{source[0]}:{source[1]}")
+                    entry["error"] = f"came back cut to {len(data)} bytes"
+                    break
+                entry["error"] = f"a {len(data)}-byte reply that is not this datagram's bytes"
+            results.append(entry)
+except OSError as error:
+    print(json.dumps({"ok": False, "error": f"{type(error).__name__}: {error}", "datagrams": results}), flush=True)
+    sys.exit(2)
+print(json.dumps({"ok": all(r["intact"] for r in results), "datagrams": results}), flush=True)

@@ -4,7 +4,7 @@ import { type CheckDefinition, defineCheck, fail, pass, type Verdict } from "../
 import { outputRefs, tracebackLine } from "../evidence.ts";
 import type { ProgramRecord, RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
-import { runOf } from "./programs.ts";
+import { clientEndedWell, runOf } from "./programs.ts";
 
 type Check = CheckDefinition<TaskEvidence<unknown>>;
 
@@ -51,7 +51,7 @@ export function crossRunCheck(options: CrossOptions): Check {
           help: options.help,
         });
       }
-      const bad = run.clients.filter((c) => c.outcome.exitCode !== 0);
+      const bad = run.clients.filter((c) => !clientEndedWell(c));
       if (bad.length > 0) {
         return fail({
           message: `${options.title}: ${bad.length === 1 ? "the client" : `${bad.length} clients`} failed`,

@@ -1,9 +1,9 @@
 // Checks on the programs themselves: the server becomes ready, does not crash; the clients exit 0 in time and
 // print what they should. Each factory names the run it looks at.
 import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
-import { crashLines, outputRefs, studentClients, tracebackLine } from "../evidence.ts";
+import { crashLines, outputRefs, studentClients, tracebackLine, tracebackLines } from "../evidence.ts";
 import type { ProgramRecord, RunRecord } from "../run-session.ts";
-import type { TaskEvidence } from "../task.ts";
+import type { AdviceDefinition, TaskEvidence } from "../task.ts";
 
 type Check = CheckDefinition<TaskEvidence<unknown>>;
 
@@ -54,6 +54,24 @@ export function serverReadyCheck(options: {
   });
 }
 
+/**
+ * A client that socklab typed input to, which did its work and then, asking for more, died of the end of
+ * input (EOFError from input()): the end of input was socklab's doing, so this is not a crash of the client.
+ */
+export function endedAtEndOfInput(record: ProgramRecord): boolean {
+  return (
+    record.role.stdin === "pipe" &&
+    record.outcome.exitCode === 1 &&
+    record.outcome.killedBy === undefined &&
+    /^EOFError\b/.test(tracebackLines(record.outcome).at(-1) ?? "")
+  );
+}
+
+/** Whether a client ended as it should: exit code 0, or the end of socklab's typed input (see above). */
+export function clientEndedWell(record: ProgramRecord): boolean {
+  return record.outcome.exitCode === 0 || endedAtEndOfInput(record);
+}
+
 function describeClient(record: ProgramRecord): string {
   const tb = tracebackLine(record.outcome);
   return `${record.role.name} ${record.outcome.description}${tb ? ` — ${tb}` : ""}`;
@@ -82,10 +100,10 @@ export function clientsExitCheck(options: {
           actual: run.errors.join("; ") || "no client",
         });
       }
-      const bad = clients.filter((c) => c.outcome.exitCode !== 0);
+      const bad = clients.filter((c) => !clientEndedWell(c));
       if (bad.length === 0) {
         return pass(
-          `${clients.map((c) => `${c.role.name} exited with code 0 after ${c.outcome.wallMs} ms`).join("; ")}`,
+          `${clients.map((c) => `${c.role.name} ${c.outcome.exitCode === 0 ? "exited with code 0" : "ended when its typed input ran out (EOFError)"} after ${c.outcome.wallMs} ms`).join("; ")}`,
         );
       }
       const first = bad[0]!;
@@ -139,3 +157,21 @@ export function serverSurvivesCheck(options: {
     },
   });
 }
+
+/** Advice for a client that ended with an EOFError traceback when its typed input ran out. */
+export const endOfInputAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
+  id: "end-of-input",
+  run: (evidence) => {
+    for (const run of Object.values(evidence.runs)) {
+      const client = run.clients.find((c) => c.role.source === "student" && endedAtEndOfInput(c));
+      if (client) {
+        return {
+          message: `${client.role.name} ended with an EOFError traceback when its input ran out (run ${run.name})`,
+          evidence: outputRefs(run, client, /EOFError/),
+          help: "End cleanly at the end of input (Ctrl+D): catch EOFError around input(), or read with `for line in sys.stdin`.",
+        };
+      }
+    }
+    return null;
+  },
+};
