@@ -7,6 +7,10 @@ Connects, sends "Hello, I am a client!!", then repeats: waits for the echo and p
 "From the server: <text>", reads a line from standard input and sends it. After sending the
 quit word (also sent when standard input ends) it closes the connection and exits 0.
 Empty lines are skipped (sending zero bytes sends nothing, and no echo would come).
+
+It prints whatever the server sends (a welcome banner too) and waits until the text it sent has
+come back. Like the handout's client it sends a line without a newline; a server that reads
+whole lines answers only once a newline comes, so after a second of silence it sends one.
 """
 import socket
 import sys
@@ -18,14 +22,27 @@ GREETING = "Hello, I am a client!!"
 CLOSE_WAIT = 2  # seconds to wait for the server to close after our quit word
 
 
-def recv_echo(client, size):
-    """Reads `size` bytes: the echo of what we sent (TCP may deliver it in pieces)."""
+NEWLINE_AFTER = 1.0  # seconds of silence before sending a newline for a line-reading server
+
+
+def recv_echo(client, sent):
+    """Reads until the bytes `sent` have come back (TCP may deliver them in pieces, after a banner)."""
     data = b""
-    while len(data) < size:
-        chunk = client.recv(1024)
+    nudged = False
+    client.settimeout(NEWLINE_AFTER)
+    while sent not in data:
+        try:
+            chunk = client.recv(1024)
+        except socket.timeout:
+            if not nudged:
+                client.sendall(b"\n")
+                nudged = True
+            client.settimeout(None)
+            continue
         if not chunk:
             sys.exit("Error: the server closed the connection")
         data += chunk
+    client.settimeout(None)
     return data
 
 
@@ -40,7 +57,7 @@ def main():
         out_data = GREETING.encode("utf-8")
         client.sendall(out_data)
         while True:
-            in_data = recv_echo(client, len(out_data))
+            in_data = recv_echo(client, out_data)
             print("From the server:", in_data.decode("utf-8", errors="replace"), flush=True)
             line = sys.stdin.readline()
             if not line:  # end of input: say goodbye properly

@@ -9,6 +9,7 @@ import {
   defineTask,
   endOfInputAdvice,
   fail,
+  findPrintedBytes,
   handshakeCheck,
   orderlyCloseCheck,
   outputRefs,
@@ -17,6 +18,7 @@ import {
   runOf,
   serverReadyCheck,
   serverSurvivesCheck,
+  showBytes,
   streamBytes,
   studentClients,
   taskCheck,
@@ -60,26 +62,37 @@ export default defineTask({
       run: (evidence) => {
         const run = runOf(evidence, "main");
         const client = studentClients(run)[0];
-        const conv = tcpConversations(run)[0];
-        const echoed = conv ? streamBytes(conv.s2c.stream) : null;
-        if (!client || !echoed || echoed.length === 0) {
+        const echoes = tcpConversations(run)
+          .map((conv) => streamBytes(conv.s2c.stream))
+          .filter((b): b is Uint8Array => b !== null && b.length > 0);
+        if (!client || echoes.length === 0) {
           return fail({
             message: "the server echoed nothing the client could print",
             expected: "an echo from the server",
-            actual: conv ? "no bytes from the server" : "no connection",
+            actual: tcpConversations(run).length > 0 ? "no bytes from the server" : "no connection",
           });
         }
-        const text = Buffer.from(echoed).toString("latin1").trim();
-        const needle = text.split("\n")[0]!.slice(0, 60);
-        if (client.outcome.stdout.includes(needle)) {
+        const lines = client.outcome.lines;
+        const missing = echoes.find((bytes) => !findPrintedBytes(lines, bytes));
+        if (!missing) {
+          const line = findPrintedBytes(lines, echoes[0]!)!;
           return pass(
-            `the client printed the echoed text "${needle}"`,
-            outputRefs(run, client, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))),
+            `the client printed the echoed text (${line.stream} line ${line.number}: "${line.text.slice(0, 80)}")`,
+            [
+              {
+                kind: "output",
+                run: run.name,
+                program: client.role.name,
+                stream: line.stream,
+                line: line.number,
+                text: line.text.slice(0, 300),
+              },
+            ],
           );
         }
         return fail({
           message: "the client did not print the text the server echoed",
-          expected: `the output to contain "${needle}"`,
+          expected: `the output to show "${showBytes(missing)}" (as text or as Python shows bytes)`,
           actual: client.outcome.stdout.trim()
             ? `"${client.outcome.stdout.trim().slice(0, 200)}"`
             : "no output",

@@ -3,6 +3,19 @@
 // own server fails two checks here: it loops for ever on an empty recv() when a client leaves (burning CPU),
 // and it prints a global instead of the thread's own client address.
 import type { TcpConversation } from "../harness/analyse/types.ts";
+
+/** What socklab's concurrency probe (tasks/probes/threaded_echo_probe.py) prints. */
+interface ConcurrencyReport {
+  readonly ok: boolean;
+  readonly connections: readonly {
+    readonly index: number;
+    readonly echoed: boolean;
+    readonly echoedAgain: boolean | null;
+    readonly othersOpen: number;
+    readonly error?: string;
+  }[];
+}
+
 import {
   clientsExitCheck,
   crossRunCheck,
@@ -11,6 +24,8 @@ import {
   fail,
   type InteractiveReport,
   pass,
+  probe,
+  probeReport,
   type RunRecord,
   role,
   runOf,
@@ -35,6 +50,19 @@ const IDLE_CPU_LIMIT_MS = IDLE_WINDOW_MS * 0.05;
 
 function report(run: RunRecord): InteractiveReport | null {
   return (run.notes.interactive as InteractiveReport | undefined) ?? null;
+}
+
+/** Every client of an interactive run printed the echo of its typed line in time (null), or a failure. */
+function allEchoed(run: RunRecord, who: string) {
+  const r = report(run);
+  const missing = r?.clients.filter((c) => !c.echoed) ?? [];
+  if (r && missing.length === 0) return null;
+  return fail({
+    message: `${missing.length} ${who}(s) did not print the echo of their typed line within 3 s`,
+    expected: "each typed line echoed and printed while the other clients are connected",
+    actual:
+      missing.map((c) => `${c.name}: no "${c.line}" in its output`).join("; ") || "the scenario did not run",
+  });
 }
 
 /** The largest number of the port's TCP connections open at the same moment, from the capture. */
@@ -79,6 +107,19 @@ export default defineTask<Options>({
             clients,
             quit,
             role: (i) => role(entry, "client", "student", `client ${i}`),
+          });
+        },
+      },
+      {
+        name: "probe",
+        title: `the student's server with ${clients} of socklab's probe connections at once`,
+        protocol: "tcp",
+        port: entry.port,
+        server: role(entry, "server", "student"),
+        drive: async (ctx) => {
+          await ctx.runClient({
+            ...probe("probe", "threaded_echo_probe.py", [entry.host, entry.port, clients, quit]),
+            timeoutMs: 15_000,
           });
         },
       },
@@ -166,21 +207,35 @@ export default defineTask<Options>({
       points: 2,
       dependsOn: "server-ready",
       run: (evidence) => {
-        const r = report(runOf(evidence, "main"));
-        const later = r?.clients.slice(1) ?? [];
-        const unserved = later.find((c) => !c.firstReply || c.othersConnected === 0);
-        if (r && later.length > 0 && !unserved) {
+        const run = runOf(evidence, "probe");
+        const report = probeReport(run) as ConcurrencyReport | null;
+        const want = (evidence.env.entry.options as Options).clients;
+        if (!report || !Array.isArray(report.connections)) {
+          return fail({
+            message: "socklab's concurrency probe did not report",
+            actual: run.errors[0] ?? "no report from the probe",
+          });
+        }
+        const conns = report.connections;
+        if (report.ok && conns.length === want) {
           return pass(
-            `${later.map((c) => `${c.name} was answered while ${c.othersConnected} other(s) stayed connected`).join("; ")}`,
+            `socklab opened ${want} connections one after the other and kept them open: each was echoed at once ` +
+              `(connection ${want} while ${conns.at(-1)!.othersOpen} others were open), and each again once all were open`,
           );
         }
+        const bad = conns.find((c) => !c.echoed || c.echoedAgain === false) ?? conns.at(-1);
+        const oneAtATime = bad !== undefined && !bad.echoed && bad.index > 1 && conns[0]?.echoed === true;
         return fail({
-          message: unserved
-            ? `${unserved.name} got no reply while the first client was connected`
-            : "the scenario did not run",
-          expected: "each new client answered at once, whoever else is connected",
-          actual: unserved ? `no output from ${unserved.name} within 3 s` : "no clients",
-          help: "Serve each client in its own thread (threading.Thread(target=…, args=(conn, addr)).start()) and go straight back to accept().",
+          message: bad
+            ? `connection ${bad.index} of socklab's probe ${bad.echoed ? "was not echoed again after the other connections opened" : `got no echo while ${bad.othersOpen} other connection(s) stayed open`}`
+            : "the probe opened no connection",
+          expected: `each of ${want} connections, opened one after the other and kept open, echoed at once`,
+          actual: bad ? (bad.error ?? "no echo") : "no connection",
+          help: oneAtATime
+            ? "The server serves one client at a time: connection 1 was echoed, connection 2 waited in the listen backlog. Hand each accepted connection to its own thread (threading.Thread(target=…, args=(conn, addr)).start()) and go straight back to accept()."
+            : bad?.index === 1
+              ? "Even the first connection got no echo: send back the bytes recv() returns, as they arrive (a server that waits for a newline or for more bytes never answers)."
+              : "A connection that was served stopped being served once others arrived: keep each client's loop in its own thread until recv() returns b''.",
         });
       },
     }),
@@ -257,8 +312,9 @@ export default defineTask<Options>({
       title: "reference clients are served",
       points: 1,
       run: "reference-client",
-      proves: "the reference clients were served concurrently and left cleanly",
+      proves: "the reference clients were each echoed while the others were connected, and left cleanly",
       help: "Your server must serve any client that speaks the protocol: echo each message, end on the quit word or an empty recv().",
+      judge: (run) => allEchoed(run, "reference client"),
     }),
     crossRunCheck({
       id: "cross-reference-server",
@@ -269,6 +325,7 @@ export default defineTask<Options>({
       proves:
         "the student's clients exchanged their lines with the reference server and left on the quit word",
       help: "Your client must send its lines, print the replies, and close after the quit word.",
+      judge: (run) => allEchoed(run, "client"),
     }),
   ],
 });

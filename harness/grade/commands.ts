@@ -1,5 +1,6 @@
 // The program roles of a task's runs, built from the manifest entries: the student's and the reference's
 // commands with {host}, {port} and the task's options substituted, and socklab's probes.
+import { formatCommand, splitCommand } from "../run/index.ts";
 import { substitute, type TaskEntry } from "./manifest.ts";
 import type { ProgramRole } from "./run-session.ts";
 
@@ -13,6 +14,31 @@ export function placeholders(entry: TaskEntry<unknown>): Record<string, string |
   return values;
 }
 
+/**
+ * A command with its placeholders filled in word by word, so a value is one argument whatever it holds (a
+ * struct format such as `<iif` or `>hhd` needs no quoting), and a list placeholder standing alone as a word
+ * (`{values}`) becomes one argument per item. A command that cannot be split is substituted as text, and its
+ * launch then says what is wrong with it.
+ */
+export function fillCommand(command: string, entry: TaskEntry<unknown>): string {
+  const values = placeholders(entry);
+  let words: string[];
+  try {
+    words = splitCommand(command);
+  } catch {
+    return substitute(command, values);
+  }
+  const options = entry.options as Record<string, unknown>;
+  return formatCommand(
+    words.flatMap((word) => {
+      const whole = /^\{([a-z]+)\}$/.exec(word);
+      const list = whole ? options[whole[1]!] : undefined;
+      if (Array.isArray(list)) return list.map(String);
+      return [substitute(word, values)];
+    }),
+  );
+}
+
 /** The student's (or reference's) server or client as a program role. */
 export function role(
   entry: TaskEntry<unknown>,
@@ -21,7 +47,7 @@ export function role(
   name: string = which,
   extra: Partial<ProgramRole> = {},
 ): ProgramRole {
-  return { name, source, command: substitute(entry[which], placeholders(entry)), ...extra };
+  return { name, source, command: fillCommand(entry[which], entry), ...extra };
 }
 
 /** One of socklab's probe programs (tasks/probes/), with arguments. */

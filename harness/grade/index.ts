@@ -14,6 +14,7 @@ export * from "./interactive-clients.ts";
 export * from "./limiter.ts";
 export * from "./manifest.ts";
 export * from "./manifest-error.ts";
+export * from "./printed-bytes.ts";
 export * from "./printed-values.ts";
 export * from "./result.ts";
 export * from "./run-session.ts";

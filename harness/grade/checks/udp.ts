@@ -3,6 +3,7 @@
 import type { UdpConversation, UdpPacketRow } from "../../analyse/types.ts";
 import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
 import { packetRef, tcpConversations, udpConversations } from "../evidence.ts";
+import { findPrintedBytes } from "../printed-bytes.ts";
 import type { RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
 import { runOf } from "./programs.ts";
@@ -198,13 +199,18 @@ export function udpOutputCheck(options: Options & { readonly program: "server" |
           actual: "none in the capture",
         });
       }
-      const needle = received.preview.text.replace(/\\[nrt0]$/, "").slice(0, 24);
-      if (record.outcome.stdout.includes(needle)) {
-        return pass(`the ${options.program} printed "${needle}", the payload of packet ${received.number}`);
+      const payload =
+        received.payload === null ? null : new Uint8Array(Buffer.from(received.payload, "base64"));
+      const line = payload ? findPrintedBytes(record.outcome.lines, payload) : null;
+      if (line) {
+        return pass(
+          `the ${options.program} printed the payload of packet ${received.number} (${line.stream} line ${line.number}: "${line.text.slice(0, 80)}")`,
+          [packetRef(run, received.number)],
+        );
       }
       return fail({
         message: `the ${options.program}'s output does not show the payload it received`,
-        expected: `the output to contain "${needle}" (packet ${received.number})`,
+        expected: `the output to show "${received.preview.text.slice(0, 60)}" (packet ${received.number}), as text or as Python shows bytes`,
         actual: record.outcome.stdout.trim()
           ? `"${record.outcome.stdout.trim().slice(0, 200)}"`
           : "no output",
