@@ -16,6 +16,7 @@ import {
   type SensorOptions,
   type SensorTraffic,
   sensorOptionsShape,
+  sensorServer,
   serverReadyCheck,
   taskCheck,
   trafficOf,
@@ -61,7 +62,7 @@ export default defineTask<Options>({
       title: `the student's server with ${entry.options.clients} of the student's sensor clients at once`,
       protocol: "tcp",
       port: entry.port,
-      server: role(entry, "server", "student"),
+      server: sensorServer(entry, clientTimeoutMs(entry)),
       drive: async (ctx) => {
         const n = entry.options.clients;
         const programs = await Promise.all(

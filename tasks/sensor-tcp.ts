@@ -16,6 +16,7 @@ import {
   sensorRuns,
   sequenceCheck,
   serverReadyCheck,
+  serverSurvivesCheck,
 } from "../harness/grade/index.ts";
 import { sensorSections } from "./sensor-report.ts";
 
@@ -35,6 +36,10 @@ export default defineTask({
   checks: [
     serverReadyCheck({ points: 1 }),
     clientsExitCheck({ points: 1 }),
+    serverSurvivesCheck({
+      points: 1,
+      help: "Handle the end of a client: recv() returns b'' when it leaves, and send() may raise BrokenPipeError or ConnectionResetError; end that client's loop, not the server.",
+    }),
     protocolDesignCheck({ points: 2 }),
     handshakeCheck({ points: 1 }),
     messagesDecodeCheck({ points: 2 }),
@@ -46,9 +51,6 @@ export default defineTask({
       id: "probe-stream",
       what: "readings coalesced in one segment and split across two each get their reply",
       points: 2,
-      help:
-        "One recv() is not one message: keep a buffer, append what recv() returns, and unpack a reading " +
-        "whenever the buffer holds struct.calcsize(format) bytes (loop until it does; keep the rest).",
     }),
     orderlyCloseCheck({ points: 1 }),
   ],

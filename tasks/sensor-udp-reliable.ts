@@ -24,8 +24,10 @@ import {
   type RunSpec,
   role,
   runOf,
+  SERVER_SLACK_MS,
   type SensorOptions,
   sensorOptionsShape,
+  sensorServer,
   serverReadyCheck,
   type TaskEnvironment,
   type TaskEvidence,
@@ -268,7 +270,11 @@ function runSpec(env: TaskEnvironment<Options>, spec: LinkRun): RunSpec {
           ...(spec.script ? { script: spec.script } : { policy: spec.policy ?? NO_LOSS }),
           ...(messagesFor(env.protocol) ? { identify: messagesFor(env.protocol)! } : {}),
         };
-        link = await ctx.start(linkRole(config, LINK_PROGRAM));
+        // The link lives as long as the client may.
+        link = await ctx.start({
+          ...linkRole(config, LINK_PROGRAM),
+          timeoutMs: clientTimeout + SERVER_SLACK_MS,
+        });
         const ready = await link.waitForOutput(LISTENING_LINE, 10_000, "socklab's link to listen");
         if (ready.status !== "done") {
           ctx.note("linkError", `socklab's link did not start: ${link.output().slice(0, 300)}`);
@@ -284,7 +290,7 @@ function runSpec(env: TaskEnvironment<Options>, spec: LinkRun): RunSpec {
       await deliveries.reached(spec.blackHole ? 0 : o.count, 1000);
       if (link) await link.stop();
     },
-    server: role(entry, "server", "student"),
+    server: sensorServer(entry, clientTimeout),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   sensorRuns,
   sequenceCheck,
   serverReadyCheck,
+  serverSurvivesCheck,
 } from "../harness/grade/index.ts";
 import { sensorSections } from "./sensor-report.ts";
 
@@ -32,6 +33,10 @@ export default defineTask({
   checks: [
     serverReadyCheck({ points: 1 }),
     clientsExitCheck({ points: 1 }),
+    serverSurvivesCheck({
+      points: 1,
+      help: "A datagram the server cannot read (struct.error) or a reply it cannot send (OSError) must not end the server: catch it, report it, and go on with the next datagram.",
+    }),
     protocolDesignCheck({ points: 2 }),
     messagesDecodeCheck({ points: 2 }),
     repliesCheck({ points: 2 }),
@@ -42,9 +47,6 @@ export default defineTask({
       id: "probe-bad-datagram",
       what: "after a truncated and a garbage datagram, a valid reading still gets its reply",
       points: 2,
-      help:
-        "Check each datagram's length (len(data) == struct.calcsize(format)) and catch struct.error before " +
-        "unpacking; report and ignore a bad datagram, never let it end the server's loop.",
     }),
   ],
   sections: (evidence) => sensorSections(evidence, "udp"),

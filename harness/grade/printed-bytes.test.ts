@@ -13,7 +13,11 @@ describe("finding printed bytes", () => {
     ["UTF-8 text", "Recibido: ¡Hola, qué tal!", "¡Hola, qué tal!"],
     ["UTF-8 as Python bytes", "b'\\xc2\\xa1Hola, qu\\xc3\\xa9 tal!'", "¡Hola, qué tal!"],
     ["a trailing newline", "got: hola", "hola\n"],
-    ["pieces, one line each", "'Hello, world' -> 'Hello, world'\n'Raj here' -> 'Raj here'", "Hello, worldRaj here"],
+    [
+      "pieces, one line each",
+      "'Hello, world' -> 'Hello, world'\n'Raj here' -> 'Raj here'",
+      "Hello, worldRaj here",
+    ],
     ["pieces as bytes", "Received: b'Hello, world'\nReceived: b\"Tom's client\"", "Hello, worldTom's client"],
     ["a logging prefix", "2026-12-06 10:00:00 INFO echo: Hello", "Hello"],
   ])("finds %s", (_, text, payload) => {

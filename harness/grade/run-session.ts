@@ -122,7 +122,9 @@ export interface RunRecord {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const SERVER_TIMEOUT_MS = 60_000;
+/** A server's own limit when its role sets none: a safety net only, since socklab stops the server when the
+ * run's driver is done, and every wait of a driver is bounded. Tasks whose clients run long set their own. */
+const SERVER_TIMEOUT_MS = 120_000;
 
 function bindsFor(role: ProgramRole, folders: ProgramFolders) {
   const own = bindsForSource(role, folders);

@@ -1,17 +1,21 @@
 """socklab's sensor-protocol probe: sends valid readings built from the student's protocol description in
-awkward ways and checks that each gets its reply.
+awkward ways and records, phase by phase, every byte the server sent back. It judges nothing: socklab decodes
+the bytes with the student's protocol and decides.
 
-TCP:  two readings coalesced in one segment, then one reading split across two segments. Before the second
-      half is sent, the probe waits until the server has read the first half (the server's socket shows an
-      empty receive queue in /proc/net/tcp), so a server that assumes one recv() per message really gets half
-      a message — an event, not a sleep.
-UDP:  a truncated datagram and a garbage one (the server must survive them), then a valid reading that must
-      get its reply.
+TCP:  "coalesced": two readings in one segment.  "half": the first half of a third reading; the probe waits
+      until the server has read it (the server's socket shows an empty receive queue in /proc/net/tcp: an
+      event, not a sleep), then listens a little for a reply that would answer half a reading.  "split": the
+      rest of that reading.
+UDP:  "truncated": the first half of a valid reading.  "garbage": size + 3 bytes 0xff.  Each is sent alone;
+      the probe waits until the server has read it (/proc/net/udp) and listens a little for an answer.
+      "valid": a valid reading, which must get exactly one reply.
+After each phase's expected replies, the probe listens LINGER seconds more for extra ones.
 
 Usage: sensor_probe.py CONFIG
   CONFIG  base64 of a JSON object: {"transport": "tcp"|"udp", "host", "port", "format": the reading's struct
-          format, "replySize": bytes of one reply, "readings": [[values of one reading], ...] (three)}
-Prints one JSON line; exits 0 when every valid reading got its reply.
+          format, "replySize": the smallest server message, "readings": [[values of one reading], ...] (three)}
+Prints one JSON line: {"transport", "phases": [{"phase", "sent": [sizes], "serverRead": bool,
+"received": [hex, ...]}], "error"?}. Exits 0 whatever the server did, 2 on the probe's own failure.
 """
 import base64
 import json
@@ -20,97 +24,132 @@ import struct
 import sys
 import time
 
+LINGER = 0.3  # seconds to listen for more after the replies a phase expects
+WAIT = 2.0  # seconds to wait for the expected replies
+
 
 def pack(fmt, values):
     converted = [v.encode("latin-1") if isinstance(v, str) else v for v in values]
     return struct.pack(fmt, *converted)
 
 
-def read_exactly(sock, size, deadline):
+def receive_tcp(sock, want, deadline):
+    """Bytes until `want` bytes came or the deadline passed, then whatever else comes within LINGER."""
     data = b""
-    while len(data) < size:
-        sock.settimeout(max(0.01, deadline - time.monotonic()))
+    closed = False
+    while True:
+        now = time.monotonic()
+        limit = deadline if len(data) < want else min(deadline, now) + LINGER
+        if now >= limit:
+            break
+        sock.settimeout(limit - now)
         try:
-            chunk = sock.recv(size - len(data))
+            chunk = sock.recv(65536)
         except socket.timeout:
             break
+        except OSError:
+            closed = True
+            break
         if not chunk:
+            closed = True
             break
         data += chunk
-    return data
+        if len(data) >= want:
+            deadline = time.monotonic()  # got what we waited for: linger from now
+    return data, closed
 
 
-def server_queue(server_port, client_port):
-    """Bytes waiting in the server's receive queue for our connection (None when not found)."""
-    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+def receive_udp(sock, want, deadline):
+    """Datagrams until `want` came or the deadline passed, then whatever else comes within LINGER."""
+    got = []
+    while True:
+        now = time.monotonic()
+        limit = deadline if len(got) < want else min(deadline, now) + LINGER
+        if now >= limit:
+            break
+        sock.settimeout(limit - now)
+        try:
+            data, _ = sock.recvfrom(65535)
+        except socket.timeout:
+            break
+        except ConnectionRefusedError:
+            return got, "the server's port is closed (ICMP port unreachable): it is no longer running"
+        got.append(data)
+        if len(got) >= want:
+            deadline = time.monotonic()
+    return got, None
+
+
+def server_queue(table, server_port, client_port):
+    """Bytes waiting in the server's receive queue (for our connection, with TCP); None when not found."""
+    for name in (f"/proc/net/{table}", f"/proc/net/{table}6"):
         try:
             with open(name) as f:
                 next(f)
                 for line in f:
                     parts = line.split()
                     local, remote, queues = parts[1], parts[2], parts[4]
-                    if int(local.split(":")[1], 16) == server_port and int(remote.split(":")[1], 16) == client_port:
-                        return int(queues.split(":")[1], 16)
+                    if int(local.split(":")[1], 16) != server_port:
+                        continue
+                    if client_port is not None and int(remote.split(":")[1], 16) != client_port:
+                        continue
+                    return int(queues.split(":")[1], 16)
         except OSError:
             pass
     return None
 
 
-def wait_until_read(server_port, client_port, timeout):
+def wait_until_read(table, server_port, client_port, timeout=1.0):
     """Waits until the server has read everything we sent (its receive queue is empty)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if server_queue(server_port, client_port) == 0:
+        if server_queue(table, server_port, client_port) == 0:
             return True
         time.sleep(0.002)  # polling /proc, like socklab's own readiness wait
     return False
 
 
-def tcp(cfg, readings):
-    result = {"transport": "tcp", "cases": []}
-    size = cfg["replySize"]
+def tcp(cfg, readings, phases):
+    size = max(1, cfg["replySize"])
     with socket.create_connection((cfg["host"], cfg["port"]), timeout=3) as s:
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         first, second, third = (pack(cfg["format"], r) for r in readings[:3])
-        s.sendall(first + second)  # two readings in one segment
-        got = read_exactly(s, 2 * size, time.monotonic() + 2)
-        result["cases"].append({"case": "coalesced", "bytes": len(first + second), "replies": len(got) // size, "expected": 2})
+        s.sendall(first + second)
+        data, closed = receive_tcp(s, 2 * size, time.monotonic() + WAIT)
+        phases.append({"phase": "coalesced", "sent": [len(first), len(second)], "received": [data.hex()],
+                       "closed": closed})
+        if closed:
+            return
         half = len(third) // 2
-        s.sendall(third[:half])  # one reading split across two segments
-        read_first = wait_until_read(cfg["port"], s.getsockname()[1], 1.0)
-        try:
-            s.sendall(third[half:])
-        except OSError as error:
-            result["sendError"] = f"{type(error).__name__}: {error}"
-        got = read_exactly(s, size, time.monotonic() + 2)
-        result["cases"].append({"case": "split", "bytes": [half, len(third) - half], "serverReadFirstHalf": read_first,
-                                "replies": len(got) // size, "expected": 1})
-    return result
+        s.sendall(third[:half])
+        read = wait_until_read("tcp", cfg["port"], s.getsockname()[1])
+        data, closed = receive_tcp(s, 1, time.monotonic())  # nothing is due: listen LINGER only
+        phases.append({"phase": "half", "sent": [half], "serverRead": read, "received": [data.hex()],
+                       "closed": closed})
+        if closed:
+            return
+        s.sendall(third[half:])
+        data, closed = receive_tcp(s, size, time.monotonic() + WAIT)
+        phases.append({"phase": "split", "sent": [len(third) - half], "received": [data.hex()], "closed": closed})
 
 
-def udp(cfg, readings):
-    result = {"transport": "udp", "cases": []}
+def udp(cfg, readings, phases):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("0.0.0.0", 0))
         target = (cfg["host"], cfg["port"])
-        valid = pack(cfg["format"], readings[0])
-        s.sendto(valid[: max(1, len(valid) // 2)], target)  # truncated
-        s.sendto(b"\xff" * (len(valid) + 3), target)  # garbage of another size
-        s.sendto(valid, target)  # queued behind the bad ones: answered only if the server survived them
-        s.settimeout(1.5)
-        replies = 0
-        try:
-            while replies < 1:
-                data, _ = s.recvfrom(65535)
-                if len(data) == cfg["replySize"]:
-                    replies += 1
-        except socket.timeout:
-            pass
-        except ConnectionRefusedError:
-            result["error"] = "the server's port is closed (ICMP port unreachable): it is no longer running"
-        result["cases"].append({"case": "after-bad-datagrams", "sent": [max(1, len(valid) // 2), len(valid) + 3, len(valid)],
-                                "replies": replies, "expected": 1})
-    return result
+        valid, other = pack(cfg["format"], readings[0]), pack(cfg["format"], readings[1])
+        for name, payload in (("truncated", other[: max(1, len(other) // 2)]), ("garbage", b"\xff" * (len(valid) + 3))):
+            s.sendto(payload, target)
+            read = wait_until_read("udp", cfg["port"], None)
+            got, error = receive_udp(s, 1, time.monotonic())  # nothing is due: listen LINGER only
+            phases.append({"phase": name, "sent": [len(payload)], "serverRead": read,
+                           "received": [d.hex() for d in got]})
+            if error:
+                return error
+        s.sendto(valid, target)
+        got, error = receive_udp(s, 1, time.monotonic() + 1.5)
+        phases.append({"phase": "valid", "sent": [len(valid)], "received": [d.hex() for d in got]})
+        return error
 
 
 def main():
@@ -118,13 +157,21 @@ def main():
     readings = cfg["readings"] or [[]]
     while len(readings) < 3:
         readings.append(readings[-1])
+    result = {"transport": cfg["transport"], "phases": []}
     try:
-        result = (tcp if cfg["transport"] == "tcp" else udp)(cfg, readings)
-    except (OSError, struct.error) as error:
-        result = {"transport": cfg["transport"], "cases": [], "error": f"{type(error).__name__}: {error}"}
-    result["ok"] = "error" not in result and all(c["replies"] >= c["expected"] for c in result["cases"])
+        if cfg["transport"] == "tcp":
+            tcp(cfg, readings, result["phases"])
+        else:
+            error = udp(cfg, readings, result["phases"])
+            if error:
+                result["serverGone"] = error
+    except OSError as error:  # the server refused, reset or closed the connection: its doing
+        result["serverGone"] = f"{type(error).__name__}: {error}"
+    except struct.error as error:  # the probe could not pack its own readings: socklab's fault
+        result["error"] = f"{type(error).__name__}: {error}"
+        print(json.dumps(result), flush=True)
+        sys.exit(2)
     print(json.dumps(result), flush=True)
-    sys.exit(0 if result["ok"] else 1)
 
 
 main()

@@ -127,6 +127,7 @@ export function serverSurvivesCheck(options: {
   title?: string;
   points: number;
   run?: string;
+  help?: string;
 }): Check {
   return defineCheck({
     id: options.id ?? "server-survives",
@@ -152,7 +153,9 @@ export function serverSurvivesCheck(options: {
         expected: "the server to keep serving (or to end cleanly) without a traceback",
         actual: `${server.outcome.description}${tb ? ` — ${tb}` : ""}`,
         evidence: outputRefs(run, server, /Traceback|Error|Exception/),
-        help: "Handle a client that disconnects: recv() returns b'' then, and send() may raise BrokenPipeError or ConnectionResetError — end that client's loop instead of the program.",
+        help:
+          options.help ??
+          "Handle a client that disconnects: recv() returns b'' then, and send() may raise BrokenPipeError or ConnectionResetError — end that client's loop instead of the program.",
       });
     },
   });

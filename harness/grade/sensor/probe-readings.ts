@@ -5,9 +5,12 @@ import { type Protocol, type ProtocolMessage, pack } from "../../protocol/index.
 /** A JSON value the probe packs with struct (strings become latin-1 bytes). */
 export type ProbeValue = number | boolean | string;
 
-/** The message the client sends (the first one described). */
+/** The client's reading: the client message with a sequence field, else the one with the most fields (a
+ * control message, such as a greeting, carries fewer than the readings), else the first. */
 export function readingMessage(protocol: Protocol): ProtocolMessage | null {
-  return protocol.messages.find((m) => m.from === "client") ?? null;
+  const sent = protocol.messages.filter((m) => m.from === "client");
+  const richest = [...sent].sort((a, b) => b.slots.length - a.slots.length)[0];
+  return sent.find((m) => m.sequence !== undefined) ?? richest ?? null;
 }
 
 /** The first message the server sends, if described. */
@@ -40,6 +43,11 @@ export function probeValues(message: ProtocolMessage, k: number): ProbeValue[] {
   });
 }
 
+function serverSizes(protocol: Protocol): number[] {
+  const sizes = protocol.messages.filter((m) => m.from === "server").map((m) => m.layout.size);
+  return sizes.length > 0 ? sizes : [0];
+}
+
 /** The probe's command-line argument: base64 of its JSON configuration. */
 export function probeConfig(
   protocol: Protocol,
@@ -60,7 +68,8 @@ export function probeConfig(
     host,
     port,
     format: reading.format,
-    replySize: replyMessage(protocol)?.layout.size ?? 0,
+    // The smallest server message: how many bytes at least one reply is.
+    replySize: Math.min(...serverSizes(protocol)),
     readings,
   };
   return Buffer.from(JSON.stringify(config)).toString("base64");

@@ -205,10 +205,14 @@ describe("protocolDesignCheck", () => {
   const check = protocolDesignCheck({ points: 2 });
   const design = (protocol: Protocol | null) => check.run(evidenceOf({}, protocol));
 
-  it("passes readings with three kinds of data and replies with two", () => {
+  it("passes readings and replies that each mix kinds of data, naming the struct types", () => {
     expect(messageOf(design(PROTOCOL))).toBe(
-      '"reading" uses integer, float, bool; "reply" uses integer, bool',
+      `"reading" uses 'B', 'H', 'I', 'f', '?' (integer, float, bool); "reply" uses 'B', 'I', '?' (integer, bool)`,
     );
+    const twoKinds = design(
+      protocolOf({ name: "reading", from: "client", format: "!If", fields: ["seq", "t"] }, REPLY),
+    );
+    expect(twoKinds).toMatchObject({ pass: true });
   });
 
   it("gives half the points for each side that is rich enough", () => {
@@ -216,13 +220,13 @@ describe("protocolDesignCheck", () => {
       protocolOf({ name: "reading", from: "client", format: "!HI", fields: ["sensor", "seq"] }, REPLY),
     );
     expect(poorReading).toMatchObject({ pass: false, points: 1 });
-    expect(failureOf(poorReading).message).toBe("the readings use 1 kind(s) of data, not 3");
+    expect(failureOf(poorReading).message).toBe("the readings use 1 kind(s) of data, not several");
 
     const poorReply = design(
       protocolOf(READING, { name: "ack", from: "server", format: "!I", fields: ["seq"] }),
     );
     expect(poorReply).toMatchObject({ pass: false, points: 1 });
-    expect(failureOf(poorReply).message).toBe("the replies use 1 kind(s) of data, not 2");
+    expect(failureOf(poorReply).message).toBe("the replies use 1 kind(s) of data, not several");
   });
 
   it("gives no points when neither side is, and says when a side is not described", () => {
@@ -230,9 +234,9 @@ describe("protocolDesignCheck", () => {
     expect(verdict).toMatchObject({ pass: false, points: 0 });
     const failure = failureOf(verdict);
     expect(failure.message).toBe(
-      "the readings use 1 kind(s) of data, not 3; the replies use 0 kind(s) of data, not 2",
+      "the readings use 1 kind(s) of data, not several; the replies use 0 kind(s) of data, not several",
     );
-    expect(failure.actual).toBe('"reading" uses integer; no server message is described');
+    expect(failure.actual).toBe(`"reading" uses 'I' (integer); no server message is described`);
   });
 
   it("fails without a protocol", () => {
@@ -521,11 +525,7 @@ describe("sequenceCheck", () => {
 // ------------------------------------------------------------------ probe
 
 describe("sensorProbeCheck", () => {
-  const check = sensorProbeCheck({
-    points: 2,
-    what: "the server answers split and coalesced readings",
-    help: "Read exactly the message size with a loop over recv.",
-  });
+  const check = sensorProbeCheck({ points: 2, what: "the server answers split and coalesced readings" });
   const probeRecord = (stdout: string): ProgramRecord => ({
     role: { name: "probe", source: "probe", command: "python3 sensor_probe.py CONFIG" },
     outcome: outcome("probe", stdout),
@@ -537,70 +537,78 @@ describe("sensorProbeCheck", () => {
     script: null,
   });
   const probeRun = (stdout: string | null, overrides: Partial<RunRecord> = {}) =>
-    evidenceOf({
-      probe: fakeRun(null, {
-        name: "probe",
-        clients: stdout === null ? [] : [probeRecord(stdout)],
-        ...overrides,
-      }),
-    });
-  const report = (cases: { case: string; replies: number; expected: number }[], extra = {}) =>
+    evidenceOf(
+      {
+        probe: fakeRun(null, {
+          name: "probe",
+          clients: stdout === null ? [] : [probeRecord(stdout)],
+          ...overrides,
+        }),
+      },
+      PROTOCOL,
+    );
+  const reply = (seq: number) => Buffer.from(packed("!BI?", [2n, BigInt(seq), true])).toString("hex");
+  const tcpReport = (coalesced: string, half: string, split: string) =>
     JSON.stringify({
       transport: "tcp",
-      cases,
-      ok: cases.every((c) => c.replies >= c.expected),
-      ...extra,
+      phases: [
+        { phase: "coalesced", sent: [20, 20], received: [coalesced] },
+        { phase: "half", sent: [10], serverRead: true, received: [half] },
+        { phase: "split", sent: [10], received: [split] },
+      ],
     });
 
-  it("passes when the probe's last line reports ok", () => {
-    const stdout = `sending\n${report([
-      { case: "coalesced", replies: 2, expected: 2 },
-      { case: "split", replies: 1, expected: 1 },
-    ])}\n`;
+  it("passes two replies to two coalesced readings, none to half a reading and one to the rest", () => {
+    const stdout = `sending\n${tcpReport(reply(0) + reply(1), "", reply(2))}\n`;
     expect(messageOf(check.run(probeRun(stdout)))).toBe(
-      "the server answers split and coalesced readings: coalesced → 2 reply(ies), split → 1 reply(ies)",
+      "the server answers split and coalesced readings: coalesced (20 + 20 bytes sent): 12 bytes back, 2 replies; " +
+        "half (10 bytes sent): 0 bytes back, 0 replies; split (10 bytes sent): 6 bytes back, 1 reply",
     );
   });
 
-  it("names the failed cases and how the server ended", () => {
-    const stdout = report([
-      { case: "coalesced", replies: 2, expected: 2 },
-      { case: "split", replies: 0, expected: 1 },
-    ]);
+  it("fails a reply to half a reading, and says how the server ended", () => {
     const server = serverRecord(
       'Traceback (most recent call last):\n  File "sensor_server.py", line 9\nstruct.error: unpack requires a buffer of 20 bytes\n',
       "exited with code 1",
     );
-    const verdict = check.run(probeRun(stdout, { server, serverRunningAtEnd: false }));
-    const failure = failureOf(verdict);
-    expect(failure.message).toBe("the server answers split and coalesced readings: split: 0 of 1 replies");
-    expect(failure.actual).toBe(
-      `${stdout}; the server ended: exited with code 1 (struct.error: unpack requires a buffer of 20 bytes)`,
+    const stdout = tcpReport(reply(0) + reply(1), reply(2), reply(2));
+    const failure = failureOf(check.run(probeRun(stdout, { server, serverRunningAtEnd: false })));
+    expect(failure.message).toBe(
+      "the server answered after only 10 bytes of a reading — before the reading was whole",
     );
-    expect(failure.evidence.map((e) => (e.kind === "output" ? e.text : ""))).toEqual([
-      "Traceback (most recent call last):",
-      "struct.error: unpack requires a buffer of 20 bytes",
-    ]);
-    expect(failure.help).toBe("Read exactly the message size with a loop over recv.");
+    expect(failure.actual).toContain(
+      "the server ended: exited with code 1 (struct.error: unpack requires a buffer of 20 bytes)",
+    );
+    expect(failure.help).toContain("wait until the buffer holds a whole reading");
   });
 
-  it("reports the probe's own error", () => {
-    const stdout = report([], { error: "ConnectionRefusedError: [Errno 111] Connection refused", ok: false });
+  it("fails one reply to two coalesced readings as one recv() per reading", () => {
+    const failure = failureOf(check.run(probeRun(tcpReport(reply(0), "", reply(2)))));
+    expect(failure.message).toBe("1 reply to two readings sent in one segment, not 2");
+    expect(failure.help).toContain("One recv() is not one message");
+  });
+
+  it("fails a UDP reply that answers the garbage datagram as a reading", () => {
+    const stdout = JSON.stringify({
+      transport: "udp",
+      phases: [
+        { phase: "truncated", sent: [10], serverRead: true, received: [] },
+        { phase: "garbage", sent: [23], serverRead: true, received: [reply(0xffffffff)] },
+        { phase: "valid", sent: [20], received: [reply(0)] },
+      ],
+    });
     const failure = failureOf(check.run(probeRun(stdout)));
     expect(failure.message).toBe(
-      "the server answers split and coalesced readings: ConnectionRefusedError: [Errno 111] Connection refused",
+      'the server answered the garbage datagram (23 bytes) as a reading: a "reply" with sequence number 4294967295',
     );
-    expect(failure.actual).toContain("the server was still running");
   });
 
-  it("fails output that is not the probe's JSON, quoting it", () => {
-    const failure = failureOf(check.run(probeRun("Traceback (most recent call last):\nKeyError: 'x'\n")));
-    expect(failure.message).toBe(
-      "the server answers split and coalesced readings: the probe reported nothing",
+  it("treats the probe's own failure as socklab's (an error, not a verdict)", () => {
+    expect(() =>
+      check.run(probeRun(JSON.stringify({ transport: "tcp", phases: [], error: "struct.error: x" }))),
+    ).toThrow(/socklab's sensor probe failed/);
+    expect(() => check.run(probeRun("Traceback (most recent call last):\nKeyError: 'x'\n"))).toThrow(
+      /printed no report/,
     );
-    expect(failure.actual).toBe(
-      "probe output: Traceback (most recent call last):\nKeyError: 'x'\n; the server was still running",
-    );
-    expect(failureOf(check.run(probeRun(null))).actual).toMatch(/^probe output: none;/);
   });
 });

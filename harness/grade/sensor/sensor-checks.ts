@@ -21,6 +21,7 @@ import { outputRefs, packetRef, tracebackLine } from "../evidence.ts";
 import type { EvidenceRef } from "../result.ts";
 import type { RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
+import { judgeTcpProbe, judgeUdpProbe, type ProbeCause, parseProbeReport } from "./probe-judge.ts";
 import { unanswered } from "./reply-pairs.ts";
 import { trafficOf } from "./sensor-evidence.ts";
 import { sensorOptionsOf } from "./sensor-options.ts";
@@ -89,35 +90,47 @@ const seqText = (m: TimedMessage) =>
 
 // ------------------------------------------------------------------ design
 
-/** The kinds of data a protocol's messages from one side use (the richest message). */
+/** The kinds of data (integer, floating point, boolean, bytes/char) of a protocol's richest message from one
+ * side, with its struct types (format characters). */
 export function kindsFrom(
   protocol: Protocol,
   from: "client" | "server",
-): { name: string; kinds: DataKind[] } {
+): { name: string; types: string[]; kinds: DataKind[] } {
   const sent = protocol.messages.filter((m) => m.from === from);
-  let best = { name: "", kinds: [] as DataKind[] };
+  let best = { name: "", types: [] as string[], kinds: [] as DataKind[] };
   for (const message of sent) {
+    const types = [...new Set(message.slots.map((slot) => slot.char))];
     const kinds = dataKinds(message);
-    if (kinds.length > best.kinds.length) best = { name: message.name, kinds };
+    if (
+      kinds.length > best.kinds.length ||
+      (kinds.length === best.kinds.length && types.length > best.types.length)
+    )
+      best = { name: message.name, types, kinds };
   }
   return best;
 }
 
-/** Readings mix at least three kinds of data and replies at least two; one point of two for either. */
+/**
+ * The handout: "the final mark will consider positively the use of multiple data types, both in the sent
+ * data and responses from the server". Multiple means two kinds of data or more (integers of several widths
+ * are one kind), in the richest reading and in the richest reply; one point of two for either.
+ */
 export function protocolDesignCheck(options: Options): Check {
   return defineCheck({
     id: options.id ?? "protocol-design",
-    title: options.title ?? "readings carry ≥ 3 kinds of data, replies ≥ 2",
+    title: options.title ?? "readings and replies each mix several kinds of data",
     points: options.points,
     run: (evidence) => {
       const protocol = protocolOrFail(evidence);
       if (isVerdict(protocol)) return protocol;
       const reading = kindsFrom(protocol, "client");
       const reply = kindsFrom(protocol, "server");
-      const readingOk = reading.kinds.length >= 3;
+      const readingOk = reading.kinds.length >= 2;
       const replyOk = reply.kinds.length >= 2;
-      const describe = (k: { name: string; kinds: DataKind[] }, side: string) =>
-        k.name ? `"${k.name}" uses ${k.kinds.join(", ")}` : `no ${side} message is described`;
+      const describe = (k: { name: string; types: string[]; kinds: DataKind[] }, side: string) =>
+        k.name
+          ? `"${k.name}" uses ${k.types.map((t) => `'${t}'`).join(", ")} (${k.kinds.join(", ")})`
+          : `no ${side} message is described`;
       if (readingOk && replyOk) {
         return pass(`${describe(reading, "client")}; ${describe(reply, "server")}`);
       }
@@ -125,12 +138,13 @@ export function protocolDesignCheck(options: Options): Check {
       return {
         ...fail({
           message: [
-            readingOk ? null : `the readings use ${reading.kinds.length} kind(s) of data, not 3`,
-            replyOk ? null : `the replies use ${reply.kinds.length} kind(s) of data, not 2`,
+            readingOk ? null : `the readings use ${reading.kinds.length} kind(s) of data, not several`,
+            replyOk ? null : `the replies use ${reply.kinds.length} kind(s) of data, not several`,
           ]
             .filter(Boolean)
             .join("; "),
-          expected: "readings: 3 of integer, floating point, boolean, bytes/char; replies: 2 of them",
+          expected:
+            "readings and replies each mixing at least two kinds of data (integer, floating point, boolean, bytes/char)",
           actual: `${describe(reading, "client")}; ${describe(reply, "server")}`,
           help:
             "Mix struct types: e.g. 'I' or 'H' for ids and counters, 'f' or 'd' for measurements, '?' for a flag, " +
@@ -437,50 +451,67 @@ export function sequenceCheck(options: Options): Check {
 
 // ------------------------------------------------------------------ probe
 
-interface ProbeCase {
-  case: string;
-  replies: number;
-  expected: number;
-  [key: string]: unknown;
-}
+const PROBE_HELP: Record<ProbeCause, string> = {
+  "one-recv-per-reading":
+    "One recv() is not one message: keep a buffer, append what recv() returns, and unpack a reading whenever " +
+    "the buffer holds struct.calcsize(format) bytes (loop until it does; keep the rest for the next one).",
+  "reply-before-whole":
+    "The server answered half a reading: wait until the buffer holds a whole reading (struct.calcsize(format) " +
+    "bytes) before unpacking and answering it.",
+  "extra-replies": "Answer each reading exactly once: one reply per whole reading, nothing for partial data.",
+  "undecodable-reply":
+    "The bytes the server sent back are not the reply described in socklab.yaml: make the manifest's reply format the one the server packs.",
+  "bad-datagram-as-reading":
+    "Check each datagram's length (len(data) == struct.calcsize(format)) and its type before unpacking; report and ignore a bad datagram instead of answering it as a reading.",
+  "no-reply":
+    "A bad datagram must not stop the server: check each datagram's length before unpacking, catch struct.error, and keep serving.",
+  "server-gone":
+    "The server stopped serving socklab's probe: read the server's traceback; a datagram or a reading it cannot handle must not end it.",
+};
 
-/** socklab's probe (tasks/probes/sensor_probe.py) got a reply to each awkwardly sent valid reading. */
-export function sensorProbeCheck(options: Options & { readonly help: string; readonly what: string }): Check {
+/** socklab's probe (tasks/probes/sensor_probe.py): awkwardly sent readings, judged with the protocol. */
+export function sensorProbeCheck(options: Options & { readonly what: string }): Check {
   return defineCheck({
     id: options.id ?? "probe",
     title: options.title ?? options.what,
     points: options.points,
     dependsOn: "replies",
     run: (evidence) => {
+      const protocol = protocolOrFail(evidence);
+      if (isVerdict(protocol)) return protocol;
       const run = runOf(evidence, options.run ?? "probe");
       const probe = run.clients.find((c) => c.role.source === "probe");
-      const line = probe?.outcome.stdout.trim().split("\n").pop() ?? "";
-      let report: { ok?: boolean; cases?: ProbeCase[]; error?: string } | null = null;
-      try {
-        report = JSON.parse(line);
-      } catch {
-        report = null;
-      }
-      if (report?.ok) {
-        return pass(
-          `${options.what}: ${(report.cases ?? []).map((c) => `${c.case} → ${c.replies} reply(ies)`).join(", ")}`,
+      const report = probe ? parseProbeReport(probe.outcome.stdout) : null;
+      if (!report || report.error) {
+        // The probe is socklab's own program: its failure is never the student's.
+        throw new Error(
+          `socklab's sensor probe ${report?.error ? `failed: ${report.error}` : `printed no report (${probe?.outcome.description ?? "not started"})`}`,
         );
       }
-      const failed = (report?.cases ?? []).filter((c) => c.replies < c.expected);
+      const judged =
+        report.transport === "tcp" ? judgeTcpProbe(report, protocol) : judgeUdpProbe(report, protocol);
+      const notes = judged.advice ? [judged.advice] : [];
+      if (judged.ok) return pass(`${options.what}: ${judged.phases.join("; ")}`, [], notes);
       const server = run.server;
       const crash = server ? tracebackLine(server.outcome) : null;
-      return fail({
-        message: `${options.what}: ${failed.length > 0 ? failed.map((c) => `${c.case}: ${c.replies} of ${c.expected} replies`).join("; ") : (report?.error ?? "the probe reported nothing")}`,
-        expected: "a reply to every valid reading, however the bytes were cut or whatever came before",
-        actual: [
-          report ? JSON.stringify(report) : `probe output: ${probe?.outcome.stdout.slice(0, 200) ?? "none"}`,
-          run.serverRunningAtEnd
-            ? "the server was still running"
-            : `the server ended: ${server?.outcome.description ?? "?"}${crash ? ` (${crash})` : ""}`,
-        ].join("; "),
-        evidence: server ? outputRefs(run, server, /Traceback|Error|error/) : [],
-        help: options.help,
-      });
+      return fail(
+        {
+          message: judged.problem ?? options.what,
+          expected:
+            report.transport === "tcp"
+              ? "exactly one reply per whole reading, however the readings are cut into segments"
+              : "exactly one reply to the valid reading, and no reply answering a bad datagram as a reading",
+          actual: [
+            ...judged.phases,
+            run.serverRunningAtEnd
+              ? "the server was still running"
+              : `the server ended: ${server?.outcome.description ?? "?"}${crash ? ` (${crash})` : ""}`,
+          ].join("; "),
+          evidence: server ? outputRefs(run, server, /Traceback|Error|error/) : [],
+          help: PROBE_HELP[judged.cause ?? "no-reply"],
+        },
+        notes,
+      );
     },
   });
 }

@@ -16,6 +16,15 @@ export function clientTimeoutMs(entry: TaskEntry<unknown>): number {
   return Math.round(o.count * o.interval * 1000) + CLIENT_SLACK_MS;
 }
 
+/** Extra time a server lives beyond the longest time its clients may take: teardown and waits after them. */
+export const SERVER_SLACK_MS = 30_000;
+
+/** The student's server for a run whose clients may take up to `clientMs`: it is never stopped by its own
+ * time limit before them (socklab stops it when the run ends). */
+export function sensorServer(entry: TaskEntry<unknown>, clientMs: number) {
+  return role(entry, "server", "student", "server", { timeoutMs: clientMs + SERVER_SLACK_MS });
+}
+
 /** main (student server + client) and probe (student server + socklab's probe). */
 export function sensorRuns(env: TaskEnvironment<unknown>, transport: "tcp" | "udp"): RunSpec[] {
   const { entry } = env;
@@ -25,7 +34,7 @@ export function sensorRuns(env: TaskEnvironment<unknown>, transport: "tcp" | "ud
       ...base,
       name: "main",
       title: "the student's server with the student's sensor client",
-      server: role(entry, "server", "student"),
+      server: sensorServer(entry, clientTimeoutMs(entry)),
       drive: async (ctx) => {
         await ctx.runClient(
           role(entry, "client", "student", "client", { timeoutMs: clientTimeoutMs(entry) }),

@@ -3,7 +3,7 @@ import { analysePackets, T0, TcpScript } from "../../analyse/test-scenarios.ts";
 import type { PcapPacket } from "../../capture/index.ts";
 import { buildUdp } from "../../decode/index.ts";
 import { checkProtocol, type Protocol, pack, type StructValue } from "../../protocol/index.ts";
-import { sensorTraffic } from "./sensor-traffic.ts";
+import { sensorTraffic, writeSizeMismatch } from "./sensor-traffic.ts";
 
 // The reference protocol: a 20-byte reading (type 1) and a 6-byte reply (type 2), both numbered by `seq`.
 function referenceProtocol(): Protocol {
@@ -241,5 +241,40 @@ describe("sensorTraffic", () => {
       [1, 850],
       [0, 1300],
     ]);
+  });
+});
+
+describe("writeSizeMismatch", () => {
+  const rows = (...sizes: number[]) => sizes.map((payloadLength, i) => ({ payloadLength, number: i + 4 }));
+  const eight = (() => {
+    const checked = checkProtocol({
+      protocol: {
+        messages: [
+          { name: "reading", from: "client", format: "!II", fields: ["seq", "value"], sequence: "seq" },
+        ],
+      },
+    });
+    if (!checked.ok) throw new Error("bad protocol");
+    return checked.protocol;
+  })();
+
+  it("names writes of one size that does not fit the declared reading, even when the total divides", () => {
+    expect(writeSizeMismatch(eight, rows(12, 12, 12, 12))).toMatchObject({
+      size: 12,
+      packet: 4,
+      message: expect.stringContaining(
+        'the client writes 12 bytes at a time (4 of its 4 segments), but "reading" is declared as 8 bytes',
+      ),
+    });
+  });
+
+  it.each([
+    ["readings of the declared size", [8, 8, 8, 8]],
+    ["two readings per write", [16, 16, 16]],
+    ["a reading in two equal writes", [4, 4, 4, 4, 4, 4]],
+    ["a header and a body", [3, 5, 3, 5, 3, 5]],
+    ["too few segments to tell", [12, 12]],
+  ])("accepts %s", (_, sizes) => {
+    expect(writeSizeMismatch(eight, rows(...sizes))).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import {
   type Protocol,
   splitStream,
 } from "../../protocol/index.ts";
+import { readingMessage } from "./probe-readings.ts";
 
 /** One message of the student's protocol, seen on the wire: the decoded message (offset in its TCP stream, 0
  * for a datagram; bytes; values; fields; sequence) and where and when it travelled. */
@@ -93,6 +94,18 @@ function tcpTraffic(conv: TcpConversation, protocol: Protocol, startUs: number):
       return timed(m, from, conv.id, row?.number ?? 0, row?.timeUs ?? conv.firstTimeUs, startUs);
     });
     const problems: TrafficProblem[] = [];
+    const mismatch = from === "client" ? writeSizeMismatch(protocol, mine) : null;
+    if (mismatch && split.leftover.length === 0) {
+      problems.push({
+        from,
+        conversation: conv.id,
+        packet: mismatch.packet,
+        offset: 0,
+        length: mismatch.size,
+        message: mismatch.message,
+        incomplete: false,
+      });
+    }
     if (split.leftover.length > 0) {
       problems.push({
         from,
@@ -115,6 +128,34 @@ function tcpTraffic(conv: TcpConversation, protocol: Protocol, startUs: number):
     replies: s.messages,
     problems: [...c.problems, ...s.problems],
     conversations: [conv.id],
+  };
+}
+
+/**
+ * The client's writes against the declared reading size. TCP may cut and join writes, but on the loopback a
+ * write of a few bytes is one segment: when most segments have one size that is neither a multiple nor a
+ * divisor of the declared reading's, the description does not match what the client sends, even when the
+ * stream's length happens to divide (4 writes of 12 bytes read as 6 readings of 8).
+ */
+export function writeSizeMismatch(
+  protocol: Protocol,
+  rows: readonly { payloadLength: number; number: number }[],
+): { size: number; packet: number; message: string } | null {
+  const reading = readingMessage(protocol);
+  const declared = reading?.layout.size ?? 0;
+  const data = rows.filter((r) => r.payloadLength > 0);
+  if (!reading || declared === 0 || data.length < 3) return null;
+  const counts = new Map<number, number>();
+  for (const r of data) counts.set(r.payloadLength, (counts.get(r.payloadLength) ?? 0) + 1);
+  const [size, count] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+  if (count < 0.75 * data.length || size % declared === 0 || declared % size === 0) return null;
+  const first = data.find((r) => r.payloadLength === size)!;
+  return {
+    size,
+    packet: first.number,
+    message:
+      `the client writes ${size} bytes at a time (${count} of its ${data.length} segments), but "${reading.name}" ` +
+      `is declared as ${declared} bytes ("${reading.format}"): the description does not match what the client packs`,
   };
 }
 
