@@ -18,6 +18,7 @@ describe("renderTerminal", () => {
       "  ✓ a 5000-byte payload sent in pieces comes back whole (2/2)",
       "  ⚠ run main, client: killed by SIGKILL after exceeding its 5 s time limit",
       "  ⚠ run main: timed out after 5000 ms waiting for the client to exit; output so far: (nothing)",
+      "  advice (no points): the server does not set SO_REUSEADDR <&> — Call setsockopt(SOL_SOCKET, SO_REUSEADDR, 1) before bind().",
       "udp-echo (1.2) 0/3 — not submitted: no 'udp-echo' entry in socklab.yaml",
       "threaded-echo (1.3) 0/4 — socklab could not grade this task (not the student's fault): tcpdump exited with code 1",
       "struct-binary (2.1) 2/2",

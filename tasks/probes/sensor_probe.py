@@ -123,7 +123,7 @@ def tcp(cfg, readings, phases):
         half = len(third) // 2
         s.sendall(third[:half])
         read = wait_until_read("tcp", cfg["port"], s.getsockname()[1])
-        data, closed = receive_tcp(s, 1, time.monotonic())  # nothing is due: listen LINGER only
+        data, closed = receive_tcp(s, 0, time.monotonic())  # nothing is due: listen LINGER only
         phases.append({"phase": "half", "sent": [half], "serverRead": read, "received": [data.hex()],
                        "closed": closed})
         if closed:
@@ -141,7 +141,7 @@ def udp(cfg, readings, phases):
         for name, payload in (("truncated", other[: max(1, len(other) // 2)]), ("garbage", b"\xff" * (len(valid) + 3))):
             s.sendto(payload, target)
             read = wait_until_read("udp", cfg["port"], None)
-            got, error = receive_udp(s, 1, time.monotonic())  # nothing is due: listen LINGER only
+            got, error = receive_udp(s, 0, time.monotonic())  # nothing is due: listen LINGER only
             phases.append({"phase": name, "sent": [len(payload)], "serverRead": read,
                            "received": [d.hex() for d in got]})
             if error:

@@ -1,6 +1,7 @@
 // Each reading paired with the server's reply to it, within its conversation: by sequence number when the
 // readings and replies of that conversation both carry one (the first unused reply with the same number, not
-// before the reading), otherwise the nth reply with the nth reading. The checks and the report share it.
+// before the reading), otherwise — or when the numbers leave readings unanswered that order would answer —
+// the nth reply with the nth reading. The checks and the report share it.
 import type { TimedMessage } from "./sensor-traffic.ts";
 
 /** A reading with the reply paired with it, or null. */
@@ -9,52 +10,58 @@ export interface ReadingReply {
   readonly reply: TimedMessage | null;
 }
 
-/**
- * Pairs each reading with a reply of the same conversation: by sequence number when readings and replies of
- * that conversation both carry one (the first unused reply with the same number, not before the reading),
- * otherwise the nth reply with the nth reading.
- */
+/** Pairs each reading with a reply of the same conversation (see above). */
 export function pairReplies(
   readings: readonly TimedMessage[],
   replies: readonly TimedMessage[],
 ): ReadingReply[] {
-  const byConversation = new Map<number, TimedMessage[]>();
-  for (const reply of replies) {
-    const list = byConversation.get(reply.conversation) ?? [];
-    list.push(reply);
-    byConversation.set(reply.conversation, list);
+  const conversations = [...new Set(readings.map((r) => r.conversation))];
+  const paired = new Map<TimedMessage, TimedMessage | null>();
+  for (const conversation of conversations) {
+    const mine = readings.filter((r) => r.conversation === conversation);
+    const theirs = replies.filter((r) => r.conversation === conversation);
+    const numbered =
+      mine.some((r) => r.sequence !== undefined) && theirs.some((r) => r.sequence !== undefined);
+    const inOrder = byOrder(mine, theirs);
+    const bySeq = numbered ? bySequence(mine, theirs) : null;
+    // A reply's number may count something else (its own counter): when numbers leave readings unanswered
+    // but order answers every one, each after its reading, order is what the server meant.
+    const orderAnswersAll = inOrder.every((p, i) => p !== null && p.timeUs >= mine[i]!.timeUs);
+    const chosen = bySeq && (bySeq.every((p) => p !== null) || !orderAnswersAll) ? bySeq : inOrder;
+    mine.forEach((reading, i) => paired.set(reading, chosen[i] ?? null));
   }
-  const numberedReadings = new Set(
-    readings.filter((r) => r.sequence !== undefined).map((r) => r.conversation),
-  );
-  const numbered = (conversation: number) =>
-    numberedReadings.has(conversation) &&
-    (byConversation.get(conversation) ?? []).some((r) => r.sequence !== undefined);
+  return readings.map((reading) => ({ reading, reply: paired.get(reading) ?? null }));
+}
+
+// The first unused reply with the reading's number, not before it.
+function bySequence(
+  readings: readonly TimedMessage[],
+  replies: readonly TimedMessage[],
+): (TimedMessage | null)[] {
   const used = new Set<TimedMessage>();
-  const nextInOrder = new Map<number, number>();
   return readings.map((reading) => {
-    const mine = byConversation.get(reading.conversation) ?? [];
-    let reply: TimedMessage | undefined;
-    if (numbered(reading.conversation)) {
-      const seq = reading.sequence;
-      reply =
-        seq === undefined
-          ? undefined
-          : mine.find(
-              (r) =>
-                !used.has(r) &&
-                r.sequence !== undefined &&
-                BigInt(r.sequence) === BigInt(seq) &&
-                r.timeUs >= reading.timeUs,
-            );
-    } else {
-      const next = nextInOrder.get(reading.conversation) ?? 0;
-      reply = mine[next];
-      nextInOrder.set(reading.conversation, next + 1);
-    }
-    if (reply !== undefined) used.add(reply);
-    return { reading, reply: reply ?? null };
+    const seq = reading.sequence;
+    const reply =
+      seq === undefined
+        ? undefined
+        : replies.find(
+            (r) =>
+              !used.has(r) &&
+              r.sequence !== undefined &&
+              BigInt(r.sequence) === BigInt(seq) &&
+              r.timeUs >= reading.timeUs,
+          );
+    if (reply) used.add(reply);
+    return reply ?? null;
   });
+}
+
+// The nth reply with the nth reading.
+function byOrder(
+  readings: readonly TimedMessage[],
+  replies: readonly TimedMessage[],
+): (TimedMessage | null)[] {
+  return readings.map((_, i) => replies[i] ?? null);
 }
 
 const cache = new WeakMap<readonly TimedMessage[], Map<TimedMessage, TimedMessage | null>>();

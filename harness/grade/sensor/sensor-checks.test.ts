@@ -320,7 +320,7 @@ describe("repliesCheck", () => {
     const verdict = check.run(mainOf(analysePackets(t.packets)));
     const failure = failureOf(verdict);
     expect(failure.message).toBe("1 of 3 readings got no reply");
-    expect(failure.actual).toBe("no reply to seq 1 (2 reply message(s) captured)");
+    expect(failure.actual).toBe("no reply to reading seq 1 (packet 6) (2 reply message(s) captured)");
     expect(packetsOf(verdict)).toEqual([6]);
   });
 
@@ -334,7 +334,9 @@ describe("repliesCheck", () => {
     ]);
     const failure = failureOf(check.run(mainOf(analysePackets(t.packets), UNNUMBERED)));
     expect(failure.message).toBe("1 of 3 readings got no reply");
-    expect(failure.actual).toBe("no reply to #8 (2 reply message(s) captured)");
+    expect(failure.actual).toBe(
+      "no reply to reading in packet 8 (2 reply message(s) captured; the replies carry no declared sequence number, so they are paired with the readings in order and the last readings are the ones counted as unanswered)",
+    );
     const complete = tcpRun([...answered(2)]);
     expect(check.run(mainOf(analysePackets(complete.packets), UNNUMBERED)).pass).toBe(true);
   });

@@ -85,8 +85,11 @@ function trafficCheck(
 const refs = (run: RunRecord, messages: readonly TimedMessage[], max = 3): EvidenceRef[] =>
   messages.slice(0, max).map((m) => packetRef(run, m.packet));
 
+/** A message by its declared name, its number when it has one, and its packet: "reading seq 14 (packet 31)". */
 const seqText = (m: TimedMessage) =>
-  m.sequence === undefined ? `#${m.packet}` : `seq ${String(m.sequence)}`;
+  m.sequence === undefined
+    ? `${m.name} in packet ${m.packet}`
+    : `${m.name} seq ${String(m.sequence)} (packet ${m.packet})`;
 
 // ------------------------------------------------------------------ design
 
@@ -229,7 +232,7 @@ export function repliesCheck(options: Options): Check {
       expected: "one reply per reading, in the declared reply format",
       actual:
         missing.length > 0
-          ? `no reply to ${missing.slice(0, 5).map(seqText).join(", ")}${missing.length > 5 ? ", …" : ""} (${traffic.replies.length} reply message(s) captured)`
+          ? `no reply to ${missing.slice(0, 5).map(seqText).join(", ")}${missing.length > 5 ? ", …" : ""} (${traffic.replies.length} reply message(s) captured${traffic.replies.some((r) => r.sequence !== undefined) ? "" : "; the replies carry no declared sequence number, so they are paired with the readings in order and the last readings are the ones counted as unanswered"})`
           : serverProblems[0]!.message,
       evidence: missing.length > 0 ? refs(run, missing) : problemRefs(run, traffic),
       help: "After each reading, the server sends a packed reply (e.g. the reading's sequence number and a status) back to the client's address.",
