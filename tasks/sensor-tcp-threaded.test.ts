@@ -20,7 +20,7 @@ function replyAt(conversation: number, timeUs: number, seq: number): TimedMessag
 }
 
 function trafficOf(conversations: number[], replies: TimedMessage[]): SensorTraffic {
-  return { readings: [], replies, problems: [], conversations };
+  return { readings: [], replies, controls: [], problems: [], conversations };
 }
 
 describe("replySpans", () => {

@@ -3,7 +3,7 @@ import { analysePackets, T0, TcpScript } from "../../analyse/test-scenarios.ts";
 import type { PcapPacket } from "../../capture/index.ts";
 import { buildUdp } from "../../decode/index.ts";
 import { checkProtocol, type Protocol, pack, type StructValue } from "../../protocol/index.ts";
-import { sensorTraffic, writeSizeMismatch } from "./sensor-traffic.ts";
+import { controlNames, sensorTraffic, type TimedMessage, writeSizeMismatch } from "./sensor-traffic.ts";
 
 // The reference protocol: a 20-byte reading (type 1) and a 6-byte reply (type 2), both numbered by `seq`.
 function referenceProtocol(): Protocol {
@@ -222,6 +222,7 @@ describe("sensorTraffic", () => {
     expect(sensorTraffic(analysePackets(packets).conversations, null, T0)).toEqual({
       readings: [],
       replies: [],
+      controls: [],
       problems: [],
       conversations: [],
     });
@@ -276,5 +277,26 @@ describe("writeSizeMismatch", () => {
     ["too few segments to tell", [12, 12]],
   ])("accepts %s", (_, sizes) => {
     expect(writeSizeMismatch(eight, rows(...sizes))).toBeNull();
+  });
+});
+
+describe("controlNames", () => {
+  const message = (name: string, conversation: number, sequence?: number) =>
+    ({ name, conversation, ...(sequence === undefined ? {} : { sequence }) }) as unknown as TimedMessage;
+  const many = (name: string, n: number, conversation = 1) =>
+    Array.from({ length: n }, (_, i) => message(name, conversation, i));
+
+  it("takes a message sent once per connection beside repeated readings for a control message", () => {
+    expect(controlNames([message("hello", 1), ...many("reading", 5), message("bye", 1)])).toEqual(
+      new Set(["hello", "bye"]),
+    );
+  });
+
+  it.each([
+    ["a message repeated in a connection", [message("hello", 1), message("hello", 1), ...many("reading", 5)]],
+    ["too few readings to tell", [message("hello", 1), ...many("reading", 2)]],
+    ["the only kind of message", [message("reading", 1), message("reading", 2)]],
+  ])("keeps %s among the readings", (_, messages) => {
+    expect(controlNames(messages)).toEqual(new Set());
   });
 });

@@ -42,16 +42,40 @@ export interface TrafficProblem {
 
 /** Everything the student's protocol made of a run's traffic. */
 export interface SensorTraffic {
-  /** Messages from the client, in capture order. */
+  /** Messages from the client, in capture order, but its control messages. */
   readonly readings: readonly TimedMessage[];
-  /** Messages from the server, in capture order. */
+  /** Messages from the server, in capture order, but its control messages. */
   readonly replies: readonly TimedMessage[];
+  /**
+   * Control messages: a kind of message sent at most once per conversation (a greeting, a goodbye, its
+   * answer) by a side that sends another kind at least three times. They decode like any message but are
+   * neither readings nor replies: they do not count for the period, the values or the pairing.
+   */
+  readonly controls: readonly TimedMessage[];
   readonly problems: readonly TrafficProblem[];
   /** Conversations read (TCP connections, UDP flows). */
   readonly conversations: readonly number[];
 }
 
-const EMPTY: SensorTraffic = { readings: [], replies: [], problems: [], conversations: [] };
+const EMPTY: SensorTraffic = { readings: [], replies: [], controls: [], problems: [], conversations: [] };
+
+/** The names of a side's control messages (see SensorTraffic.controls); a numbered message never is one. */
+export function controlNames(messages: readonly TimedMessage[]): Set<string> {
+  const perConversation = new Map<number, Map<string, number>>();
+  for (const m of messages) {
+    const counts = perConversation.get(m.conversation) ?? new Map<string, number>();
+    counts.set(m.name, (counts.get(m.name) ?? 0) + 1);
+    perConversation.set(m.conversation, counts);
+  }
+  const names = new Set(messages.filter((m) => m.sequence === undefined).map((m) => m.name));
+  for (const counts of perConversation.values()) {
+    const most = Math.max(...counts.values());
+    for (const name of [...names]) {
+      if ((counts.get(name) ?? 0) > 1 || most < 3 || counts.get(name) === most) names.delete(name);
+    }
+  }
+  return names;
+}
 
 /** Reads every conversation of the run with the protocol (null protocol: nothing to read). */
 export function sensorTraffic(
@@ -64,9 +88,13 @@ export function sensorTraffic(
     conv.protocol === "tcp" ? tcpTraffic(conv, protocol, startUs) : udpTraffic(conv, protocol, startUs),
   );
   const byTime = (a: TimedMessage, b: TimedMessage) => a.timeUs - b.timeUs || a.packet - b.packet;
+  const fromClient = parts.flatMap((p) => p.readings).sort(byTime);
+  const fromServer = parts.flatMap((p) => p.replies).sort(byTime);
+  const control = new Set([...controlNames(fromClient), ...controlNames(fromServer)]);
   return {
-    readings: parts.flatMap((p) => p.readings).sort(byTime),
-    replies: parts.flatMap((p) => p.replies).sort(byTime),
+    readings: fromClient.filter((m) => !control.has(m.name)),
+    replies: fromServer.filter((m) => !control.has(m.name)),
+    controls: [...fromClient, ...fromServer].filter((m) => control.has(m.name)).sort(byTime),
     problems: parts.flatMap((p) => p.problems),
     conversations: conversations.map((c) => c.id),
   };
@@ -126,6 +154,7 @@ function tcpTraffic(conv: TcpConversation, protocol: Protocol, startUs: number):
   return {
     readings: c.messages,
     replies: s.messages,
+    controls: [],
     problems: [...c.problems, ...s.problems],
     conversations: [conv.id],
   };
@@ -185,7 +214,7 @@ function udpTraffic(conv: UdpConversation, protocol: Protocol, startUs: number):
       });
     }
   }
-  return { readings, replies, problems, conversations: [conv.id] };
+  return { readings, replies, controls: [], problems, conversations: [conv.id] };
 }
 
 function timed(
