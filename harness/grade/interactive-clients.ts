@@ -84,6 +84,10 @@ export async function driveInteractiveClients(
       return { echoed: echoed.status === "done", others: echoed.status === "done" ? others : 0 };
     }),
   );
+  // A client that connects only once it has its first line is connected now: look again.
+  if (!allConnected && (await ctx.waitForEstablished(options.clients, 500))) {
+    await ctx.snapshot("all clients connected, after their first line");
+  }
   for (const s of started) s.program.write(`${options.quit}\n`);
   // A client may wait a while for the server to close after its quit word: it has until the deadline.
   const left = Math.max(1000, Math.round(deadline - performance.now()));
