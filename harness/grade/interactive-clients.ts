@@ -35,6 +35,12 @@ export interface InteractiveClient {
 
 export interface InteractiveReport {
   readonly clients: readonly InteractiveClient[];
+  /**
+   * Wall-clock instants (µs since the epoch, the capture's clock) at which every client was running and idle:
+   * just before the lines were typed, and just before the quit words. Connections open at these instants are
+   * the clients' lasting connections, whatever the timing of the exchanges in between.
+   */
+  readonly idleAtUs: readonly number[];
   /** Whether the server side showed one ESTABLISHED connection per client at the same time. */
   readonly allConnected: boolean;
 }
@@ -74,6 +80,7 @@ export async function driveInteractiveClients(
   const rest = Math.max(0, Math.round(connectBudgetEnds - performance.now()));
   const allConnected = await ctx.waitForEstablished(options.clients, rest);
   await ctx.snapshot(allConnected ? "all clients connected" : "while the clients were running");
+  const idleAtUs = [Date.now() * 1000];
   // Every client types its line at once and waits for its echo: a concurrent server answers them all.
   const echoes = await Promise.all(
     started.map(async (s, index) => {
@@ -88,12 +95,14 @@ export async function driveInteractiveClients(
   if (!allConnected && (await ctx.waitForEstablished(options.clients, 500))) {
     await ctx.snapshot("all clients connected, after their first line");
   }
+  idleAtUs.push(Date.now() * 1000);
   for (const s of started) s.program.write(`${options.quit}\n`);
   // A client may wait a while for the server to close after its quit word: it has until the deadline.
   const left = Math.max(1000, Math.round(deadline - performance.now()));
   await Promise.all(started.map((s) => s.program.waitForExit(left)));
   const report: InteractiveReport = {
     allConnected,
+    idleAtUs,
     clients: started.map((s, i) => ({
       name: s.name,
       connected: connected[i]!,

@@ -178,3 +178,25 @@ export const endOfInputAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
     return null;
   },
 };
+
+/** Advice for a student server that ends with a KeyboardInterrupt traceback when stopped with Ctrl+C. */
+export const ctrlCAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
+  id: "ctrl-c-traceback",
+  run: (evidence) => {
+    for (const run of Object.values(evidence.runs)) {
+      const server = run.server;
+      if (
+        server?.role.source === "student" &&
+        server.outcome.killedBy === "stop" &&
+        tracebackLines(server.outcome).some((l) => /^KeyboardInterrupt\b/.test(l))
+      ) {
+        return {
+          message: `the server prints a KeyboardInterrupt traceback when stopped with Ctrl+C (run ${run.name})`,
+          evidence: outputRefs(run, server, /KeyboardInterrupt/),
+          help: "Catch KeyboardInterrupt around the server's loop (or handle SIGINT) to close the socket and exit cleanly.",
+        };
+      }
+    }
+    return null;
+  },
+};

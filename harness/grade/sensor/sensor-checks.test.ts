@@ -405,6 +405,20 @@ describe("periodicCheck", () => {
     expect(failureOf(check.run(at([]))).message).toBe("no reading was captured");
   });
 
+  it("passes two kinds of reading sent together, each keeping the period", () => {
+    const twoKinds = protocolOf(
+      { ...READING, sequence: undefined },
+      { name: "humidity", from: "client", format: "!Bf", fields: ["type", "h"], match: { type: 3 } },
+      REPLY,
+    );
+    const humidity = (i: number) => packed("!Bf", [3n, 40 + i]);
+    const times = [0, 1, 200, 201, 400, 401, 600, 601];
+    const analysis = udpAnalysis(times, (i) => (i % 2 === 0 ? reading(i / 2) : humidity(i)));
+    const verdict = check.run(mainOf(analysis, twoKinds, 0.2));
+    expect(verdict.pass).toBe(true);
+    expect(messageOf(verdict)).toContain('"humidity": 4 readings, median gap 200.0 ms');
+  });
+
   it("judges each connection on its own", () => {
     // Two connections whose readings interleave: together they look like a burst, each alone keeps 200 ms.
     const a = new TcpScript({ serverPort: 9000, clientPort: 41000, startUs: T0 });
