@@ -124,8 +124,12 @@ export default defineTask<Options>({
             return first ? [packetRef(run, first.packet)] : [];
           }),
           help:
-            "accept() in a loop and hand each connection to its own thread (threading.Thread(target=handle, " +
-            "args=(conn, addr)).start()), so the main thread goes straight back to accept().",
+            traffic.replies.length === 0
+              ? "The server sent no reply socklab could read: answer every reading with a reply in the format socklab.yaml declares (see the replies check of sensor-tcp)."
+              : established < n
+                ? "Not every client could connect: keep the listening socket open with listen() and call accept() in a loop, while other clients are being served."
+                : "accept() in a loop and hand each connection to its own thread (threading.Thread(target=handle, " +
+                  "args=(conn, addr)).start()), so the main thread goes straight back to accept().",
         });
       },
     }),
@@ -171,14 +175,16 @@ export default defineTask<Options>({
             .slice(0, 4)
             .map(
               (l) =>
-                `connection ${l.m.conversation} seq ${String(l.m.sequence ?? "?")}: ${l.delayUs === null ? "no reply" : `reply after ${(l.delayUs / 1000).toFixed(0)} ms`}`,
+                `connection ${l.m.conversation} ${l.m.name}${l.m.sequence === undefined ? ` in packet ${l.m.packet}` : ` seq ${String(l.m.sequence)}`}: ${l.delayUs === null ? "no reply" : `reply after ${(l.delayUs / 1000).toFixed(0)} ms`}`,
             )
             .join("; "),
           evidence: [
             packetRef(run, first.m.packet),
             ...(first.reply ? [packetRef(run, first.reply.packet)] : []),
           ],
-          help: "Serve each client in its own thread, so one client's readings never wait for another client to finish.",
+          help: late.every((l) => l.reply === null)
+            ? "No reading got a reply socklab could read: answer every reading with a reply in the declared format."
+            : "Serve each client in its own thread, so one client's readings never wait for another client to finish.",
         });
       },
     }),

@@ -4,55 +4,22 @@
 // checks it exercises were read. Every one must get full marks on every task it declares: a check that fails
 // one of them judges an incidental choice of the reference, not the handout's property. And every check must
 // be passed by at least three of them, so that no check is only ever passed by programs like the reference.
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { gradeSubmission, limiter, type SubmissionResult } from "../../harness/grade/index.ts";
-import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
+import { TASKS } from "../../tasks/index.ts";
+import { explain, grader, VARIANTS } from "./grader.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const REFERENCE = join(ROOT, "reference");
-const VARIANTS = join(ROOT, "fixtures", "variants");
-const outRoot = await mkdtemp(join(tmpdir(), "socklab-variants-"));
-afterAll(() => rm(outRoot, { recursive: true, force: true }));
+const { grade, dispose } = await grader("variants");
+afterAll(dispose);
 
 const names = (await readdir(VARIANTS, { withFileTypes: true }))
   .filter((d) => d.isDirectory())
   .map((d) => d.name)
   .sort();
 
-const limit = limiter(3);
-let counter = 0;
 /** check id ("task/check") → the variants that passed it. */
 const passedBy = new Map<string, Set<string>>();
-
-async function grade(dir: string): Promise<SubmissionResult> {
-  return limit(async () => {
-    const graded = await gradeSubmission(dir, {
-      tasks: TASKS,
-      outDir: join(outRoot, String(counter++)),
-      folders: { reference: REFERENCE, probes: PROBES_DIR },
-      seed: 1,
-      version: "test",
-    });
-    return graded.result;
-  });
-}
-
-function explain(result: SubmissionResult): string {
-  return result.tasks
-    .filter((t) => t.status !== "not-submitted")
-    .flatMap((t) =>
-      t.checks
-        .filter((c) => c.status !== "passed")
-        .map(
-          (c) =>
-            `${t.id}/${c.id}: ${c.status} ${c.status === "failed" ? `${c.failure.message} | seen: ${c.failure.actual}` : c.status === "errored" ? c.error : c.reason}`,
-        ),
-    )
-    .join("\n");
-}
 
 describe.concurrent("correct variants", () => {
   it("there are at least 30 of them", () => {

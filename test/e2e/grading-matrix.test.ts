@@ -1,41 +1,21 @@
 // The grader end to end on real programs: the reference passes every check of every task, five times in a
 // row with identical verdicts; each buggy fixture fails exactly the checks fixtures/submissions/expected.yaml
 // lists; and every check of every task fails for some fixture (no check that cannot fail).
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { gradeSubmission, limiter, parseYaml, type SubmissionResult } from "../../harness/grade/index.ts";
-import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
+import { parseYaml, type SubmissionResult } from "../../harness/grade/index.ts";
+import { TASKS } from "../../tasks/index.ts";
+import { explain, FIXTURES, grader, REFERENCE } from "./grader.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const REFERENCE = join(ROOT, "reference");
-const FIXTURES = join(ROOT, "fixtures", "submissions");
-const outRoot = await mkdtemp(join(tmpdir(), "socklab-matrix-"));
-afterAll(() => rm(outRoot, { recursive: true, force: true }));
+const { grade, dispose } = await grader("matrix");
+afterAll(dispose);
 
 const expectedText = await readFile(join(FIXTURES, "expected.yaml"), "utf8");
 const parsed = parseYaml(expectedText);
 if (!parsed.ok) throw new Error(`expected.yaml: ${parsed.message}`);
 const expected = parsed.value as Record<string, Record<string, string[]> | null>;
 const fixtures = Object.keys(expected).filter((name) => name !== "reference");
-
-// Grading runs several sandboxes each; keep the machine from being swamped by parallel test files.
-const limit = limiter(3);
-let counter = 0;
-
-async function grade(dir: string): Promise<SubmissionResult> {
-  return limit(async () => {
-    const graded = await gradeSubmission(dir, {
-      tasks: TASKS,
-      outDir: join(outRoot, String(counter++)),
-      folders: { reference: REFERENCE, probes: PROBES_DIR },
-      seed: 1,
-      version: "test",
-    });
-    return graded.result;
-  });
-}
 
 /** task id → the ids of its failed checks (skipped ones are not failures). */
 function failures(result: SubmissionResult): Record<string, string[]> {
@@ -47,20 +27,6 @@ function failures(result: SubmissionResult): Record<string, string[]> {
     if (failed.length > 0) out[task.id] = failed.sort();
   }
   return out;
-}
-
-function explain(result: SubmissionResult): string {
-  return result.tasks
-    .filter((t) => t.status !== "not-submitted")
-    .flatMap((t) =>
-      t.checks
-        .filter((c) => c.status !== "passed")
-        .map(
-          (c) =>
-            `${t.id}/${c.id}: ${c.status} ${c.status === "failed" ? `${c.failure.message} | seen: ${c.failure.actual}` : c.status === "errored" ? c.error : c.reason}`,
-        ),
-    )
-    .join("\n");
 }
 
 describe.concurrent("grading the reference", () => {

@@ -1,37 +1,16 @@
 // Reliable UDP replays: for each reliable-UDP fixture (and the reference), the verdict on every graded seed is
 // the same as on every other seed, and the same over five gradings — socklab's lossy link decides fates from
 // the seed and each datagram's identity, never from timing.
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, it } from "vitest";
-import { gradeSubmission, limiter, type SubmissionResult } from "../../harness/grade/index.ts";
-import { PROBES_DIR, TASKS } from "../../tasks/index.ts";
+import type { SubmissionResult } from "../../harness/grade/index.ts";
+import { FIXTURES, grader, REFERENCE } from "./grader.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const REFERENCE = join(ROOT, "reference");
-const FIXTURES = join(ROOT, "fixtures", "submissions");
 const TASK = "sensor-udp-reliable";
 const ROUNDS = 5;
-const outRoot = await mkdtemp(join(tmpdir(), "socklab-reliable-"));
-afterAll(() => rm(outRoot, { recursive: true, force: true }));
-
-const limit = limiter(3);
-let counter = 0;
-
-async function grade(dir: string): Promise<SubmissionResult> {
-  return limit(async () => {
-    const graded = await gradeSubmission(dir, {
-      tasks: TASKS,
-      only: [TASK],
-      outDir: join(outRoot, String(counter++)),
-      folders: { reference: REFERENCE, probes: PROBES_DIR },
-      seed: 1,
-      version: "test",
-    });
-    return graded.result;
-  });
-}
+const { grade, dispose } = await grader("reliable", { only: [TASK] });
+afterAll(dispose);
 
 /** Per seeded run, whether it delivered every reading once, in order (from the seeded-links check's notes). */
 function seedVerdicts(result: SubmissionResult): Record<string, boolean> {

@@ -69,13 +69,18 @@ function replies(n: number): string {
 }
 
 /** Judges a TCP probe report: coalesced → 2 replies, half → none, split → 1. */
-export function judgeTcpProbe(report: ProbeReport, protocol: Protocol): ProbeJudgement {
+export function judgeTcpProbe(
+  report: ProbeReport,
+  protocol: Protocol,
+  isReply: (name: string) => boolean = () => true,
+): ProbeJudgement {
   const lines: string[] = [];
   const expected: Record<string, number> = { coalesced: 2, half: 0, split: 1 };
   for (const phase of report.phases) {
     const bytes = bytesOf(phase.received.join(""));
     const split = splitStream(protocol, "server", bytes);
-    const count = split.messages.length;
+    // A control message (a greeting the server sends first) is no reply.
+    const count = split.messages.filter((m) => isReply(m.message.name)).length;
     const sent = phase.sent.join(" + ");
     lines.push(
       `${phase.phase} (${sent} bytes sent): ${bytes.length} bytes back, ${replies(count)}${phase.closed ? ", then the server closed the connection" : ""}`,
@@ -137,7 +142,11 @@ function garbageSequence(protocol: Protocol): bigint | null {
 }
 
 /** Judges a UDP probe report: no reply paired to a bad datagram; exactly one reply to the valid reading. */
-export function judgeUdpProbe(report: ProbeReport, protocol: Protocol): ProbeJudgement {
+export function judgeUdpProbe(
+  report: ProbeReport,
+  protocol: Protocol,
+  isReply: (name: string) => boolean = () => true,
+): ProbeJudgement {
   const lines: string[] = [];
   let advice: string | null = null;
   const reading = readingMessage(protocol);
@@ -148,7 +157,7 @@ export function judgeUdpProbe(report: ProbeReport, protocol: Protocol): ProbeJud
   };
   for (const phase of report.phases) {
     const decoded = phase.received.map((hex) => decodeMessage(protocol, "server", bytesOf(hex)));
-    const answers = decoded.flatMap((d) => (d.ok ? [d.decoded] : []));
+    const answers = decoded.flatMap((d) => (d.ok && isReply(d.decoded.message.name) ? [d.decoded] : []));
     lines.push(
       `${phase.phase} (${phase.sent[0]} bytes): ${phase.received.length} datagram(s) back, ${answers.length} of them declared server messages`,
     );

@@ -28,7 +28,7 @@ export function pairReplies(
     // but order answers every one, each after its reading, order is what the server meant.
     const orderAnswersAll = inOrder.every((p, i) => p !== null && p.timeUs >= mine[i]!.timeUs);
     const chosen = bySeq && (bySeq.every((p) => p !== null) || !orderAnswersAll) ? bySeq : inOrder;
-    mine.forEach((reading, i) => paired.set(reading, chosen[i] ?? null));
+    for (const [i, reading] of mine.entries()) paired.set(reading, chosen[i] ?? null);
   }
   return readings.map((reading) => ({ reading, reply: paired.get(reading) ?? null }));
 }

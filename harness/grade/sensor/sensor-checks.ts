@@ -508,8 +508,14 @@ export function sensorProbeCheck(options: Options & { readonly what: string }): 
           `socklab's sensor probe ${report?.error ? `failed: ${report.error}` : `printed no report (${probe?.outcome.description ?? "not started"})`}`,
         );
       }
+      // The server's control messages in the student's own run (a greeting, say) are not replies here either.
+      const main = evidence.runs.main ? trafficOf(runOf(evidence, "main"), protocol) : null;
+      const controls = new Set(main?.controls.filter((m) => m.from === "server").map((m) => m.name));
+      const isReply = (name: string) => !controls.has(name);
       const judged =
-        report.transport === "tcp" ? judgeTcpProbe(report, protocol) : judgeUdpProbe(report, protocol);
+        report.transport === "tcp"
+          ? judgeTcpProbe(report, protocol, isReply)
+          : judgeUdpProbe(report, protocol, isReply);
       const notes = judged.advice ? [judged.advice] : [];
       if (judged.ok) return pass(`${options.what}: ${judged.phases.join("; ")}`, [], notes);
       const server = run.server;

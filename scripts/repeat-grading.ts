@@ -1,0 +1,110 @@
+// Grades folders of submissions several times in a row and reports whether every verdict stayed the same:
+// the correct variants (fixtures/variants/, each must stay at full marks) and the buggy fixtures
+// (fixtures/submissions/, each must keep the verdicts of expected.yaml). With --load, a CPU-heavy process runs
+// on every core meanwhile, to show that verdicts do not depend on the machine's load.
+//
+//   node --import tsx scripts/repeat-grading.ts [--rounds 5] [--load] [--only variants|fixtures]
+import { spawn } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { parseYaml, type SubmissionResult } from "../harness/grade/index.ts";
+import { FIXTURES, grader, VARIANTS } from "../test/e2e/grader.ts";
+
+const args = process.argv.slice(2);
+const rounds = Number(args[args.indexOf("--rounds") + 1] ?? 5) || 5;
+const load = args.includes("--load");
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+const { grade, dispose } = await grader("repeat");
+
+/** task → failed or errored check ids, sorted. */
+function failures(result: SubmissionResult): string {
+  const parts = result.tasks
+    .filter((t) => t.status !== "not-submitted")
+    .map(
+      (t) =>
+        `${t.id}:[${t.checks
+          .filter((c) => c.status === "failed" || c.status === "errored")
+          .map((c) => c.id)
+          .sort()
+          .join(",")}]`,
+    );
+  return parts.join(" ");
+}
+
+const expectedText = await readFile(join(FIXTURES, "expected.yaml"), "utf8");
+const parsed = parseYaml(expectedText);
+const expected = (parsed.ok ? parsed.value : {}) as Record<string, Record<string, string[]> | null>;
+
+const subjects: { name: string; dir: string; want: (r: SubmissionResult) => boolean }[] = [];
+if (only !== "fixtures") {
+  for (const d of await readdir(VARIANTS, { withFileTypes: true })) {
+    if (!d.isDirectory()) continue;
+    subjects.push({
+      name: `variants/${d.name}`,
+      dir: join(VARIANTS, d.name),
+      want: (r) => r.tasks.every((t) => t.status === "not-submitted" || t.status === "passed"),
+    });
+  }
+}
+if (only !== "variants") {
+  for (const [name, tasks] of Object.entries(expected)) {
+    if (name === "reference") continue;
+    const want = Object.entries(tasks ?? {})
+      .map(([t, ids]) => `${t}:[${[...ids].sort().join(",")}]`)
+      .sort();
+    subjects.push({
+      name: `fixtures/${name}`,
+      dir: join(FIXTURES, name),
+      want: (r) =>
+        failures(r)
+          .split(" ")
+          .filter((p) => !p.endsWith(":[]"))
+          .sort()
+          .join(" ") === want.join(" "),
+    });
+  }
+}
+
+const burners = load
+  ? Array.from({ length: availableParallelism() }, () =>
+      spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" }),
+    )
+  : [];
+const verdicts = new Map<string, string[]>();
+const wrong = new Map<string, number>();
+const started = performance.now();
+try {
+  for (let round = 1; round <= rounds; round++) {
+    await Promise.all(
+      subjects.map(async (s) => {
+        const result = await grade(s.dir);
+        verdicts.set(s.name, [...(verdicts.get(s.name) ?? []), failures(result)]);
+        if (!s.want(result)) wrong.set(s.name, (wrong.get(s.name) ?? 0) + 1);
+      }),
+    );
+    process.stderr.write(
+      `round ${round}/${rounds} done (${Math.round((performance.now() - started) / 1000)} s)\n`,
+    );
+  }
+} finally {
+  for (const b of burners) b.kill("SIGKILL");
+  await dispose();
+}
+
+let unstable = 0;
+for (const s of subjects) {
+  const seen = new Set(verdicts.get(s.name));
+  const bad = wrong.get(s.name) ?? 0;
+  if (seen.size > 1 || bad > 0) {
+    unstable++;
+    process.stdout.write(
+      `${s.name}: ${bad}/${rounds} rounds off the expected verdict; seen: ${[...seen].join(" | ")}\n`,
+    );
+  }
+}
+process.stdout.write(
+  `${subjects.length} submissions × ${rounds} rounds${load ? ` under load (${burners.length} CPU burners)` : ""}: ` +
+    `${subjects.length - unstable} always as expected, ${unstable} not (${Math.round((performance.now() - started) / 1000)} s)\n`,
+);
+process.exitCode = unstable === 0 ? 0 : 1;
