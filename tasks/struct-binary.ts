@@ -182,20 +182,14 @@ export default defineTask<Options>({
           });
         }
         const asDeclared = unpack(d.layout, sent);
-        if (
-          asDeclared.ok &&
-          matchesValues(
-            asDeclared.value.map(String),
-            d.values.map((v) => (typeof v === "number" ? v : v)),
-          )
-        ) {
+        if (asDeclared.ok && matchesValues(asDeclared.value, d.values)) {
           return pass(
             `read with "${d.layout.format}" the bytes give ${tuple(d.layout, asDeclared.value)}, as declared`,
           );
         }
         const other = swappedOrder(d.layout);
         const asOther = other ? unpack(other, sent) : null;
-        if (other && asOther?.ok && matchesValues(asOther.value.map(String), d.values)) {
+        if (other && asOther?.ok && matchesValues(asOther.value, d.values)) {
           return fail({
             message: "byte-order mismatch: the client packed in the other byte order",
             expected: `"${d.layout.format}" (${d.layout.littleEndian ? "little" : "big"}-endian): ${hex(d.packed)}`,

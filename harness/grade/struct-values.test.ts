@@ -20,9 +20,12 @@ describe("struct values", () => {
   });
 
   it("compares unpacked values with float32 rounding allowed", () => {
-    expect(matchesValues(["1", "4", "2.700000047683716"], [1, 4, 2.7])).toBe(true);
-    expect(matchesValues(["1", "4", "2"], [1, 4, 2.7])).toBe(false);
+    expect(matchesValues([1n, 4n, 2.700000047683716], [1n, 4n, 2.7])).toBe(true);
+    expect(matchesValues([1n, 4n, 2], [1n, 4n, 2.7])).toBe(false);
     expect(matchesValues(null, [1])).toBe(false);
+    const abcd = new TextEncoder().encode("abcd");
+    expect(matchesValues([true, abcd, -7n], [true, new TextEncoder().encode("abcd"), -7n])).toBe(true);
+    expect(matchesValues([false, abcd, -7n], [true, abcd, -7n])).toBe(false);
   });
 
   it("swaps native or explicit byte order", () => {

@@ -23,25 +23,40 @@ export function swappedOrder(layout: StructLayout): StructLayout | null {
   return swapped.ok && swapped.value.size === layout.size ? swapped.value : null;
 }
 
-/** Whether a printed or unpacked value equals the expected one (float32 rounding allowed, 1e-6 relative). */
-export function sameValue(seen: StructValue | number | string, expected: StructValue): boolean {
-  if (typeof expected === "number") {
-    const n = Number(seen);
-    if (Number.isNaN(expected)) return Number.isNaN(n);
-    return n === expected || Math.abs(n - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
+/** Whether an unpacked value equals the expected one: numbers within float32 rounding (1e-6 relative),
+ * integers exactly, booleans and bytes as themselves. */
+export function sameValue(seen: StructValue, expected: StructValue): boolean {
+  if (expected instanceof Uint8Array) {
+    // struct pads a short bytes value with NULs to its size.
+    return (
+      seen instanceof Uint8Array &&
+      seen.length >= expected.length &&
+      expected.every((b, i) => seen[i] === b) &&
+      seen.subarray(expected.length).every((b) => b === 0)
+    );
   }
-  if (typeof expected === "bigint") return String(seen) === expected.toString();
   if (typeof expected === "boolean")
-    return String(seen) === (expected ? "True" : "False") || seen === expected;
-  const text = typeof seen === "string" ? seen : "";
-  return text === new TextDecoder().decode(expected) || text === `b'${new TextDecoder().decode(expected)}'`;
+    return typeof seen === "boolean" ? seen === expected : Number(seen) === (expected ? 1 : 0);
+  if (seen instanceof Uint8Array || typeof seen === "boolean") return false;
+  if (typeof expected === "bigint" || typeof seen === "bigint") {
+    try {
+      return BigInt(seen) === BigInt(expected);
+    } catch {
+      return false;
+    }
+  }
+  if (Number.isNaN(expected)) return Number.isNaN(seen);
+  return seen === expected || Math.abs(seen - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
 }
 
-/** Whether printed values match the expected ones. */
-export function matchesValues(printed: readonly string[] | null, expected: readonly StructValue[]): boolean {
+/** Whether unpacked values are the expected ones, in order. */
+export function matchesValues(
+  unpacked: readonly StructValue[] | null,
+  expected: readonly StructValue[],
+): boolean {
   return (
-    printed !== null &&
-    printed.length === expected.length &&
-    expected.every((v, i) => sameValue(printed[i]!, v))
+    unpacked !== null &&
+    unpacked.length === expected.length &&
+    expected.every((v, i) => sameValue(unpacked[i]!, v))
   );
 }
