@@ -9,7 +9,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseYaml, type SubmissionResult } from "../harness/grade/index.ts";
-import { FIXTURES, grader, VARIANTS } from "../test/e2e/grader.ts";
+import { explain, FIXTURES, grader, VARIANTS } from "../test/e2e/grader.ts";
 
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf("--rounds") + 1] ?? 5) || 5;
@@ -73,6 +73,8 @@ const burners = load
   : [];
 const verdicts = new Map<string, string[]>();
 const wrong = new Map<string, number>();
+/** What the checks said when a round was off, to tell a flaky verdict's cause. */
+const details = new Map<string, string[]>();
 const started = performance.now();
 try {
   for (let round = 1; round <= rounds; round++) {
@@ -80,7 +82,10 @@ try {
       subjects.map(async (s) => {
         const result = await grade(s.dir);
         verdicts.set(s.name, [...(verdicts.get(s.name) ?? []), failures(result)]);
-        if (!s.want(result)) wrong.set(s.name, (wrong.get(s.name) ?? 0) + 1);
+        if (!s.want(result)) {
+          wrong.set(s.name, (wrong.get(s.name) ?? 0) + 1);
+          details.set(s.name, [...(details.get(s.name) ?? []), `round ${round}: ${explain(result)}`]);
+        }
       }),
     );
     process.stderr.write(

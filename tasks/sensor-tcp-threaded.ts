@@ -73,7 +73,7 @@ export default defineTask<Options>({
           ),
         );
         const connected = await ctx.waitForEstablished(n, 3000);
-        await ctx.snapshot(connected ? `${n} clients connected` : `waiting for ${n} clients (timed out)`);
+        await ctx.snapshot(connected ? `${n} clients connected` : `waiting for ${n} clients (timed out)`, n);
         ctx.note("allConnected", connected);
         await Promise.all(programs.map((p) => p.outcome));
       },

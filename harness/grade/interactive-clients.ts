@@ -79,7 +79,10 @@ export async function driveInteractiveClients(
   }
   const rest = Math.max(0, Math.round(connectBudgetEnds - performance.now()));
   const allConnected = await ctx.waitForEstablished(options.clients, rest);
-  await ctx.snapshot(allConnected ? "all clients connected" : "while the clients were running");
+  await ctx.snapshot(
+    allConnected ? "all clients connected" : "while the clients were running",
+    options.clients,
+  );
   const idleAtUs = [Date.now() * 1000];
   // Every client types its line at once and waits for its echo: a concurrent server answers them all.
   const echoes = await Promise.all(
@@ -93,7 +96,7 @@ export async function driveInteractiveClients(
   );
   // A client that connects only once it has its first line is connected now: look again.
   if (!allConnected && (await ctx.waitForEstablished(options.clients, 500))) {
-    await ctx.snapshot("all clients connected, after their first line");
+    await ctx.snapshot("all clients connected, after their first line", options.clients);
   }
   idleAtUs.push(Date.now() * 1000);
   for (const s of started) s.program.write(`${options.quit}\n`);
