@@ -26,6 +26,8 @@ import time
 
 LINGER = 0.3  # seconds to listen for more after the replies a phase expects
 WAIT = 2.0  # seconds to wait for the expected replies
+MAX_BYTES = 65536  # what a phase keeps of a TCP reply stream
+MAX_DATAGRAMS = 32  # what a phase keeps of UDP replies
 
 
 def pack(fmt, values):
@@ -34,15 +36,17 @@ def pack(fmt, values):
 
 
 def receive_tcp(sock, want, deadline):
-    """Bytes until `want` bytes came or the deadline passed, then whatever else comes within LINGER."""
+    """Bytes until `want` bytes came or the deadline passed, then whatever else comes within LINGER (at most
+    MAX_BYTES: a server that floods cannot keep the probe listening)."""
     data = b""
     closed = False
-    while True:
+    end = deadline if want > 0 else time.monotonic() + LINGER
+    lingering = want <= 0
+    while len(data) < MAX_BYTES:
         now = time.monotonic()
-        limit = deadline if len(data) < want else min(deadline, now) + LINGER
-        if now >= limit:
+        if now >= end:
             break
-        sock.settimeout(limit - now)
+        sock.settimeout(end - now)
         try:
             chunk = sock.recv(65536)
         except socket.timeout:
@@ -54,20 +58,23 @@ def receive_tcp(sock, want, deadline):
             closed = True
             break
         data += chunk
-        if len(data) >= want:
-            deadline = time.monotonic()  # got what we waited for: linger from now
+        if not lingering and len(data) >= want:
+            lingering = True
+            end = min(end, time.monotonic() + LINGER)  # got what we waited for: listen a little more
     return data, closed
 
 
 def receive_udp(sock, want, deadline):
-    """Datagrams until `want` came or the deadline passed, then whatever else comes within LINGER."""
+    """Datagrams until `want` came or the deadline passed, then whatever else comes within LINGER (at most
+    MAX_DATAGRAMS)."""
     got = []
-    while True:
+    end = deadline if want > 0 else time.monotonic() + LINGER
+    lingering = want <= 0
+    while len(got) < MAX_DATAGRAMS:
         now = time.monotonic()
-        limit = deadline if len(got) < want else min(deadline, now) + LINGER
-        if now >= limit:
+        if now >= end:
             break
-        sock.settimeout(limit - now)
+        sock.settimeout(end - now)
         try:
             data, _ = sock.recvfrom(65535)
         except socket.timeout:
@@ -75,8 +82,9 @@ def receive_udp(sock, want, deadline):
         except ConnectionRefusedError:
             return got, "the server's port is closed (ICMP port unreachable): it is no longer running"
         got.append(data)
-        if len(got) >= want:
-            deadline = time.monotonic()
+        if not lingering and len(got) >= want:
+            lingering = True
+            end = min(end, time.monotonic() + LINGER)
     return got, None
 
 

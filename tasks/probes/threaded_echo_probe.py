@@ -25,8 +25,9 @@ def now_ms():
 
 
 def read_until(sock, needle, buffer, deadline):
-    """Reads into `buffer` until it holds `needle` (True), the deadline passes or the server closes (False)."""
-    while needle not in buffer:
+    """Reads into `buffer` until it holds `needle` (True), the deadline passes, the server closes or sends
+    more than a MiB without it (False)."""
+    while needle not in buffer and len(buffer) < 1 << 20:
         left = deadline - time.monotonic()
         if left <= 0:
             return False
@@ -40,7 +41,7 @@ def read_until(sock, needle, buffer, deadline):
         if not chunk:
             return False
         buffer.extend(chunk)
-    return True
+    return needle in buffer
 
 
 connections = []
@@ -87,9 +88,12 @@ try:
         try:
             sock.sendall(quit_word.encode())
             sock.shutdown(socket.SHUT_WR)
-            sock.settimeout(1.0)
-            while sock.recv(65536):
-                pass
+            # Read until the server closes, for at most a second in all (a flooding server cannot hold us).
+            drain_until = time.monotonic() + 1.0
+            while time.monotonic() < drain_until:
+                sock.settimeout(max(0.01, drain_until - time.monotonic()))
+                if not sock.recv(65536):
+                    break
         except OSError:
             pass
         finally:
