@@ -110,8 +110,16 @@ export interface RunRecord {
   /** Clients and other programs, in start order. */
   readonly clients: readonly ProgramRecord[];
   readonly snapshots: readonly Snapshot[];
-  /** The server's CPU time over an idle window after the clients left. */
-  readonly idleCpu: { readonly windowMs: number; readonly cpuMs: number } | null;
+  /** The server's CPU time over an idle window after the clients left, how many of the window's samples found
+   * one of its threads runnable, and how many lines it printed meanwhile. */
+  readonly idleCpu: {
+    readonly windowMs: number;
+    readonly cpuMs: number;
+    readonly samples: number;
+    readonly runnableSamples: number;
+    /** Lines the server printed during the window. */
+    readonly lines: number;
+  } | null;
   /** Whether the server still listened (TCP) or was bound (UDP) after the clients left; null if not looked at. */
   readonly listeningAfter: boolean | null;
   /** Whether the server was still running when the driver finished. */
@@ -127,6 +135,8 @@ export interface RunRecord {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** How often the idle window looks at the server's threads. */
+const IDLE_SAMPLE_MS = 20;
 /** A server's own limit when its role sets none: a safety net only, since socklab stops the server when the
  * run's driver is done, and every wait of a driver is bounded. Tasks whose clients run long set their own. */
 const SERVER_TIMEOUT_MS = 120_000;
@@ -277,9 +287,22 @@ export async function executeRun(
       serverRunningAtEnd = srv.running;
       if (spec.idleCpuWindowMs !== undefined && srv.running) {
         const before = srv.cpuTimeMs();
-        // A measurement window, not synchronisation: CPU used by a server that should be idle.
-        await new Promise((r) => setTimeout(r, spec.idleCpuWindowMs));
-        idleCpu = { windowMs: spec.idleCpuWindowMs, cpuMs: Math.max(0, srv.cpuTimeMs() - before) };
+        const linesBefore = srv.lineCount();
+        // A measurement window, not synchronisation: CPU used by a server that should be idle, and how often
+        // one of its threads was runnable (a spinning thread is, however little CPU a loaded machine gives it).
+        const samples = Math.max(1, Math.round(spec.idleCpuWindowMs / IDLE_SAMPLE_MS));
+        let runnableSamples = 0;
+        for (let i = 0; i < samples; i++) {
+          await new Promise((r) => setTimeout(r, IDLE_SAMPLE_MS));
+          if (srv.runnableThreads() > 0) runnableSamples++;
+        }
+        idleCpu = {
+          windowMs: spec.idleCpuWindowMs,
+          cpuMs: Math.max(0, srv.cpuTimeMs() - before),
+          samples,
+          runnableSamples,
+          lines: srv.lineCount() - linesBefore,
+        };
       }
       if (srv.running) {
         const bound = (e: SocketEntry) =>
@@ -288,7 +311,8 @@ export async function executeRun(
         // The kernel's table is read in pieces and can miss a socket while other runs' sockets change: a
         // missing listener is looked for again before it counts as gone.
         let table = await sandbox.socketTable();
-        for (let attempt = 1; attempt < 3 && !table.some(bound); attempt++) table = await sandbox.socketTable();
+        for (let attempt = 1; attempt < 3 && !table.some(bound); attempt++)
+          table = await sandbox.socketTable();
         listeningAfter = table.some(bound);
         if (spec.snapshotAfter ?? spec.name === "main") {
           snapshots.push({

@@ -1,7 +1,7 @@
 // Student programs in a sandbox: start, watch output, feed standard input, stop, and collect one Outcome
 // whatever happens. The only file that imports execa.
 import { execa } from "execa";
-import { type LaunchPlan, type Sandbox, signalProcesses } from "../sandbox/index.ts";
+import { type LaunchPlan, runnableThreads, type Sandbox, signalProcesses } from "../sandbox/index.ts";
 import { splitCommand } from "./command.ts";
 import { RunError } from "./errors.ts";
 import { isPythonWord, resolveInterpreter, substituteInterpreter } from "./interpreter.ts";
@@ -55,6 +55,8 @@ export interface Program {
   stop(): Promise<Outcome>;
   /** user+sys CPU time so far of the whole sandboxed tree, in ms. */
   cpuTimeMs(): number;
+  /** How many threads of the sandboxed tree are running or ready to run right now (0 when all wait). */
+  runnableThreads(): number;
   /** Both output streams so far, interleaved. */
   output(): string;
   /** How many complete lines it has printed so far (both streams). */
@@ -267,6 +269,11 @@ class SandboxedProgram implements Program {
 
   cpuTimeMs(): number {
     return this.sampleCpu() ?? this.lastCpuMs ?? 0;
+  }
+
+  runnableThreads(): number {
+    if (this.pid === undefined) return 0;
+    return runnableThreads(this.sandbox.programProcesses(this.pid, "all").map((p) => p.pid));
   }
 
   output(): string {

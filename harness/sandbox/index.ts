@@ -7,5 +7,11 @@ export { DEFAULT_LIMITS, type ResourceLimits } from "./limits.ts";
 export { MARKER_PORT, openSandbox, requestedMode } from "./open-sandbox.ts";
 export { type PreflightResult, preflight } from "./preflight.ts";
 export { parseProcNet, type SocketEntry, type SocketProtocol, socketStateName } from "./proc-net.ts";
-export { type ProcessInfo, processTree, readProcessInfo, signalProcesses } from "./process-tree.ts";
+export {
+  type ProcessInfo,
+  processTree,
+  readProcessInfo,
+  runnableThreads,
+  signalProcesses,
+} from "./process-tree.ts";
 export type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode, SandboxOptions } from "./types.ts";

@@ -43,6 +43,29 @@ export function parseProcStat(pid: number, text: string): ProcessInfo | undefine
   };
 }
 
+/** How many threads of these processes are running or ready to run (state R): a thread blocked in recv()
+ * or accept() sleeps (S); one that loops without blocking is R even when a loaded machine does not run it. */
+export function runnableThreads(pids: Iterable<number>): number {
+  let runnable = 0;
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const info = parseProcStat(Number(tid), readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+        if (info?.state === "R") runnable++;
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  }
+  return runnable;
+}
+
 /** Every process on the machine (that this user may see), by pid. */
 export function listProcesses(): Map<number, ProcessInfo> {
   const table = new Map<number, ProcessInfo>();
