@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { Protocol } from "../protocol/index.ts";
 import { runChecks } from "./check.ts";
-import { ctrlCAdvice } from "./checks/programs.ts";
+import { ctrlCAdvice, peerErrorAdvice } from "./checks/programs.ts";
 import type { Limit } from "./limiter.ts";
 import type { TaskEntry } from "./manifest.ts";
 import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
@@ -135,7 +135,7 @@ export async function gradeTask(
         status: allPassed ? "passed" : "failed",
         score,
         checks,
-        advice: runAdvice([...(def.advice ?? []), ctrlCAdvice], evidence),
+        advice: runAdvice([...(def.advice ?? []), ctrlCAdvice, peerErrorAdvice], evidence),
         runs: records.map((r) => summarise(r, options.outDir)),
         durationMs: Math.round(performance.now() - started),
       },

@@ -138,8 +138,11 @@ export function serverSurvivesCheck(options: {
       const run = runOf(evidence, options.run ?? "main");
       const server = run.server;
       if (!server) return fail({ message: "the server was not started", actual: run.errors.join("; ") });
-      const tb = crashLines(server.outcome)[0];
       const stoppedBySocklab = server.outcome.killedBy === "stop";
+      // A client that resets its connection can make one handler's recv() raise; when the server keeps
+      // serving (socklab had to stop it), that is advice, not a crash — and whether the reset lands while
+      // the handler is in recv() is a matter of timing.
+      const tb = crashLines(server.outcome).filter((l) => !(stoppedBySocklab && PEER_ERROR.test(l)))[0];
       const exitedBadly = !stoppedBySocklab && server.outcome.exitCode !== 0;
       if (!tb && !exitedBadly) {
         return pass(
@@ -160,6 +163,29 @@ export function serverSurvivesCheck(options: {
     },
   });
 }
+
+/** Errors a peer causes by resetting or closing its end of a connection. */
+const PEER_ERROR = /^(ConnectionResetError|BrokenPipeError|ConnectionAbortedError)\b/;
+
+/** Advice for a server that kept serving but printed a traceback when a client reset its connection. */
+export const peerErrorAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
+  id: "connection-reset-traceback",
+  run: (evidence) => {
+    for (const run of Object.values(evidence.runs)) {
+      const server = run.server;
+      if (server?.role.source !== "student" || server.outcome.killedBy !== "stop") continue;
+      const line = tracebackLines(server.outcome).find((l) => PEER_ERROR.test(l));
+      if (line) {
+        return {
+          message: `a server thread ended with a traceback (${line}) when a client reset or closed its connection (run ${run.name}); the server kept serving`,
+          evidence: outputRefs(run, server, PEER_ERROR),
+          help: "Catch ConnectionResetError and BrokenPipeError in each client's loop and end that client quietly.",
+        };
+      }
+    }
+    return null;
+  },
+};
 
 /** Advice for a client that ended with an EOFError traceback when its typed input ran out. */
 export const endOfInputAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
