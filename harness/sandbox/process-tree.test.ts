@@ -1,5 +1,6 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { listProcesses, namespacePids, parseProcStat, processTree } from "./process-tree.ts";
+import { listProcesses, namespacePids, parseProcStat, processTree, runnableThreads } from "./process-tree.ts";
 
 describe("parseProcStat", () => {
   it("reads a name with spaces and parentheses, sums CPU ticks to ms, keeps the start time", () => {
@@ -36,5 +37,24 @@ describe("processTree", () => {
 
   it("knows this process's pid in its own namespace", () => {
     expect(namespacePids(process.pid)?.at(0)).toBe(process.pid);
+  });
+});
+
+describe("runnableThreads", () => {
+  const settle = () => new Promise((r) => setTimeout(r, 200));
+
+  it("finds a thread that spins and none in a process that waits", async ({ onTestFinished }) => {
+    const spinner = spawn("python3", ["-c", "while True: pass"], { stdio: "ignore" });
+    const sleeper = spawn("python3", ["-c", "import time; time.sleep(30)"], { stdio: "ignore" });
+    onTestFinished(() => {
+      spinner.kill("SIGKILL");
+      sleeper.kill("SIGKILL");
+    });
+    await settle();
+    // A spinning thread is R in nearly every look; one look may catch it between time slices.
+    const looks = Array.from({ length: 20 }, () => runnableThreads([spinner.pid!]));
+    expect(looks.filter((n) => n > 0).length).toBeGreaterThan(10);
+    expect(runnableThreads([sleeper.pid!])).toBe(0);
+    expect(runnableThreads([999_999_999])).toBe(0);
   });
 });
