@@ -3,12 +3,14 @@ import { parseDocument } from "yaml";
 
 /** The parsed value, or a message naming the line and column of the first syntax error. */
 export function parseYaml(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // prettyErrors adds the line and column (and a quoted excerpt, dropped here: one line is the rule).
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const where = error.linePos?.[0];
     const at = where ? `line ${where.line}, column ${where.col}: ` : "";
-    return { ok: false, message: `${at}${error.message.split("\n")[0]}` };
+    const first = (error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    return { ok: false, message: `${at}${first}` };
   }
   return { ok: true, value: doc.toJS() };
 }
