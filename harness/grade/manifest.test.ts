@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { substitute, type TaskSchemaInfo, validateManifest } from "./manifest.ts";
+import { loadManifest, substitute, type TaskSchemaInfo, validateManifest } from "./manifest.ts";
 import { ManifestError } from "./manifest-error.ts";
 import { z } from "./schema.ts";
 
@@ -60,6 +63,7 @@ describe("validateManifest", () => {
       /tasks\.struct-binary\.values\[1\]/,
     ],
     [{ student: "x", tasks: {}, extra: 1 }, /extra/],
+    [{ student: "x".repeat(201), tasks: {} }, /student: Too big: expected string to have <=200 characters/],
   ])("names the file and the key: %j", (value, message) => {
     expect(error(value)).toMatch(message);
   });
@@ -97,6 +101,17 @@ describe("substitute", () => {
   it("replaces known placeholders and keeps unknown ones", () => {
     expect(substitute("python3 c.py {host} {port} {other}", { host: "localhost", port: 5005 })).toBe(
       "python3 c.py localhost 5005 {other}",
+    );
+  });
+});
+
+describe("loadManifest", () => {
+  it("refuses a manifest over 256 KiB, naming the file and the limit", async ({ onTestFinished }) => {
+    const dir = await mkdtemp(join(tmpdir(), "socklab-manifest-"));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, "socklab.yaml"), `student: x\n# ${"x".repeat(300 * 1024)}\ntasks: {}\n`);
+    await expect(loadManifest(dir, known)).rejects.toThrow(
+      /socklab\.yaml: is 301 KiB; a manifest may be at most 256 KiB/,
     );
   });
 });

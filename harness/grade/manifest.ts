@@ -1,7 +1,7 @@
 // The submission manifest, `socklab.yaml` at the submission root: which commands start each task's server and
 // client, optional host and port, and each task's own options (validated by the task's schema). Documented in
 // docs/manifest.md.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { checkProtocol, type Protocol } from "../protocol/index.ts";
 import { ManifestError } from "./manifest-error.ts";
@@ -43,8 +43,12 @@ export interface Manifest {
   readonly tasks: ReadonlyMap<string, TaskEntry>;
 }
 
+/** The largest manifest socklab reads: a real one is a few hundred bytes. */
+export const MAX_MANIFEST_BYTES = 256 * 1024;
+
 const topSchema = z.strictObject({
-  student: z.string().optional(),
+  // Shown in every report and the gradebook.
+  student: z.string().max(200).optional(),
   protocol: z.unknown().optional(),
   tasks: z.record(z.string(), z.unknown()),
 });
@@ -102,8 +106,18 @@ export async function loadManifest(dir: string, known: readonly TaskSchemaInfo[]
   const file = join(dir, MANIFEST_NAME);
   let text: string;
   try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new ManifestError("invalid", file, "is not a regular file");
+    if (info.size > MAX_MANIFEST_BYTES) {
+      throw new ManifestError(
+        "invalid",
+        file,
+        `is ${Math.ceil(info.size / 1024)} KiB; a manifest may be at most ${MAX_MANIFEST_BYTES / 1024} KiB`,
+      );
+    }
     text = await readFile(file, "utf8");
-  } catch {
+  } catch (error) {
+    if (error instanceof ManifestError) throw error;
     throw new ManifestError(
       "missing",
       file,
