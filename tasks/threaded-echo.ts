@@ -7,6 +7,8 @@ import type { TcpConversation } from "../harness/analyse/types.ts";
 /** What socklab's concurrency probe (tasks/probes/threaded_echo_probe.py) prints. */
 interface ConcurrencyReport {
   readonly ok: boolean;
+  /** The probe's own failure. */
+  readonly error?: string;
   readonly connections: readonly {
     readonly index: number;
     readonly echoed: boolean;
@@ -221,11 +223,12 @@ export default defineTask<Options>({
         const run = runOf(evidence, "probe");
         const report = probeReport(run) as ConcurrencyReport | null;
         const want = (evidence.env.entry.options as Options).clients;
-        if (!report || !Array.isArray(report.connections)) {
-          return fail({
-            message: "socklab's concurrency probe did not report",
-            actual: run.errors[0] ?? "no report from the probe",
-          });
+        if (!report || !Array.isArray(report.connections) || typeof report.error === "string") {
+          // socklab's own program failed: not the student's fault (an error, not a verdict).
+          const probe = run.clients.find((c) => c.role.source === "probe");
+          throw new Error(
+            `socklab's concurrency probe ${report?.error ? `failed: ${report.error}` : `printed no report (${probe?.outcome.description ?? run.errors[0] ?? "not started"})`}`,
+          );
         }
         const conns = report.connections;
         if (report.ok && conns.length === want) {

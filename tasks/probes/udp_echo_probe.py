@@ -31,6 +31,9 @@ try:
                     data, source = s.recvfrom(65535)
                 except socket.timeout:
                     continue
+                except ConnectionRefusedError:  # ICMP port unreachable: the server is gone, its doing
+                    entry["error"] = "the server's port is closed (it is no longer running)"
+                    break
                 if data == payload:
                     entry.update(replySize=len(data), intact=True, source=f"{source[0]}:{source[1]}")
                     entry.pop("error", None)

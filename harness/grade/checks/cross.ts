@@ -51,7 +51,16 @@ export function crossRunCheck(options: CrossOptions): Check {
           help: options.help,
         });
       }
-      const bad = run.clients.filter((c) => !clientEndedWell(c));
+      // socklab's probes report what they saw as JSON and exit 0 whatever the server did; a probe without a
+      // report failed on its own, which is socklab's fault, never the student's (an error, not a verdict).
+      const probe = run.clients.find((c) => c.role.source === "probe");
+      const report = probe ? probeReport(run) : null;
+      if (probe && (report === null || typeof report.error === "string")) {
+        throw new Error(
+          `socklab's probe ${report ? `failed: ${String(report.error)}` : `printed no report (${probe.outcome.description})`}`,
+        );
+      }
+      const bad = run.clients.filter((c) => c.role.source !== "probe" && !clientEndedWell(c));
       if (bad.length > 0) {
         return fail({
           message: `${options.title}: ${bad.length === 1 ? "the client" : `${bad.length} clients`} failed`,
