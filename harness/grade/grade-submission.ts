@@ -2,6 +2,7 @@
 // parallel sandboxes, with a shared limit), lists the others as not submitted, and reports progress so the
 // caller can write partial results as tasks finish.
 import { basename, join, resolve } from "node:path";
+import { removeStaleStages } from "../sandbox/index.ts";
 import { type GradedTask, gradeTask, notSubmitted } from "./grade-task.ts";
 import { limiter } from "./limiter.ts";
 import { loadManifest, type Manifest } from "./manifest.ts";
@@ -75,12 +76,17 @@ export function submissionDocument(
 }
 
 /** Grades the submission in `dir`. Throws ManifestError when its manifest (or the reference's) is unusable. */
+let staleStages: Promise<number> | undefined;
+
 export async function gradeSubmission(
   dir: string,
   options: GradeSubmissionOptions,
 ): Promise<GradedSubmission> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
+  // Staging folders of socklab processes killed before they could clean up (once per process).
+  staleStages ??= removeStaleStages();
+  await staleStages;
   const manifest = await loadManifest(dir, options.tasks);
   const referenceManifest = await loadManifest(options.folders.reference, options.tasks);
   const chosen = options.tasks.filter((t) => !options.only || options.only.includes(t.id));

@@ -14,4 +14,5 @@ export {
   runnableThreads,
   signalProcesses,
 } from "./process-tree.ts";
+export { removeStaleStages } from "./run-dirs.ts";
 export type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode, SandboxOptions } from "./types.ts";

@@ -13,6 +13,7 @@ import {
   mkdir,
   mkdtemp,
   readdir,
+  readFile,
   rm,
   stat,
   writeFile,
@@ -22,6 +23,50 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SandboxError } from "./errors.ts";
 import type { RunIdentity } from "./identity.ts";
+import { readProcessInfo } from "./process-tree.ts";
+
+/** The prefix of every staging folder under the system's temporary directory. */
+const STAGE_PREFIX = "socklab-run-";
+/** The file in a staging folder that names the socklab process it belongs to: "<pid> <start ticks>". */
+const OWNER_FILE = "owner";
+
+/** How old a staging folder without an owner file must be before it is taken for abandoned. */
+const ORPHAN_AGE_MS = 24 * 3600 * 1000;
+
+/** This process, as the owner file names it (pid and start time: a reused pid is another process). */
+function ownerText(): string {
+  return `${process.pid} ${readProcessInfo(process.pid)?.startTicks ?? 0}`;
+}
+
+/**
+ * Removes staging folders left behind by socklab processes that are gone (killed before they could clean
+ * up). A folder whose owner still runs is left alone, and so is one that names no owner until it is a day old.
+ * Returns how many it removed.
+ */
+export async function removeStaleStages(root: string = tmpdir()): Promise<number> {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = (await readdir(root)).filter((n) => n.startsWith(STAGE_PREFIX));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const owner = await readFile(join(root, name, OWNER_FILE), "utf8").catch(() => null);
+    const [pid, ticks] = (owner ?? "").trim().split(" ").map(Number);
+    if (!pid || ticks === undefined || Number.isNaN(ticks)) {
+      // A folder from a socklab that named no owner: removed once it is a day old.
+      const info = await stat(join(root, name)).catch(() => null);
+      if (!info || Date.now() - info.mtimeMs < ORPHAN_AGE_MS) continue;
+    } else {
+      const alive = readProcessInfo(pid);
+      if (alive && alive.startTicks === ticks) continue;
+    }
+    await rm(join(root, name), { recursive: true, force: true }).catch(() => undefined);
+    removed++;
+  }
+  return removed;
+}
 
 export interface RunDirs {
   /** The caller's folder: capture.pcap and tcpdump.err end up here. */
@@ -54,7 +99,8 @@ export async function prepareRunDirs(options: {
 }): Promise<RunDirs> {
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
-  const stage = await mkdtemp(join(tmpdir(), "socklab-run-"));
+  const stage = await mkdtemp(join(tmpdir(), STAGE_PREFIX));
+  await writeFile(join(stage, OWNER_FILE), ownerText());
   // The uid of the sandbox may pass through (not list) the staging folder to reach its own run folder.
   await chmod(stage, 0o711);
   const runDir = join(stage, "run");
