@@ -3,6 +3,7 @@
 /** What went wrong, as a stable machine code. */
 export type CaptureErrorCode =
   | "missing-file"
+  | "not-a-file"
   | "unreadable-file"
   | "empty-file"
   | "unknown-magic"

@@ -161,11 +161,14 @@ describe("each format reads", () => {
     ).rejects.toBe(boom);
   });
 
-  test("a directory of the same name is unreadable", async () => {
+  test("a directory of the same name is named for what it is", async () => {
     const path = join(dir, "a-directory.pcap");
     mkdirSync(path);
     const error = await failure(path);
-    expect(error.code).toBe("unreadable-file");
+    expect([error.code, error.message]).toEqual([
+      "not-a-file",
+      `${path}: not a capture file at byte 0: it is a directory`,
+    ]);
   });
 });
 
@@ -339,6 +342,14 @@ describe("each error names the file and the exact byte offset", () => {
       "missing-file",
       0,
       `${path}: cannot open capture file at byte 0: no such file`,
+    ]);
+  });
+
+  test("a character device is named for what it is, not read as an empty file", async () => {
+    const error = await failure("/dev/zero");
+    expect([error.code, error.message]).toEqual([
+      "not-a-file",
+      "/dev/zero: not a capture file at byte 0: it is a character device",
     ]);
   });
 

@@ -4,7 +4,7 @@
 // and the byte offset; nothing else is thrown (except what the caller's own callback throws).
 
 import { createReadStream } from "node:fs";
-import { type FileHandle, mkdtemp, open, rm } from "node:fs/promises";
+import { type FileHandle, mkdtemp, open, rm, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,10 +79,32 @@ interface Sniffed {
   bytes: Uint8Array;
 }
 
+/** What a path that is not a regular file is, in words. */
+function kindOf(info: {
+  isDirectory(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+}): string {
+  if (info.isDirectory()) return "a directory";
+  if (info.isCharacterDevice()) return "a character device";
+  if (info.isBlockDevice()) return "a block device";
+  if (info.isFIFO()) return "a named pipe";
+  if (info.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
 // Opens the file, reads its first bytes and names its format.
 async function sniff(path: string, shownAs = path): Promise<Sniffed> {
   let handle: FileHandle | undefined;
   try {
+    // A device, a folder or a pipe: say what it is rather than open it (a pipe would block; /dev/zero is not
+    // "empty").
+    const info = await stat(path);
+    if (!info.isFile()) {
+      throw new CaptureError("not-a-file", shownAs, 0, "not a capture file", `it is ${kindOf(info)}`);
+    }
     handle = await open(path, "r");
     const size = (await handle.stat()).size;
     const bytes = new Uint8Array(Math.min(FILE_HEADER, size));
