@@ -105,6 +105,23 @@ describe("substitute", () => {
   });
 });
 
+describe("validateManifest with several problems", () => {
+  it("lists every problem of every task in one error", () => {
+    const message = error({
+      tasks: {
+        "tcp-echo": { server: "a", client: "b", port: "x" },
+        "struct-binary": { server: "a", values: [1, "x"] },
+        "udp-echo": { server: "a", client: "b" },
+      },
+    });
+    expect(message).toMatch(/tasks\.tcp-echo\.port: /);
+    expect(message).toMatch(/tasks\.struct-binary\.client: /);
+    expect(message).toMatch(/tasks\.struct-binary\.values\[1\]/);
+    expect(message).toMatch(/tasks\.udp-echo: unknown task/);
+    expect(message).not.toContain("\n");
+  });
+});
+
 describe("loadManifest", () => {
   it("refuses a manifest over 256 KiB, naming the file and the limit", async ({ onTestFinished }) => {
     const dir = await mkdtemp(join(tmpdir(), "socklab-manifest-"));

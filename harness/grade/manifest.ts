@@ -63,25 +63,31 @@ function fail(file: string, issues: readonly SchemaIssue[]): never {
   throw new ManifestError("invalid", file, text);
 }
 
-/** Validates a parsed manifest against the known tasks. Throws ManifestError naming the file and key. */
+/**
+ * Validates a parsed manifest against the known tasks. Throws one ManifestError naming the file and every
+ * problem found, with its key: in every task and in the protocol, not only the first.
+ */
 export function validateManifest(value: unknown, file: string, known: readonly TaskSchemaInfo[]): Manifest {
   const top = validate(topSchema, value ?? {});
   if (!top.ok) fail(file, top.issues);
   const tasks = new Map<string, TaskEntry>();
   const ids = known.map((k) => k.id);
+  const problems: SchemaIssue[] = [];
   for (const [id, raw] of Object.entries(top.value.tasks)) {
     const info = known.find((k) => k.id === id);
     if (!info) {
-      fail(file, [
-        {
-          path: keyPath(["tasks", id]),
-          message: `unknown task${suggestion(id, ids)}; tasks are ${ids.join(", ")}`,
-        },
-      ]);
+      problems.push({
+        path: keyPath(["tasks", id]),
+        message: `unknown task${suggestion(id, ids)}; tasks are ${ids.join(", ")}`,
+      });
+      continue;
     }
     const schema = baseEntrySchema.extend(info.options.shape).strict();
     const entry = validate(schema, raw ?? {}, ["tasks", id]);
-    if (!entry.ok) fail(file, entry.issues);
+    if (!entry.ok) {
+      problems.push(...entry.issues);
+      continue;
+    }
     const { server, client, host, port, ...options } = entry.value as z.infer<typeof baseEntrySchema> &
       Record<string, unknown>;
     tasks.set(id, {
@@ -95,9 +101,10 @@ export function validateManifest(value: unknown, file: string, known: readonly T
   let protocol: Protocol | null = null;
   if (top.value.protocol !== undefined) {
     const checked = checkProtocol({ protocol: top.value.protocol });
-    if (!checked.ok) fail(file, checked.problems);
-    protocol = checked.protocol;
+    if (checked.ok) protocol = checked.protocol;
+    else problems.push(...checked.problems);
   }
+  if (problems.length > 0) fail(file, problems);
   return { file, student: top.value.student ?? null, protocol, tasks };
 }
 
