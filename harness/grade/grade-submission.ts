@@ -9,6 +9,7 @@ import { loadManifest, type Manifest } from "./manifest.ts";
 import { stageProgramFolders } from "./program-folders.ts";
 import type { SubmissionResult, TaskResult } from "./result.ts";
 import type { ProgramFolders } from "./run-session.ts";
+import { checkSubmissionSize } from "./submission-limits.ts";
 import type { TaskDefinition, TaskEvidence } from "./task.ts";
 
 /** CPU-heavy run phases at once across every grading in this process (2 cores: more only adds contention). */
@@ -88,6 +89,7 @@ export async function gradeSubmission(
   staleStages ??= removeStaleStages();
   await staleStages;
   const manifest = await loadManifest(dir, options.tasks);
+  await checkSubmissionSize(dir);
   const referenceManifest = await loadManifest(options.folders.reference, options.tasks);
   const chosen = options.tasks.filter((t) => !options.only || options.only.includes(t.id));
   const limit =

@@ -30,5 +30,6 @@ export * from "./sensor/sensor-options.ts";
 export * from "./sensor/sensor-runs.ts";
 export * from "./sensor/sensor-traffic.ts";
 export * from "./struct-values.ts";
+export * from "./submission-limits.ts";
 export * from "./task.ts";
 export * from "./yaml.ts";

@@ -165,6 +165,21 @@ describe("toGradescope: one test per check", () => {
     expect(stopped.tests[0]!.output).toContain("tasks.tcp-echo.port: expected number");
   });
 
+  it("says a submission too large to copy is the student's to fix, not a grader fault", () => {
+    const stopped = toGradescope({
+      ...fixture,
+      score: 0,
+      tasks: [],
+      warnings: [
+        "socklab could not grade this submission: sub: the submission holds more than 5,000 files and folders; …",
+      ],
+    });
+    expect(stopped.output).toContain(
+      "it is too large to copy into a run (make it smaller and hand in again)",
+    );
+    expect(stopped.output).not.toContain("grader fault, not yours:**");
+  });
+
   it("adds no such test when the submission was graded", () => {
     expect(toGradescope({ ...fixture, tasks: [], status: "passed" }).tests).toEqual([]);
   });

@@ -13,6 +13,7 @@ import {
   faultText,
   markdownText,
   scoreText,
+  stoppedOnSubmission,
   summaryText,
   timeoutNotes,
 } from "./results-text.ts";
@@ -149,8 +150,8 @@ function erroredTaskTest(task: TaskResult & { status: "errored" }): GradescopeTe
 function erroredSubmissionTest(result: SubmissionResult): GradescopeTest {
   const why = result.warnings.map((w) => `- ${markdownText(w)}`).join("\n");
   const text = [
-    "**socklab could not grade this submission.** The reason is below; unless it is about your `socklab.yaml`, " +
-      "it is a grader fault, not yours.",
+    "**socklab could not grade this submission.** The reason is below; unless it is about your `socklab.yaml` " +
+      "or the size of your submission, it is a grader fault, not yours.",
     ...(why ? [why] : []),
     "It scores 0 for now; please tell the course staff.",
   ].join("\n\n");
@@ -180,10 +181,7 @@ function summary(result: SubmissionResult): string {
       (anyUnshown ? " Some checks are hidden or shown later, so they are not counted here." : ""),
     `Seed \`${result.seed}\` (every random choice; \`socklab check <your folder> --seed ${result.seed}\` repeats them).`,
   ];
-  if (
-    result.status === "errored" &&
-    !(result.tasks.length === 0 && result.warnings.some((w) => w.includes("socklab.yaml")))
-  ) {
+  if (result.status === "errored" && !stoppedOnSubmission(result)) {
     lines.push(
       "**socklab could not grade every task. That is a grader fault, not yours:** those tasks score 0 until the course staff regrade them.",
     );

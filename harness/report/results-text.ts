@@ -94,6 +94,17 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+const TOO_LARGE = "the submission holds more than";
+
+/** Whether socklab stopped before grading any task because of the submission itself (its socklab.yaml, its
+ * size): the student's to fix, not a grader fault. */
+export function stoppedOnSubmission(result: SubmissionResult): boolean {
+  return (
+    result.tasks.length === 0 &&
+    result.warnings.some((w) => w.includes("socklab.yaml") || w.includes(TOO_LARGE))
+  );
+}
+
 /** Counts of what did not pass, in words: "3 checks failed, 1 skipped", or "every check passed". */
 export function summaryText(
   result: SubmissionResult,
@@ -125,7 +136,9 @@ export function summaryText(
   if (parts.length > 0) return parts.join(", ");
   // A document with nothing graded (a manifest socklab could not read) must not read as a success.
   if (result.status === "errored") {
-    return result.warnings.some((w) => w.includes("socklab.yaml"))
+    if (result.warnings.some((w) => w.includes(TOO_LARGE)))
+      return "socklab could not grade the submission: it is too large to copy into a run (make it smaller and hand in again)";
+    return stoppedOnSubmission(result)
       ? "socklab could not grade the submission: its socklab.yaml cannot be used (fix it and hand in again)"
       : "socklab could not grade the submission (a socklab fault, not yours)";
   }
