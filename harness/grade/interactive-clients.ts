@@ -24,12 +24,8 @@ export const CLIENT_TIMEOUT_MS = 15_000;
 /** What happened to one client, for the checks. */
 export interface InteractiveClient {
   readonly name: string;
-  /** Whether the server's port showed one more ESTABLISHED connection after this client started. */
-  readonly connected: boolean;
   /** Whether the line typed on it came back (was printed by the client) in time. */
   readonly echoed: boolean;
-  /** How many other clients were still running when its echo came (0 when it never came). */
-  readonly othersRunning: number;
   readonly line: string;
 }
 
@@ -61,7 +57,6 @@ export async function driveInteractiveClients(
   // between, and the verdict would depend on the machine's load.
   const deadline = performance.now() + (options.clientTimeoutMs ?? CLIENT_TIMEOUT_MS);
   const started: { name: string; program: Awaited<ReturnType<RunContext["start"]>> }[] = [];
-  const connected: boolean[] = [];
   // One budget for all the connection waits: a client that connects only once it has its first line (it
   // asks for input before connecting) must not make the scenario wait once per client.
   const connectBudgetEnds = performance.now() + timeout;
@@ -75,7 +70,7 @@ export async function driveInteractiveClients(
     // The kernel completes a client's handshake whether or not the server accepts it, so this waits for the
     // client to connect, not for the server to serve it.
     const budget = Math.max(0, Math.round(connectBudgetEnds - performance.now()));
-    connected.push(await ctx.waitForEstablished(i, Math.min(budget, 1000)));
+    await ctx.waitForEstablished(i, Math.min(budget, 1000));
   }
   const rest = Math.max(0, Math.round(connectBudgetEnds - performance.now()));
   const allConnected = await ctx.waitForEstablished(options.clients, rest);
@@ -90,8 +85,7 @@ export async function driveInteractiveClients(
       const line = typedLine(index + 1);
       s.program.write(`${line}\n`);
       const echoed = await s.program.waitForOutput(line, timeout, `the echo of "${line}"`);
-      const others = started.filter((o) => o !== s && o.program.running).length;
-      return { echoed: echoed.status === "done", others: echoed.status === "done" ? others : 0 };
+      return echoed.status === "done";
     }),
   );
   // A client that connects only once it has its first line is connected now: look again.
@@ -108,9 +102,7 @@ export async function driveInteractiveClients(
     idleAtUs,
     clients: started.map((s, i) => ({
       name: s.name,
-      connected: connected[i]!,
-      echoed: echoes[i]!.echoed,
-      othersRunning: echoes[i]!.others,
+      echoed: echoes[i]!,
       line: typedLine(i + 1),
     })),
   };

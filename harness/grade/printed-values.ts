@@ -3,6 +3,7 @@
 // a logging line on stderr all show the same three values. Digits inside names (`int1`, `x2`, `1st`) and the
 // parts of an IPv4 address are not values.
 import type { StructChar, StructValue } from "../protocol/index.ts";
+import { nearlyEqual } from "./struct-values.ts";
 
 /** A line of a program's output, as the run recorded it. */
 export interface PrintedLine {
@@ -97,10 +98,7 @@ export function showsValue(
   const n = Number(token.text);
   if (typeof expected === "bigint")
     return Number.isFinite(n) && Number.isInteger(n) && BigInt(n) === expected;
-  if (Number.isNaN(expected)) return Number.isNaN(n);
-  if (n === expected) return true;
-  const relative = char === "e" ? 1e-3 : 1e-6;
-  if (Math.abs(n - expected) <= relative * Math.max(1, Math.abs(expected))) return true;
+  if (nearlyEqual(n, expected, char === "e" ? 1e-3 : 1e-6)) return true;
   const places = decimals(token.text);
   return places !== null && places >= 1 && Math.abs(n - expected) <= 0.5 * 10 ** -places + 1e-9;
 }

@@ -45,8 +45,13 @@ export function sameValue(seen: StructValue, expected: StructValue): boolean {
       return false;
     }
   }
+  return nearlyEqual(seen, expected);
+}
+
+/** Whether a number is the expected one up to float32 rounding (`relative`, 1e-6 by default), NaN for NaN. */
+export function nearlyEqual(seen: number, expected: number, relative = 1e-6): boolean {
   if (Number.isNaN(expected)) return Number.isNaN(seen);
-  return seen === expected || Math.abs(seen - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
+  return seen === expected || Math.abs(seen - expected) <= relative * Math.max(1, Math.abs(expected));
 }
 
 /** Whether unpacked values are the expected ones, in order. */

@@ -7,7 +7,7 @@ import {
   pack,
   unpack,
 } from "../../protocol/index.ts";
-import { probeConfig, probeValues, readingMessage, replyMessage } from "./probe-readings.ts";
+import { probeConfig, probeValues, readingMessage } from "./probe-readings.ts";
 
 function protocolOf(...messages: Record<string, unknown>[]): Protocol {
   const checked = checkProtocol({ protocol: { messages } });
@@ -53,16 +53,23 @@ const configOf = (base64: string | null): ProbeJson => {
   return JSON.parse(Buffer.from(base64, "base64").toString("utf8")) as ProbeJson;
 };
 
-describe("readingMessage and replyMessage", () => {
-  it("take the first message of each side, whatever the order of the list", () => {
+describe("readingMessage", () => {
+  it("takes the client message with a sequence field, else the one with the most fields", () => {
     expect(readingMessage(PROTOCOL)?.name).toBe("reading");
-    expect(replyMessage(PROTOCOL)?.name).toBe("reply");
+    const hello = {
+      name: "hello",
+      from: "client",
+      format: "!B4s",
+      fields: ["type", "id"],
+      match: { type: 9 },
+    };
+    expect(readingMessage(protocolOf(hello, READING))?.name).toBe("reading");
+    expect(readingMessage(protocolOf(hello, { ...READING, sequence: undefined }))?.name).toBe("reading");
   });
-  it("are null for a side with no message", () => {
+  it("is null without a client message", () => {
     // The descriptor refuses a protocol without a client message; a filtered one stands for it.
     const onlyReplies: Protocol = { messages: PROTOCOL.messages.filter((m) => m.from === "server") };
     expect(readingMessage(onlyReplies)).toBeNull();
-    expect(replyMessage(protocolOf(READING))).toBeNull();
   });
 });
 

@@ -13,11 +13,6 @@ export function readingMessage(protocol: Protocol): ProtocolMessage | null {
   return sent.find((m) => m.sequence !== undefined) ?? richest ?? null;
 }
 
-/** The first message the server sends, if described. */
-export function replyMessage(protocol: Protocol): ProtocolMessage | null {
-  return protocol.messages.find((m) => m.from === "server") ?? null;
-}
-
 /** The values of the k-th probe reading (k from 0), in format order. */
 export function probeValues(message: ProtocolMessage, k: number): ProbeValue[] {
   return message.slots.map((slot) => {
