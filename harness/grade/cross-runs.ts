@@ -59,10 +59,9 @@ export function crossRuns(options: CrossRunsOptions): RunSpec[] {
   const { entry, reference, protocol } = options;
   const base = { protocol, port: entry.port } as const;
   const input = typedInput(entry);
+  // socklab's probes read no typed input; the student's and the reference's clients get the typed lines.
   const clientThen = (client: ProgramRole) => async (ctx: RunContext) => {
-    const started =
-      client.source === "probe" ? { serverLinesBefore: 0 } : await runTypedClient(ctx, client, input);
-    if (client.source === "probe") await ctx.runClient(client);
+    const started = await runTypedClient(ctx, client, client.source === "probe" ? [] : input);
     await options.after?.(ctx, started);
   };
   const runs: RunSpec[] = [
