@@ -227,7 +227,7 @@ export default defineTask<Options>({
           // socklab's own program failed: not the student's fault (an error, not a verdict).
           const probe = run.clients.find((c) => c.role.source === "probe");
           throw new Error(
-            `socklab's concurrency probe ${report?.error ? `failed: ${report.error}` : `printed no report (${probe?.outcome.description ?? run.errors[0] ?? "not started"})`}`,
+            `socklab's concurrency probe ${report?.error ? `failed: ${report.error}` : `printed no report (${probe?.outcome.description ?? "not started"})`}`,
           );
         }
         const conns = report.connections;

@@ -1,5 +1,7 @@
 // The one error class of reading a capture file: a harness error, not a finding about the submission.
 
+import { SocklabError } from "../fault/index.ts";
+
 /** What went wrong, as a stable machine code. */
 export type CaptureErrorCode =
   | "missing-file"
@@ -18,9 +20,8 @@ export type CaptureErrorCode =
   | "parser-error";
 
 /** A capture file that cannot be read; the message names the file and the byte offset. */
-export class CaptureError extends Error {
+export class CaptureError extends SocklabError<CaptureErrorCode> {
   override readonly name = "CaptureError";
-  readonly code: CaptureErrorCode;
   /** The path the user named. */
   readonly file: string;
   /**
@@ -42,8 +43,9 @@ export class CaptureError extends Error {
     detail?: string,
     options?: { cause?: unknown },
   ) {
-    super(`${file}: ${what} at byte ${offset}${detail ? `: ${detail}` : ""}`, options);
-    this.code = code;
+    // The owner is whoever named the file: the user for `socklab analyse`; a grading run re-owns its own.
+    const message = `${file}: ${what} at byte ${offset}${detail ? `: ${detail}` : ""}`;
+    super("capture", "user", code, message, options);
     this.file = file;
     this.offset = offset;
   }

@@ -1,6 +1,7 @@
 // A check: a small named function from a task's evidence to a verdict, with points, an optional dependency
 // and a visibility (check50's model with points). Checks return verdicts; they never throw on purpose — an
 // exception is a harness fault and becomes an `errored` result, never blamed on the student.
+import { SocklabError } from "../fault/index.ts";
 import type { CheckResult, EvidenceRef, Failure, Visibility } from "./result.ts";
 
 /** What a check function returns. `points` gives partial credit (default: all or nothing). */
@@ -78,6 +79,17 @@ function runOne<E>(def: CheckDefinition<E>, evidence: E, parent: CheckResult | u
     visibility: def.visibility ?? "visible",
   };
   const started = performance.now();
+  if (def.dependsOn !== undefined && parent?.status === "errored") {
+    // What socklab could not test, it cannot judge what depends on it either: no points lost to its fault.
+    return {
+      ...base,
+      status: "errored",
+      points: 0,
+      error: `not tested: socklab could not test '${parent.title}' first`,
+      notes: [],
+      durationMs: 0,
+    };
+  }
   if (def.dependsOn !== undefined && parent?.status !== "passed") {
     return {
       ...base,
@@ -115,7 +127,13 @@ function runOne<E>(def: CheckDefinition<E>, evidence: E, parent: CheckResult | u
       ...base,
       status: "errored",
       points: 0,
-      error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}`.trim() : String(error),
+      // A fault raised on purpose says all in its message; anything else is a bug of socklab's: keep the stack.
+      error:
+        error instanceof SocklabError
+          ? error.message
+          : error instanceof Error
+            ? `${error.message}\n${error.stack ?? ""}`.trim()
+            : String(error),
       notes: [],
       durationMs: Math.round(performance.now() - started),
     };

@@ -1,12 +1,13 @@
 // Grades one task of one submission: its runs in parallel sandboxes, then its checks over what they did.
 import { join } from "node:path";
+import { faultOf } from "../fault/index.ts";
 import type { Protocol } from "../protocol/index.ts";
 import { runChecks } from "./check.ts";
 import { ctrlCAdvice, peerErrorAdvice } from "./checks/programs.ts";
 import type { Limit } from "./limiter.ts";
 import type { TaskEntry } from "./manifest.ts";
 import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
-import { executeRun, type ProgramFolders, type RunRecord } from "./run-session.ts";
+import { executeRun, type ProgramFolders, type RunRecord, type RunSpec } from "./run-session.ts";
 import { taskProtocol } from "./sensor/protocol-option.ts";
 import { runAdvice, type TaskDefinition, type TaskEvidence } from "./task.ts";
 
@@ -73,7 +74,7 @@ function summarise(run: RunRecord, outDir: string): RunSummary {
     capture: run.captureFile ? join(outDir, run.name, "capture.pcap") : null,
     packets: run.analysis?.capture.packets ?? 0,
     wallMs: run.wallMs,
-    warnings: [...run.warnings, ...run.errors],
+    warnings: [...run.warnings, ...run.faults.map((f) => f.message)],
     programs: programs.map((p) => ({
       run: run.name,
       name: p.role.name,
@@ -88,6 +89,62 @@ function summarise(run: RunRecord, outDir: string): RunSummary {
       stderr: p.outcome.stderr.slice(0, 4000),
     })),
   };
+}
+
+/**
+ * One run, tried a second time when socklab itself failed in it (a program of its own would not start, the
+ * capture was unreadable, the sandbox broke): a passing glitch of the machine must not cost a grade. A run
+ * that cannot even be opened becomes a record carrying the fault.
+ */
+async function runWithRetry(spec: RunSpec, options: GradeTaskOptions): Promise<RunRecord> {
+  const attempt = () =>
+    options
+      .limit(() =>
+        executeRun(spec, options.submission, join(options.outDir, spec.name), options.folders, options.heavy),
+      )
+      .catch((error: unknown) => faultedRecord(spec, join(options.outDir, spec.name), error));
+  const first = await attempt();
+  if (first.faults.length === 0) return first;
+  const second = await attempt();
+  const earlier = first.faults.map((f) => `first attempt: ${f.message}`).join("; ");
+  return {
+    ...second,
+    warnings: [`the run was tried twice because socklab failed in it (${earlier})`, ...second.warnings],
+  };
+}
+
+/** The record of a run that could not be opened at all. */
+function faultedRecord(spec: RunSpec, outDir: string, error: unknown): RunRecord {
+  const fault = faultOf(error, "sandbox");
+  return {
+    name: spec.name,
+    title: spec.title,
+    protocol: spec.protocol,
+    port: spec.port,
+    mode: "namespace",
+    outDir,
+    serverReady: null,
+    server: null,
+    clients: [],
+    snapshots: [],
+    idleCpu: null,
+    listeningAfter: null,
+    serverRunningAtEnd: false,
+    captureFile: null,
+    analysis: null,
+    captureFindings: [],
+    notes: {},
+    faults: [
+      { ...fault, owner: "socklab", message: `the ${spec.name} run could not start: ${fault.message}` },
+    ],
+    warnings: [],
+    wallMs: 0,
+  };
+}
+
+/** The first line of a text (an error's message without its stack). */
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0] ?? "";
 }
 
 /** Runs and checks one submitted task. A harness failure gives an `errored` task, never a thrown error. */
@@ -108,19 +165,7 @@ export async function gradeTask(
   const base = { id: def.id, title: def.title, section: def.section, maxScore: maxScore(def), report: null };
   try {
     const specs = def.runs(env);
-    const records = await Promise.all(
-      specs.map((spec) =>
-        options.limit(() =>
-          executeRun(
-            spec,
-            options.submission,
-            join(options.outDir, spec.name),
-            options.folders,
-            options.heavy,
-          ),
-        ),
-      ),
-    );
+    const records = await Promise.all(specs.map((spec) => runWithRetry(spec, options)));
     const evidence: TaskEvidence<unknown> = {
       env,
       runs: Object.fromEntries(records.map((r) => [r.name, r])),
@@ -128,11 +173,21 @@ export async function gradeTask(
     const checks = runChecks(def.checks, evidence);
     const score = checks.reduce((n, c) => n + c.points, 0);
     const allPassed = checks.every((c) => c.status === "passed");
+    const errored = checks.filter((c) => c.status === "errored");
+    const verdict =
+      errored.length > 0
+        ? {
+            status: "errored" as const,
+            error:
+              `socklab could not test ${errored.length} of ${checks.length} checks (not the student's fault): ` +
+              firstLine(errored[0]!.error),
+          }
+        : { status: allPassed ? ("passed" as const) : ("failed" as const) };
     return {
       evidence,
       result: {
         ...base,
-        status: allPassed ? "passed" : "failed",
+        ...verdict,
         score,
         checks,
         advice: runAdvice([...(def.advice ?? []), ctrlCAdvice, peerErrorAdvice], evidence),

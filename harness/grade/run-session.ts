@@ -1,10 +1,11 @@
 // One sandboxed run of a task: a server (the student's or the reference), clients driven by the task, socket
 // snapshots, the server's idle CPU, then teardown, the capture checked and analysed. Everything that happens
 // is recorded as data (RunRecord) for the checks; nothing here decides a verdict.
-import { mkdir } from "node:fs/promises";
+import { mkdir, truncate } from "node:fs/promises";
 import { analyseCapture } from "../analyse/index.ts";
 import type { CaptureAnalysis } from "../analyse/types.ts";
 import { type CaptureFinding, parseTcpdumpStats, verifyCapture } from "../capture/index.ts";
+import { type Fault, faultOf } from "../fault/index.ts";
 import {
   type Outcome,
   type Program,
@@ -104,7 +105,7 @@ export interface RunRecord {
   readonly port: number;
   readonly mode: "namespace" | "host";
   readonly outDir: string;
-  /** Null only when the run failed before the server could be started (see `errors`). */
+  /** Null only when the run failed before the server could be started (see `faults`). */
   readonly serverReady: StepResult<SocketEntry> | null;
   readonly server: ProgramRecord | null;
   /** Clients and other programs, in start order. */
@@ -128,8 +129,12 @@ export interface RunRecord {
   readonly analysis: CaptureAnalysis | null;
   readonly captureFindings: readonly CaptureFinding[];
   readonly notes: Readonly<Record<string, unknown>>;
-  /** Harness problems (not the student's): a capture that could not be read, a driver that threw. */
-  readonly errors: readonly string[];
+  /**
+   * socklab's own faults (never the student's): a program of its own, or the launcher of any program, that
+   * could not start; a capture it could not read; a driver that threw; a sandbox that failed. Any fault makes
+   * the checks that read this run errored.
+   */
+  readonly faults: readonly Fault[];
   readonly warnings: readonly string[];
   readonly wallMs: number;
 }
@@ -167,6 +172,36 @@ function bindsForSource(
 const unlimited: Limit = (job) => job();
 
 /**
+ * Fault injection for socklab's own tests (SOCKLAB_FAULT): `reference-start`, `probe-start` or
+ * `student-start` makes the launcher of such programs fail (bubblewrap is given a folder that does not
+ * exist); `capture` cuts the run's capture to 10 bytes before it is read. Unset in real gradings.
+ */
+export type InjectedFault = `${ProgramSource}-start` | "capture";
+
+function injectedFault(): InjectedFault | undefined {
+  const value = process.env.SOCKLAB_FAULT?.trim();
+  return value === "reference-start" ||
+    value === "probe-start" ||
+    value === "student-start" ||
+    value === "capture"
+    ? value
+    : undefined;
+}
+
+const MISSING_FOLDER = "/nonexistent/socklab-injected-fault";
+
+/** The fault of a program whose launcher failed, so the program never ran. */
+function startFault(role: ProgramRole, startError: string): Fault {
+  const whose = role.source === "student" ? "the student's" : `its own ${role.source}`;
+  return {
+    stage: "run",
+    owner: "socklab",
+    code: "program-not-started",
+    message: `socklab could not start ${whose} program "${role.name}": ${startError}`,
+  };
+}
+
+/**
  * Runs one spec in a fresh sandbox and records everything. Never throws for the student's behaviour.
  * `heavy` bounds the CPU-heavy phases (opening the sandbox and starting the server; closing and analysing the
  * capture), so that many runs that mostly wait on their programs' schedules can be open at once.
@@ -192,15 +227,20 @@ export async function executeRun(
   const clients: { role: ProgramRole; program: Program; script: ScriptResult | null }[] = [];
   const snapshots: Snapshot[] = [];
   const notes: Record<string, unknown> = {};
-  const errors: string[] = [];
-  const launch = (role: ProgramRole, timeoutMs: number) =>
-    startProgram(sandbox, {
+  const faults: Fault[] = [];
+  const inject = injectedFault();
+  const launch = (role: ProgramRole, timeoutMs: number) => {
+    const binds = bindsFor(role, folders);
+    const broken = inject === `${role.source}-start`;
+    return startProgram(sandbox, {
       name: role.name,
       command: role.command,
       timeoutMs,
       stdin: role.stdin ?? "ignore",
-      ...bindsFor(role, folders),
+      ...binds,
+      ...(broken ? { readOnlyBinds: [...(binds.readOnlyBinds ?? []), MISSING_FOLDER] } : {}),
     });
+  };
   let server: Program | undefined;
   let serverReady: StepResult<SocketEntry> | undefined;
   let idleCpu: RunRecord["idleCpu"] = null;
@@ -278,9 +318,8 @@ export async function executeRun(
       try {
         await spec.drive(ctx);
       } catch (error) {
-        errors.push(
-          `the ${spec.name} run's driver failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        const fault = faultOf(error);
+        faults.push({ ...fault, message: `the ${spec.name} run's driver failed: ${fault.message}` });
       }
       // Clients still running after the driver are stopped (their outcome says so).
       await Promise.all(clients.filter((c) => c.program.running).map((c) => c.program.stop()));
@@ -325,7 +364,8 @@ export async function executeRun(
       }
     }
   } catch (error) {
-    errors.push(`the ${spec.name} run failed: ${error instanceof Error ? error.message : String(error)}`);
+    const fault = faultOf(error, "run");
+    faults.push({ ...fault, owner: "socklab", message: `the ${spec.name} run failed: ${fault.message}` });
   } finally {
     if (server?.running) await server.stop().catch(() => undefined);
   }
@@ -333,7 +373,7 @@ export async function executeRun(
     finishRun(
       spec,
       sandbox,
-      { server, serverReady, clients, snapshots, notes, errors },
+      { server, serverReady, clients, snapshots, notes, faults, inject },
       {
         outDir,
         elapsed,
@@ -351,7 +391,8 @@ interface RunState {
   readonly clients: readonly { role: ProgramRole; program: Program; script: ScriptResult | null }[];
   readonly snapshots: Snapshot[];
   readonly notes: Record<string, unknown>;
-  readonly errors: string[];
+  readonly faults: Fault[];
+  readonly inject: InjectedFault | undefined;
 }
 
 // Closes the sandbox, reads and analyses its capture, and assembles the record.
@@ -367,22 +408,32 @@ async function finishRun(
     serverRunningAtEnd: boolean;
   },
 ): Promise<RunRecord> {
-  const { server, serverReady, clients, snapshots, notes, errors } = state;
+  const { server, serverReady, clients, snapshots, notes, faults } = state;
   const { outDir, elapsed, idleCpu, listeningAfter, serverRunningAtEnd } = more;
   const closed = await sandbox.close();
   let analysis: CaptureAnalysis | null = null;
   let captureFindings: CaptureFinding[] = [];
   if (closed.captureFile) {
     try {
+      if (state.inject === "capture") await truncate(closed.captureFile, 10);
       analysis = await analyseCapture(closed.captureFile, spec.analyseAllPorts ? {} : { port: spec.port });
       captureFindings = verifyCapture(parseTcpdumpStats(closed.tcpdumpStderr), analysis.capture.packets);
     } catch (error) {
-      errors.push(
-        `socklab could not read its own capture: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      const fault = faultOf(error, "capture");
+      faults.push({
+        ...fault,
+        owner: "socklab",
+        message: `socklab could not read its own capture: ${fault.message}`,
+      });
     }
   }
   const serverOutcome = server ? await server.outcome : undefined;
+  const programs = await Promise.all(
+    clients.map(async (c) => ({ role: c.role, outcome: await c.program.outcome, script: c.script })),
+  );
+  for (const p of [...(serverOutcome ? [{ role: spec.server, outcome: serverOutcome }] : []), ...programs]) {
+    if (p.outcome.startError !== undefined) faults.push(startFault(p.role, p.outcome.startError));
+  }
   return {
     name: spec.name,
     title: spec.title,
@@ -392,9 +443,7 @@ async function finishRun(
     outDir,
     serverReady: serverReady ?? null,
     server: serverOutcome ? { role: spec.server, outcome: serverOutcome, script: null } : null,
-    clients: await Promise.all(
-      clients.map(async (c) => ({ role: c.role, outcome: await c.program.outcome, script: c.script })),
-    ),
+    clients: programs,
     snapshots,
     idleCpu,
     listeningAfter,
@@ -403,7 +452,7 @@ async function finishRun(
     analysis,
     captureFindings,
     notes,
-    errors,
+    faults,
     warnings: [...sandbox.warnings, ...closed.warnings],
     wallMs: elapsed(),
   };

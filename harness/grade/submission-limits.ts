@@ -2,6 +2,7 @@
 // anything runs, with one line naming the limit (a class's odd submission must not fill the disk run by run).
 import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { SocklabError } from "../fault/index.ts";
 
 /** At most this many files and folders are copied into a run. */
 export const MAX_SUBMISSION_FILES = 5000;
@@ -9,9 +10,12 @@ export const MAX_SUBMISSION_FILES = 5000;
 export const MAX_SUBMISSION_BYTES = 50 * 1024 * 1024;
 
 /** A submission folder that is too large to grade: the student's to fix (exit 2, one line). */
-export class SubmissionTooLargeError extends Error {
-  readonly code = "submission-too-large";
+export class SubmissionTooLargeError extends SocklabError<"submission-too-large"> {
   override readonly name = "SubmissionTooLargeError";
+
+  constructor(message: string) {
+    super("grade", "submission", "submission-too-large", message);
+  }
 }
 
 /** Walks the submission (symbolic links are not followed) and throws as soon as a limit is passed. */

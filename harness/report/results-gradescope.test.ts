@@ -126,12 +126,19 @@ describe("toGradescope: one test per check", () => {
     for (const part of parts) expect(test(number).output).toContain(part);
   });
 
-  it("gives every check of an errored task the task's error", () => {
-    const task: TaskResult = { ...threadedEcho, checks: [{ ...passedCheck, points: 0 }, erroredCheck] };
+  it("gives every check of a task that errored as a whole the task's error", () => {
+    const task: TaskResult = { ...threadedEcho, checks: [{ ...passedCheck, points: 0 }] };
     const tests = toGradescope({ ...fixture, tasks: [task] }).tests;
-    expect(tests.map((t) => t.number)).toEqual(["1.3.1", "1.3.2"]);
+    expect(tests.map((t) => t.number)).toEqual(["1.3.1"]);
     expect(tests[0]).toMatchObject({ status: "failed", score: 0, extra_data: { status: "errored" } });
     expect(tests[0]!.output).toContain("tcpdump exited with code 1");
+  });
+
+  it("keeps the checks socklab could test when others of the task errored", () => {
+    const task: TaskResult = { ...threadedEcho, score: 1, checks: [passedCheck, erroredCheck] };
+    const tests = toGradescope({ ...fixture, tasks: [task] }).tests;
+    expect(tests[0]).toMatchObject({ status: "passed", score: 1 });
+    expect(tests[1]).toMatchObject({ status: "failed", score: 0, extra_data: { status: "errored" } });
     expect(tests[1]!.output).toContain("TypeError");
   });
 

@@ -109,13 +109,15 @@ describe("evidenceText", () => {
 
 describe("checkOutcome and numbers", () => {
   const erroredWithChecks: TaskResult = { ...threadedEcho, checks: [passedCheck, erroredCheck] };
+  const erroredWhole: TaskResult = { ...threadedEcho, checks: [passedCheck] };
   const cases: [TaskResult, CheckResult, string][] = [
     [tcpEcho, passedCheck, "passed"],
     [tcpEcho, failedCheck, "failed"],
     [tcpEcho, skippedCheck, "skipped"],
     [tcpEcho, erroredCheck, "errored"],
     [udpEcho, udpEcho.checks[0]!, "not-submitted"],
-    [erroredWithChecks, passedCheck, "task-errored"],
+    [erroredWhole, passedCheck, "task-errored"],
+    [erroredWithChecks, passedCheck, "passed"],
     [erroredWithChecks, erroredCheck, "errored"],
   ];
   it.each(cases)("%#: a check of a task shows as %s", (task, check, outcome) => {

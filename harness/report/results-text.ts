@@ -21,7 +21,8 @@ export type CheckOutcome = CheckResult["status"] | "not-submitted" | "task-error
 /** The outcome reports show for `check` of `task`. */
 export function checkOutcome(task: TaskResult, check: CheckResult): CheckOutcome {
   if (task.status === "not-submitted") return "not-submitted";
-  if (task.status === "errored" && check.status !== "errored") return "task-errored";
+  // A task that errored as a whole overrides its checks; one with errored checks shows each check's own status.
+  if (task.status === "errored" && !task.checks.some((c) => c.status === "errored")) return "task-errored";
   return check.status;
 }
 

@@ -54,7 +54,7 @@ export function renderRunSections(runs: readonly RunRecord[], reportDir: string,
         `The server used ${run.idleCpu.cpuMs} ms of CPU time over ${run.idleCpu.windowMs} ms after the clients left.`,
       );
     }
-    for (const e of [...run.errors, ...run.warnings]) parts.push(`- ⚠ ${e}`);
+    for (const e of [...run.faults.map((f) => f.message), ...run.warnings]) parts.push(`- ⚠ ${e}`);
     if (run.analysis) {
       parts.push(
         renderAnalysisMarkdown(run.analysis, {

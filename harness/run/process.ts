@@ -69,8 +69,12 @@ const DEFAULT_STOP_GRACE_MS = 500;
 /** After the exit, how long to wait for output still in the pipes (a daemon may hold them open). */
 const DRAIN_MS = 250;
 const POLL_MS = 10;
-/** stderr of a launcher that failed before the program ran (the tools prefix their messages with their name). */
-const LAUNCHER_ERROR = /^(nsenter|setpriv|prlimit|bwrap|env): /;
+/**
+ * stderr of a launcher that failed before the program ran (the tools prefix their messages with their name):
+ * socklab's fault. `env` is left out: it runs the program's own command, and a command that is not there or not
+ * executable is the program's.
+ */
+const LAUNCHER_ERROR = /^(nsenter|setpriv|prlimit|bwrap): /;
 
 /** Starts a student program in the sandbox. A program that fails to start still gives an Outcome. */
 export async function startProgram(sandbox: Sandbox, spec: ProgramSpec): Promise<Program> {

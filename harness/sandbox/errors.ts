@@ -1,5 +1,6 @@
 // The harness errors of the sandbox stage: the machine cannot give a run what it needs. Never a finding
 // about a submission.
+import { SocklabError } from "../fault/index.ts";
 
 /** Stable codes for what went wrong while opening or using a sandbox. */
 export type SandboxErrorCode =
@@ -15,13 +16,13 @@ export type SandboxErrorCode =
   | "HOST_LOCK_TIMEOUT"
   | "SANDBOX_CLOSED";
 
+const USERS: readonly SandboxErrorCode[] = ["BAD_SETTING", "NAMESPACES_UNAVAILABLE", "SUBMISSION_NOT_FOUND"];
+
 /** A harness error of the sandbox stage, with a code and the underlying cause. */
-export class SandboxError extends Error {
+export class SandboxError extends SocklabError<SandboxErrorCode> {
   override readonly name = "SandboxError";
-  readonly code: SandboxErrorCode;
 
   constructor(code: SandboxErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super("sandbox", USERS.includes(code) ? "user" : "socklab", code, message, options);
   }
 }

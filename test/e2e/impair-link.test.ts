@@ -106,8 +106,8 @@ async function run(
     await tempOutDir(onFinished),
     folders,
   );
-  if (record.errors.length > 0 || record.mode !== "namespace") {
-    throw new Error(`the run went wrong (${record.mode}): ${record.errors.join("; ")}`);
+  if (record.faults.length > 0 || record.mode !== "namespace") {
+    throw new Error(`the run went wrong (${record.mode}): ${record.faults.map((f) => f.message).join("; ")}`);
   }
   return record;
 }

@@ -17,7 +17,7 @@ function evidenceWithProbe(stdout: string, exitCode: number): TaskEvidence<unkno
         script: null,
       },
     ],
-    errors: [],
+    faults: [],
   } as unknown as RunRecord;
   return { env: {} as TaskEvidence<unknown>["env"], runs: { probe: run } };
 }

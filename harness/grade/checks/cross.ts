@@ -44,10 +44,7 @@ export function crossRunCheck(options: CrossOptions): Check {
       if (run.serverReady?.status !== "done") {
         return fail({
           message: `the ${options.studentIsClient ? "reference" : "student's"} server did not become ready in the '${run.name}' run`,
-          actual:
-            run.serverReady?.status === "ended"
-              ? run.serverReady.outcome.description
-              : (run.errors[0] ?? "not ready"),
+          actual: run.serverReady?.status === "ended" ? run.serverReady.outcome.description : "not ready",
           help: options.help,
         });
       }

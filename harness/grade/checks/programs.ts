@@ -1,5 +1,6 @@
 // Checks on the programs themselves: the server becomes ready, does not crash; the clients exit 0 in time and
 // print what they should. Each factory names the run it looks at.
+import { FaultError } from "../../fault/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
 import { crashLines, outputRefs, studentClients, tracebackLine, tracebackLines } from "../evidence.ts";
 import type { ProgramRecord, RunRecord } from "../run-session.ts";
@@ -7,10 +8,16 @@ import type { AdviceDefinition, TaskEvidence } from "../task.ts";
 
 type Check = CheckDefinition<TaskEvidence<unknown>>;
 
-/** The run, or a thrown error (a task wired to a run it does not have is a harness bug). */
+/**
+ * The run, or a thrown error: a task wired to a run it does not have is a harness bug, and a run with a fault
+ * of socklab's own (a program of its own that would not start, an unreadable capture) cannot be judged, so
+ * every check that reads it is errored, never failed.
+ */
 export function runOf(evidence: TaskEvidence<unknown>, name: string): RunRecord {
   const run = evidence.runs[name];
   if (!run) throw new Error(`no run named '${name}'`);
+  const fault = run.faults[0];
+  if (fault) throw new FaultError(fault);
   return run;
 }
 
@@ -37,7 +44,7 @@ export function serverReadyCheck(options: {
       const server = run.server;
       const seen =
         ready === null
-          ? (run.errors[0] ?? "the server was not started")
+          ? "the server was not started"
           : ready.status === "ended"
             ? `the server ended first: ${ready.outcome.description}${tracebackLine(ready.outcome) ? ` (${tracebackLine(ready.outcome)})` : ""}`
             : `nothing ${run.protocol === "tcp" ? "listening" : "bound"} on ${what} after ${ready.timeoutMs} ms`;
@@ -97,7 +104,7 @@ export function clientsExitCheck(options: {
         return fail({
           message: "no client was started",
           expected: "the client to run",
-          actual: run.errors.join("; ") || "no client",
+          actual: "no client",
         });
       }
       const bad = clients.filter((c) => !clientEndedWell(c));
@@ -137,7 +144,7 @@ export function serverSurvivesCheck(options: {
     run: (evidence) => {
       const run = runOf(evidence, options.run ?? "main");
       const server = run.server;
-      if (!server) return fail({ message: "the server was not started", actual: run.errors.join("; ") });
+      if (!server) return fail({ message: "the server was not started", actual: "no server" });
       const stoppedBySocklab = server.outcome.killedBy === "stop";
       // A client that resets its connection can make one handler's recv() raise; when the server keeps
       // serving (socklab had to stop it), that is advice, not a crash — and whether the reset lands while

@@ -24,7 +24,7 @@ function noConnection(run: RunRecord) {
     expected: `a TCP connection from the client to port ${run.port}`,
     actual: run.analysis
       ? `${run.analysis.capture.packets} packets, none of a TCP connection to port ${run.port}`
-      : (run.errors[0] ?? "no capture"),
+      : "no capture",
     help: "Check that the client connects to the host and port the manifest gives ({host} {port}).",
   });
 }

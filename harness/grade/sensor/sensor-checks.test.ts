@@ -161,7 +161,7 @@ function fakeRun(analysis: CaptureAnalysis | null, overrides: Partial<RunRecord>
     analysis,
     captureFindings: [],
     notes: {},
-    errors: [],
+    faults: [],
     warnings: [],
     wallMs: 1000,
     ...overrides,
