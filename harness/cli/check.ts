@@ -15,6 +15,7 @@ import {
   toGradescope,
   toJUnit,
 } from "../report/index.ts";
+import type { SandboxMode } from "../sandbox/index.ts";
 import { type Command, EXIT } from "./command.ts";
 import { UsageError } from "./harness-error.ts";
 import type { Output } from "./output.ts";
@@ -35,6 +36,10 @@ Options:
   --seed N           the seed of every random choice (default: derived from the submission name; printed)
   --concurrency N    CPU-heavy run phases at once: sandbox start-up, capture analysis (default 6;
                      four times as many runs may be open, waiting on their programs)
+  --sandbox MODE     namespace (default): each run in its own namespaces and bubblewrap; socklab stops
+                     with what is missing when it cannot. host: runs on the host loopback one at a time,
+                     without isolation — for a container that is itself the sandbox (Docker, Gradescope)
+                     or your own code. Also SOCKLAB_SANDBOX=host|namespace.
   -h, --help         this text
 
 Writes <out>/index.md, <out>/<task>.md, <out>/results.json (Gradescope), <out>/socklab.json, <out>/junit.xml
@@ -57,7 +62,13 @@ async function writeResults(outDir: string, result: SubmissionResult): Promise<v
 /** Grades one submission and writes every report; returns the result document. */
 export async function checkSubmission(
   dir: string,
-  options: { outDir: string; only?: readonly string[]; seed: number; concurrency?: number },
+  options: {
+    outDir: string;
+    only?: readonly string[];
+    seed: number;
+    concurrency?: number;
+    sandbox?: SandboxMode | "auto";
+  },
 ): Promise<SubmissionResult> {
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
@@ -70,6 +81,7 @@ export async function checkSubmission(
     seed: options.seed,
     version: VERSION,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     onTask: (_task, partial) => writeResults(outDir, partial),
   }).catch(async (error: unknown) => {
     // Even when grading cannot start (a bad manifest), leave results that say why, for Gradescope.
@@ -125,6 +137,7 @@ function parse(args: string[]) {
         json: { type: "boolean" },
         seed: { type: "string" },
         concurrency: { type: "string" },
+        sandbox: { type: "string" },
       },
     });
   } catch (error) {
@@ -161,6 +174,9 @@ export const checkCommand: Command = {
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
       throw new UsageError(`--concurrency takes a positive whole number, not '${parsed.values.concurrency}'`);
     }
+    const sandbox = parsed.values.sandbox;
+    if (sandbox !== undefined && sandbox !== "host" && sandbox !== "namespace")
+      throw new UsageError(`--sandbox takes host or namespace, not '${sandbox}'`);
     const outDir = parsed.values.out ?? join(ROOT, "reports", basename(resolve(dir)));
     if (!parsed.values.json) output.err(`socklab check ${dir} (seed ${seed}) …`);
     const result = await checkSubmission(dir, {
@@ -168,6 +184,7 @@ export const checkCommand: Command = {
       seed,
       ...(only ? { only } : {}),
       ...(concurrency ? { concurrency } : {}),
+      ...(sandbox ? { sandbox } : {}),
     });
     const index = join(resolve(outDir), "index.md");
     const shown = relative(process.cwd(), index);

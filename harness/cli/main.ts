@@ -1,10 +1,12 @@
 // socklab's command table and entry point: maps a command name to its module and turns harness errors
 // into one clear line on stderr and exit code 2.
+
+import { SocklabError } from "../fault/index.ts";
 import { analyseCommand } from "./analyse.ts";
 import { checkCommand } from "./check.ts";
 import { type Command, EXIT } from "./command.ts";
 import { gradeCommand } from "./grade.ts";
-import { HarnessError, UsageError } from "./harness-error.ts";
+import { UsageError } from "./harness-error.ts";
 import { initCommand } from "./init.ts";
 import { type Output, processOutput } from "./output.ts";
 import { startCommand } from "./start.ts";
@@ -60,7 +62,7 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
 function reportFailure(error: unknown, command: Command, output: Output): number {
   if (error instanceof UsageError) {
     output.err(`socklab ${command.name}: ${error.message}\n\n${command.usage}`);
-  } else if (error instanceof HarnessError || isCodedError(error)) {
+  } else if (error instanceof SocklabError || isCodedError(error)) {
     output.err(`socklab ${command.name}: ${(error as Error).message}`);
   } else {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -2,7 +2,7 @@
 // parallel sandboxes, with a shared limit), lists the others as not submitted, and reports progress so the
 // caller can write partial results as tasks finish.
 import { basename, join, resolve } from "node:path";
-import { removeStaleStages } from "../sandbox/index.ts";
+import { removeStaleStages, resolveSandboxMode, type SandboxMode } from "../sandbox/index.ts";
 import { type GradedTask, gradeTask, notSubmitted } from "./grade-task.ts";
 import { limiter } from "./limiter.ts";
 import { loadManifest, type Manifest } from "./manifest.ts";
@@ -31,6 +31,8 @@ export interface GradeSubmissionOptions {
    * shared by the whole process). */
   readonly concurrency?: number;
   readonly version: string;
+  /** Namespaces (default: "auto", i.e. SOCKLAB_SANDBOX or namespaces) or the host loopback. */
+  readonly sandbox?: SandboxMode | "auto";
   /** Called as each task finishes, with the results so far. */
   readonly onTask?: (task: TaskResult, partial: SubmissionResult) => void | Promise<void>;
 }
@@ -91,6 +93,8 @@ export async function gradeSubmission(
   const manifest = await loadManifest(dir, options.tasks);
   await checkSubmissionSize(dir);
   const referenceManifest = await loadManifest(options.folders.reference, options.tasks);
+  // Before anything runs: stop at once, with what is missing, when runs cannot be isolated as asked.
+  const mode = await resolveSandboxMode(options.sandbox ?? "auto");
   const chosen = options.tasks.filter((t) => !options.only || options.only.includes(t.id));
   const limit =
     options.concurrency === undefined ? sharedLimit : limiter(options.concurrency * OPEN_RUNS_PER_SLOT);
@@ -136,6 +140,7 @@ export async function gradeSubmission(
             seed: options.seed,
             limit,
             heavy,
+            mode,
             protocol: manifest.protocol,
           });
         }

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { faultOf } from "../fault/index.ts";
 import type { Protocol } from "../protocol/index.ts";
+import type { SandboxMode } from "../sandbox/index.ts";
 import { runChecks } from "./check.ts";
 import { ctrlCAdvice, peerErrorAdvice } from "./checks/programs.ts";
 import type { Limit } from "./limiter.ts";
@@ -21,6 +22,8 @@ export interface GradeTaskOptions {
   readonly limit: Limit;
   /** CPU-heavy run phases at once (opening sandboxes and starting servers, closing and analysing). */
   readonly heavy?: Limit;
+  /** Where runs go: namespaces (default) or the host loopback (resolved once per grading). */
+  readonly mode?: SandboxMode;
   /** The manifest's top-level protocol description, if any. */
   readonly protocol?: Protocol | null;
 }
@@ -100,7 +103,14 @@ async function runWithRetry(spec: RunSpec, options: GradeTaskOptions): Promise<R
   const attempt = () =>
     options
       .limit(() =>
-        executeRun(spec, options.submission, join(options.outDir, spec.name), options.folders, options.heavy),
+        executeRun(
+          spec,
+          options.submission,
+          join(options.outDir, spec.name),
+          options.folders,
+          options.heavy,
+          options.mode,
+        ),
       )
       .catch((error: unknown) => faultedRecord(spec, join(options.outDir, spec.name), error));
   const first = await attempt();

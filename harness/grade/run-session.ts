@@ -16,7 +16,7 @@ import {
   startProgram,
   waitForPort,
 } from "../run/index.ts";
-import { openSandbox, type Sandbox, type SocketEntry } from "../sandbox/index.ts";
+import { openSandbox, type Sandbox, type SandboxMode, type SocketEntry } from "../sandbox/index.ts";
 import type { Limit } from "./limiter.ts";
 
 export type ProgramSource = "student" | "reference" | "probe";
@@ -212,18 +212,19 @@ export async function executeRun(
   outDir: string,
   folders: ProgramFolders,
   heavy: Limit = unlimited,
+  mode: SandboxMode | "auto" = "auto",
 ): Promise<RunRecord> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   await mkdir(outDir, { recursive: true });
-  const sandbox = await heavy(() =>
-    openSandbox({
-      outDir,
-      submission,
-      ports: [spec.port, ...(spec.extraPorts ?? [])],
-      ...(spec.nftRules === undefined ? {} : { nftRules: spec.nftRules }),
-    }),
-  );
+  const sandbox = await openSandbox({
+    outDir,
+    submission,
+    mode,
+    startSlot: heavy,
+    ports: [spec.port, ...(spec.extraPorts ?? [])],
+    ...(spec.nftRules === undefined ? {} : { nftRules: spec.nftRules }),
+  });
   const clients: { role: ProgramRole; program: Program; script: ScriptResult | null }[] = [];
   const snapshots: Snapshot[] = [];
   const notes: Record<string, unknown> = {};

@@ -4,7 +4,7 @@ export { type HostCommandResult, runHostCommand } from "./host-command.ts";
 export { type RunIdentity, runIdentity, UNPRIVILEGED_ID } from "./identity.ts";
 export type { LaunchPlan, LaunchRequest } from "./launcher.ts";
 export { DEFAULT_LIMITS, type ResourceLimits } from "./limits.ts";
-export { MARKER_PORT, openSandbox, requestedMode } from "./open-sandbox.ts";
+export { MARKER_PORT, openSandbox, requestedMode, resolveSandboxMode } from "./open-sandbox.ts";
 export { type PreflightResult, preflight } from "./preflight.ts";
 export { parseProcNet, type SocketEntry, type SocketProtocol, socketStateName } from "./proc-net.ts";
 export {

@@ -152,17 +152,22 @@ export function hostLaunch(
     file: "setpriv",
     args,
     env: LAUNCHER_ENV,
-    cwd: hostPath(sandboxCwd(request.cwd), paths),
+    cwd: hostPath(sandboxCwd(request.cwd), paths, request.readOnlyBinds),
     detached: true,
   };
 }
 
-/** The host path for a sandbox path under /work or /sub (host mode has no mount namespace). */
-export function hostPath(sandboxPath: string, paths: LaunchPaths): string {
-  for (const [mount, source] of [
-    ["/work", paths.work],
-    ["/sub", paths.sub],
-  ] as const) {
+/**
+ * The host path for a sandbox path under /work, /sub or a folder shown elsewhere (host mode has no mount
+ * namespace: socklab's reference programs and probes run from where they are on the host).
+ */
+export function hostPath(
+  sandboxPath: string,
+  paths: LaunchPaths,
+  binds: LaunchRequest["readOnlyBinds"] = [],
+): string {
+  const moved = binds.flatMap((b) => (typeof b === "string" ? [] : [[b.at, b.host] as const]));
+  for (const [mount, source] of [["/work", paths.work] as const, ["/sub", paths.sub] as const, ...moved]) {
     if (source === undefined) continue;
     const rest = relative(mount, sandboxPath);
     if (rest === "") return source;

@@ -4,9 +4,9 @@ import { randomBytes } from "node:crypto";
 import { SandboxError } from "./errors.ts";
 import { Holder } from "./holder.ts";
 import { acquireHostLock } from "./host-lock.ts";
-import { type RunIdentity, runIdentity } from "./identity.ts";
+import { runIdentity } from "./identity.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
-import { preflight } from "./preflight.ts";
+import { preflight, unavailableLine } from "./preflight.ts";
 import { finishRunDirs, prepareRunDirs, type RunDirs } from "./run-dirs.ts";
 import { RunSandbox } from "./run-sandbox.ts";
 import type { Sandbox, SandboxMode, SandboxOptions } from "./types.ts";
@@ -16,23 +16,38 @@ export const MARKER_PORT = 9;
 const DEFAULT_WORK_BYTES = 32 * 1024 * 1024;
 const DEFAULT_READY_MS = 5000;
 const DEFAULT_BARRIER_MS = 5000;
-const DEFAULT_HOST_LOCK_MS = 120_000;
+/** Host runs queue for the loopback one by one; every run is bounded, so the queue always moves. */
+const DEFAULT_HOST_LOCK_MS = 60 * 60_000;
 
-/** Opens an isolated run (or, where namespaces are unavailable, a host-loopback run) and starts its capture. */
+/**
+ * Opens an isolated run (or, when asked for, a host-loopback run) and starts its capture. Throws a SandboxError
+ * naming what is missing when namespaces cannot be had and host mode was not asked for.
+ */
 export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
   const identity = runIdentity();
   const warnings: string[] = [];
-  const mode = await chooseMode(options.mode ?? "auto", identity, warnings);
+  const mode = await resolveSandboxMode(options.mode ?? "auto");
   if (mode === "host" && options.nftRules !== undefined) {
     throw new SandboxError(
       "NFT_NEEDS_NAMESPACE",
       "nftables rules need a namespace run; host mode cannot load them",
     );
   }
+  // The lock is taken before the start slot: a run holding the loopback must never wait for a slot held by
+  // runs that wait for the loopback.
   const release =
     mode === "host" ? await acquireHostLock(options.hostLockTimeoutMs ?? DEFAULT_HOST_LOCK_MS) : noop;
+  const startSlot = options.startSlot ?? ((job) => job());
   let dirs: RunDirs | undefined;
   try {
+    return await startSlot(() => start());
+  } catch (error) {
+    if (dirs) await finishRunDirs(dirs).catch(noop);
+    release();
+    throw error;
+  }
+
+  async function start(): Promise<Sandbox> {
     dirs = await prepareRunDirs({ ...options, identity });
     const workBytes = mode === "namespace" ? (options.workDirBytes ?? DEFAULT_WORK_BYTES) : 0;
     if (mode === "host" && (options.workDirBytes ?? DEFAULT_WORK_BYTES) > 0) {
@@ -71,10 +86,6 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       barrierTimeoutMs,
       release,
     });
-  } catch (error) {
-    if (dirs) await finishRunDirs(dirs).catch(noop);
-    release();
-    throw error;
   }
 }
 
@@ -95,21 +106,15 @@ export function requestedMode(
   return option !== "auto" ? option : (value ?? "auto");
 }
 
-async function chooseMode(
-  option: SandboxMode | "auto",
-  identity: RunIdentity,
-  warnings: string[],
-): Promise<SandboxMode> {
+/**
+ * The mode runs will use: host when asked for (option, else SOCKLAB_SANDBOX), else namespaces. Never falls back
+ * to the host silently: when namespaces cannot be had, throws a SandboxError whose one line names what is
+ * missing and how to proceed.
+ */
+export async function resolveSandboxMode(option: SandboxMode | "auto"): Promise<SandboxMode> {
   const wanted = requestedMode(option, process.env.SOCKLAB_SANDBOX);
   if (wanted === "host") return "host";
-  const check = await preflight(identity);
+  const check = await preflight(runIdentity());
   if (check.namespaces) return "namespace";
-  if (wanted === "namespace") {
-    throw new SandboxError("NAMESPACES_UNAVAILABLE", `namespace runs are not possible here: ${check.reason}`);
-  }
-  warnings.push(
-    `user and network namespaces are not available here (${check.reason}); this run uses the host ` +
-      "loopback without isolation, one run at a time",
-  );
-  return "host";
+  throw new SandboxError("NAMESPACES_UNAVAILABLE", unavailableLine(check.reason ?? "unknown reason"));
 }

@@ -22,14 +22,17 @@ export interface SandboxOptions {
   readonly capture?: boolean;
   /** Per-process limits for student programs; missing ones take DEFAULT_LIMITS. */
   readonly limits?: Partial<ResourceLimits>;
-  /** Default "auto": SOCKLAB_SANDBOX (host|namespace) if set, else namespaces when the preflight passes. */
+  /** Default "auto": SOCKLAB_SANDBOX (host|namespace) if set, else namespaces (an error naming what is
+   * missing when the preflight fails: never a silent fallback to the host). */
   readonly mode?: SandboxMode | "auto";
   /** How long tcpdump may take to print `listening on` (default 5000 ms). */
   readonly readyTimeoutMs?: number;
   /** How long the barrier waits for its marker in the capture (default 5000 ms). */
   readonly barrierTimeoutMs?: number;
-  /** How long a host-mode run waits for the previous one to finish (default 120 s). */
+  /** How long a host-mode run waits for the previous ones to finish (default an hour: they are bounded). */
   readonly hostLockTimeoutMs?: number;
+  /** Runs the start of the run (directories, holder, tcpdump): a caller's limit on start-ups at once. */
+  readonly startSlot?: <T>(job: () => Promise<T>) => Promise<T>;
 }
 
 /** What closing a sandbox produced. */
