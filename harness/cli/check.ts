@@ -19,6 +19,7 @@ import type { SandboxMode } from "../sandbox/index.ts";
 import { type Command, EXIT } from "./command.ts";
 import { UsageError } from "./harness-error.ts";
 import type { Output } from "./output.ts";
+import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const REFERENCE_DIR = join(ROOT, "reference");
@@ -44,7 +45,8 @@ Options:
 
 Writes <out>/index.md, <out>/<task>.md, <out>/results.json (Gradescope), <out>/socklab.json, <out>/junit.xml
 and each run's capture under <out>/<task>/<run>/capture.pcap.
-Exit code: 0 every check passed, 1 some check failed, 2 socklab could not grade.`;
+Exit code: 0 every check passed, 1 some check failed, 2 socklab could not grade (some check errored),
+130/143 stopped by SIGINT/SIGTERM (the results say which tasks were interrupted).`;
 
 /** A stable seed from a name (FNV-1a), so regrading a submission repeats its random choices. */
 export function seedFrom(text: string): number {
@@ -68,6 +70,7 @@ export async function checkSubmission(
     seed: number;
     concurrency?: number;
     sandbox?: SandboxMode | "auto";
+    signal?: AbortSignal;
   },
 ): Promise<SubmissionResult> {
   const outDir = resolve(options.outDir);
@@ -82,6 +85,7 @@ export async function checkSubmission(
     version: VERSION,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     onTask: (_task, partial) => writeResults(outDir, partial),
   }).catch(async (error: unknown) => {
     // Even when grading cannot start (a bad manifest), leave results that say why, for Gradescope.
@@ -122,7 +126,7 @@ export async function checkSubmission(
 
 /** Exit code for a result: 0 all passed, 1 some failed, 2 socklab could not grade. */
 export function exitCodeOf(result: SubmissionResult): number {
-  if (result.status === "errored") return EXIT.harness;
+  if (result.status === "errored" || result.status === "interrupted") return EXIT.harness;
   return result.status === "passed" ? EXIT.ok : EXIT.failed;
 }
 
@@ -179,16 +183,19 @@ export const checkCommand: Command = {
       throw new UsageError(`--sandbox takes host or namespace, not '${sandbox}'`);
     const outDir = parsed.values.out ?? join(ROOT, "reports", basename(resolve(dir)));
     if (!parsed.values.json) output.err(`socklab check ${dir} (seed ${seed}) …`);
-    const result = await checkSubmission(dir, {
-      outDir,
-      seed,
-      ...(only ? { only } : {}),
-      ...(concurrency ? { concurrency } : {}),
-      ...(sandbox ? { sandbox } : {}),
-    });
+    const { value: result, stoppedBy } = await withStopSignals(output, (signal) =>
+      checkSubmission(dir, {
+        outDir,
+        seed,
+        signal,
+        ...(only ? { only } : {}),
+        ...(concurrency ? { concurrency } : {}),
+        ...(sandbox ? { sandbox } : {}),
+      }),
+    );
     const index = join(resolve(outDir), "index.md");
     const shown = relative(process.cwd(), index);
     printResult(result, output, Boolean(parsed.values.json), shown.startsWith("..") ? index : shown);
-    return exitCodeOf(result);
+    return stoppedBy ? STOP_EXIT[stoppedBy] : exitCodeOf(result);
   },
 };

@@ -9,6 +9,7 @@ import { checkSubmission, ROOT, seedFrom } from "./check.ts";
 import { type Command, EXIT } from "./command.ts";
 import { UsageError } from "./harness-error.ts";
 import { paint } from "./output.ts";
+import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
 
 const usage = `Usage: socklab grade <folder> [--out DIR] [--seed N]
 
@@ -42,10 +43,35 @@ export const gradeCommand: Command = {
     }
     if (names.length === 0) throw new UsageError(`${folder} has no sub-folders to grade`);
     const results: SubmissionResult[] = [];
-    for (const name of names) {
+    const { stoppedBy } = await withStopSignals(output, async (signal) => {
+      for (const name of names) {
+        if (signal.aborted) break;
+        await gradeOne(name, signal);
+      }
+    });
+    const gradebook = join(outRoot, "gradebook.csv");
+    await writeFile(gradebook, toCsvRows(results));
+    output.out(`Gradebook: ${gradebook} (${results.length} submissions)`);
+    if (stoppedBy) {
+      output.err(
+        `socklab grade: stopped by ${stoppedBy} after ${results.length} of ${names.length} submissions`,
+      );
+      return STOP_EXIT[stoppedBy];
+    }
+    return results.some((r) => r.status === "errored")
+      ? EXIT.harness
+      : results.every((r) => r.status === "passed")
+        ? EXIT.ok
+        : EXIT.failed;
+
+    async function gradeOne(name: string, signal: AbortSignal): Promise<void> {
       const seed = parsed.values.seed === undefined ? seedFrom(name) : Number(parsed.values.seed);
       try {
-        const result = await checkSubmission(join(folder, name), { outDir: join(outRoot, name), seed });
+        const result = await checkSubmission(join(folder!, name), {
+          outDir: join(outRoot, name),
+          seed,
+          signal,
+        });
         results.push(result);
         output.out(
           `${paint(output, result.status === "passed" ? "green" : "red", `${result.score}/${result.maxScore}`)} ${name}`,
@@ -58,14 +84,6 @@ export const gradeCommand: Command = {
         output.out(`${paint(output, "red", "errored")} ${name}: ${(error as Error).message}`);
       }
     }
-    const gradebook = join(outRoot, "gradebook.csv");
-    await writeFile(gradebook, toCsvRows(results));
-    output.out(`Gradebook: ${gradebook} (${results.length} submissions)`);
-    return results.some((r) => r.status === "errored")
-      ? EXIT.harness
-      : results.every((r) => r.status === "passed")
-        ? EXIT.ok
-        : EXIT.failed;
   },
 };
 

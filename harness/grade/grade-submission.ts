@@ -2,8 +2,8 @@
 // parallel sandboxes, with a shared limit), lists the others as not submitted, and reports progress so the
 // caller can write partial results as tasks finish.
 import { basename, join, resolve } from "node:path";
-import { removeStaleStages, resolveSandboxMode, type SandboxMode } from "../sandbox/index.ts";
-import { type GradedTask, gradeTask, notSubmitted } from "./grade-task.ts";
+import { interruptRuns, removeStaleStages, resolveSandboxMode, type SandboxMode } from "../sandbox/index.ts";
+import { type GradedTask, gradeTask, interruptedTask, notSubmitted } from "./grade-task.ts";
 import { limiter } from "./limiter.ts";
 import { loadManifest, type Manifest } from "./manifest.ts";
 import { stageProgramFolders } from "./program-folders.ts";
@@ -17,6 +17,8 @@ export const DEFAULT_CONCURRENCY = 6;
 /** Runs open at once per heavy slot: most of a run is waiting on its programs' own schedules. */
 export const OPEN_RUNS_PER_SLOT = 4;
 const sharedHeavy = limiter(DEFAULT_CONCURRENCY);
+/** After a stop, how long the runs may take to end (their programs are killed at once; closing is quick). */
+const WIND_DOWN_MS = 15_000;
 const sharedLimit = limiter(DEFAULT_CONCURRENCY * OPEN_RUNS_PER_SLOT);
 
 export interface GradeSubmissionOptions {
@@ -33,7 +35,12 @@ export interface GradeSubmissionOptions {
   readonly version: string;
   /** Namespaces (default: "auto", i.e. SOCKLAB_SANDBOX or namespaces) or the host loopback. */
   readonly sandbox?: SandboxMode | "auto";
-  /** Called as each task finishes, with the results so far. */
+  /**
+   * Stops the grading (SIGINT, SIGTERM): every open run is ended at once, no new one starts, and the tasks not
+   * finished before it are `interrupted`.
+   */
+  readonly signal?: AbortSignal;
+  /** Called as each task finishes, with the results so far (tasks not finished yet are `interrupted`). */
   readonly onTask?: (task: TaskResult, partial: SubmissionResult) => void | Promise<void>;
 }
 
@@ -58,11 +65,13 @@ export function submissionDocument(
 ): SubmissionResult {
   const submitted = tasks.filter((t) => t.status !== "not-submitted");
   // Nothing submitted is not a pass: the student gets 0 and CI should say so.
-  const status = submitted.some((t) => t.status === "errored")
-    ? "errored"
-    : submitted.length > 0 && submitted.every((t) => t.status === "passed")
-      ? "passed"
-      : "failed";
+  const status = submitted.some((t) => t.status === "interrupted")
+    ? "interrupted"
+    : submitted.some((t) => t.status === "errored")
+      ? "errored"
+      : submitted.length > 0 && submitted.every((t) => t.status === "passed")
+        ? "passed"
+        : "failed";
   return {
     version: 1,
     socklab: fields.version,
@@ -102,11 +111,20 @@ export async function gradeSubmission(
   const done = new Map<string, TaskResult>();
   const evidence = new Map<string, TaskEvidence<unknown>>();
   const warnings: string[] = [];
+  const unfinished = (t: TaskDefinition<unknown>) =>
+    manifest.tasks.has(t.id)
+      ? interruptedTask(
+          t,
+          options.signal?.aborted
+            ? "socklab was stopped before this task was graded"
+            : "socklab had not finished this task (it was stopped, or is still grading)",
+        )
+      : notSubmitted(t);
   const document = () =>
     submissionDocument(
       manifest,
       dir,
-      chosen.map((t) => done.get(t.id) ?? notSubmitted(t)),
+      chosen.map((t) => done.get(t.id) ?? unfinished(t)),
       {
         seed: options.seed,
         startedAt,
@@ -116,8 +134,18 @@ export async function gradeSubmission(
       },
     );
   const staged = await stageProgramFolders(options.folders);
+  const stopped = new Promise<void>((resolve) => {
+    if (options.signal?.aborted) resolve();
+    options.signal?.addEventListener("abort", () => resolve(), { once: true });
+  });
+  void stopped.then(() => interruptRuns());
   try {
-    await gradeAll();
+    // Once stopped, the runs end within moments (their programs are gone); the wait is bounded all the same.
+    const grading = gradeAll();
+    grading.catch(() => undefined);
+    const windDown = () =>
+      Promise.race([grading, new Promise<void>((resolve) => setTimeout(resolve, WIND_DOWN_MS).unref())]);
+    await Promise.race([grading, stopped.then(windDown)]);
   } finally {
     await staged.release();
   }
@@ -144,6 +172,8 @@ export async function gradeSubmission(
             protocol: manifest.protocol,
           });
         }
+        // A task that ended after the stop ended because its programs were killed: it has no verdict.
+        if (options.signal?.aborted) return;
         done.set(def.id, graded.result);
         if (graded.evidence) evidence.set(def.id, graded.evidence);
         await options.onTask?.(graded.result, document());

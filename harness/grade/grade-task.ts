@@ -63,6 +63,11 @@ export function notSubmitted(def: TaskDefinition<unknown>): TaskResult {
   };
 }
 
+/** A submitted task that socklab did not finish grading (stopped, or not there yet): no verdict, no points. */
+export function interruptedTask(def: TaskDefinition<unknown>, reason: string): TaskResult {
+  return { ...notSubmitted(def), status: "interrupted", reason };
+}
+
 /** The points a task is worth. */
 export function maxScore(def: TaskDefinition<unknown>): number {
   return def.checks.reduce((n, c) => n + c.points, 0);

@@ -2,10 +2,10 @@
 // folder, since the uid that runs programs (nobody, when socklab runs as root) may not be able to enter the
 // checkout (a `mktemp -d` clone is 0700). The probes folder also gets socklab's lossy link bundled as one file
 // (impair_proxy.mjs), since runs see no node_modules.
-import { chmod, cp, mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, cp, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { bundleProxy, PROXY_BUNDLE_NAME } from "../impair/index.ts";
+import { createStage, removeStage } from "../sandbox/index.ts";
 import type { ProgramFolders } from "./run-session.ts";
 
 async function makeReadable(path: string): Promise<void> {
@@ -18,9 +18,9 @@ async function makeReadable(path: string): Promise<void> {
 export async function stageProgramFolders(
   folders: ProgramFolders,
 ): Promise<ProgramFolders & { release(): Promise<void> }> {
-  const root = await mkdtemp(join(tmpdir(), "socklab-programs-"));
+  const root = await createStage("programs-");
   const staged = { reference: join(root, "reference"), probes: join(root, "probes") };
-  const release = () => rm(root, { recursive: true, force: true });
+  const release = () => removeStage(root);
   try {
     await cp(folders.reference, staged.reference, { recursive: true });
     await cp(folders.probes, staged.probes, { recursive: true });

@@ -116,6 +116,8 @@ interface TaskResultBase {
 export type TaskResult =
   | (TaskResultBase & { readonly status: "passed" | "failed" })
   | (TaskResultBase & { readonly status: "not-submitted"; readonly reason: string })
+  /** socklab was stopped (SIGINT, SIGTERM) before the task was graded: nothing is known, nothing counted. */
+  | (TaskResultBase & { readonly status: "interrupted"; readonly reason: string })
   | (TaskResultBase & { readonly status: "errored"; readonly error: string });
 
 export type TaskStatus = TaskResult["status"];
@@ -131,8 +133,11 @@ export interface SubmissionResult {
   readonly seed: number;
   readonly score: number;
   readonly maxScore: number;
-  /** passed: every check of every submitted task passed; failed: some did not; errored: socklab could not grade. */
-  readonly status: "passed" | "failed" | "errored";
+  /**
+   * passed: every check of every submitted task passed; failed: some did not; errored: socklab could not grade
+   * some of it; interrupted: socklab was stopped before every task was graded (never a pass).
+   */
+  readonly status: "passed" | "failed" | "errored" | "interrupted";
   readonly tasks: readonly TaskResult[];
   readonly warnings: readonly string[];
 }

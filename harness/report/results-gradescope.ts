@@ -77,6 +77,9 @@ export function gradescopeCheckOutput(task: TaskResult, check: CheckResult): str
   if (task.status === "not-submitted" && outcome === "not-submitted") {
     return `not submitted: ${markdownText(task.reason)}`;
   }
+  if (task.status === "interrupted" && outcome === "interrupted") {
+    return `not graded: ${markdownText(task.reason)}`;
+  }
   if (task.status === "errored" && outcome === "task-errored")
     return harnessError("grade this task", task.error);
   const parts: string[] = [];

@@ -51,6 +51,9 @@ function verdict(task: TaskResult, check: CheckResult): string {
   if (outcome === "not-submitted" && task.status === "not-submitted") {
     return element("skipped", { message: "not submitted" }, `not submitted: ${task.reason}`);
   }
+  if (outcome === "interrupted" && task.status === "interrupted") {
+    return element("skipped", { message: "interrupted" }, `not graded: ${task.reason}`);
+  }
   if (outcome === "task-errored" && task.status === "errored") {
     return element(
       "error",
@@ -115,7 +118,8 @@ function testsuite(task: TaskResult, startedAt: string, counts: Counts): string 
     const outcome = checkOutcome(task, check);
     if (outcome === "failed") mine.failures++;
     else if (outcome === "errored" || outcome === "task-errored") mine.errors++;
-    else if (outcome === "skipped" || outcome === "not-submitted") mine.skipped++;
+    else if (outcome === "skipped" || outcome === "not-submitted" || outcome === "interrupted")
+      mine.skipped++;
     const body = [verdict(task, check), notesOut(check)].filter((s) => s !== "");
     const attrs = { classname, name: `${check.id}: ${check.title}`, time: seconds(check.durationMs) };
     cases.push(

@@ -62,6 +62,8 @@ function taskLines(task: TaskResult, paint: Paint): string[] {
   switch (task.status) {
     case "not-submitted":
       return [`${head} ${paint("dim", `— not submitted: ${oneLine(task.reason, 100)}`)}`];
+    case "interrupted":
+      return [`${head} ${paint("yellow", `— not graded: ${oneLine(task.reason, 100)}`)}`];
     case "errored":
       return [
         `${head} ${paint("yellow", `— ${oneLine(faultText("grade this task", firstLine(task.error)), 140)}`)}`,

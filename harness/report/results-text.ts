@@ -16,11 +16,12 @@ export function scoreText(points: number, max: number): string {
 }
 
 /** A check's outcome in reports: a not-submitted or errored task overrides what its checks say. */
-export type CheckOutcome = CheckResult["status"] | "not-submitted" | "task-errored";
+export type CheckOutcome = CheckResult["status"] | "not-submitted" | "interrupted" | "task-errored";
 
 /** The outcome reports show for `check` of `task`. */
 export function checkOutcome(task: TaskResult, check: CheckResult): CheckOutcome {
   if (task.status === "not-submitted") return "not-submitted";
+  if (task.status === "interrupted") return "interrupted";
   // A task that errored as a whole overrides its checks; one with errored checks shows each check's own status.
   if (task.status === "errored" && !task.checks.some((c) => c.status === "errored")) return "task-errored";
   return check.status;
@@ -114,8 +115,10 @@ export function summaryText(
   const count = { failed: 0, skipped: 0, errored: 0 };
   let notSubmitted = 0;
   let tasksErrored = 0;
+  let interrupted = 0;
   for (const task of result.tasks) {
     if (task.status === "not-submitted") notSubmitted++;
+    else if (task.status === "interrupted") interrupted++;
     else if (task.status === "errored") tasksErrored++;
     else
       for (const check of task.checks) {
@@ -132,6 +135,7 @@ export function summaryText(
   if (count.failed) checkCount(count.failed, "failed");
   if (count.skipped) checkCount(count.skipped, "skipped");
   if (count.errored) checkCount(count.errored, "errored (a socklab fault, not yours)");
+  if (interrupted) parts.push(`${plural(interrupted, "task")} not graded: socklab was interrupted`);
   if (notSubmitted) parts.push(`${plural(notSubmitted, "task")} not submitted`);
   if (tasksErrored) parts.push(`${plural(tasksErrored, "task")} not graded (a socklab fault, not yours)`);
   if (parts.length > 0) return parts.join(", ");
@@ -169,6 +173,8 @@ export function taskStatusText(task: TaskResult): string {
       return "failed";
     case "not-submitted":
       return "not submitted";
+    case "interrupted":
+      return "not graded: socklab was interrupted";
     case "errored":
       return "could not be graded (socklab error)";
   }

@@ -22,6 +22,8 @@ function statusCell(task: TaskResult): string {
   switch (task.status) {
     case "not-submitted":
       return `not submitted (${task.reason})`;
+    case "interrupted":
+      return `not graded (${task.reason})`;
     case "errored":
       return oneLine(faultText("grade this task", task.error), 200);
     default:

@@ -26,6 +26,8 @@ function statusCell(task: TaskResult, check: CheckResult): string {
       return `${SYMBOLS.skipped} skipped`;
     case "not-submitted":
       return `${SYMBOLS.skipped} not submitted`;
+    case "interrupted":
+      return `${SYMBOLS.skipped} not graded (interrupted)`;
     case "errored":
     case "task-errored":
       return `${SYMBOLS.errored} socklab error (not the student's fault)`;
@@ -117,12 +119,17 @@ function runsSection(task: TaskResult): string[] {
 /** A task's Markdown report: its head rendered here, then `sections` (rendered elsewhere) in order. */
 export function renderTaskReport(task: TaskResult, sections: readonly string[]): string {
   const parts: string[] = [`# ${task.section} ${markdownText(task.title)} (${code(task.id)})`];
-  const took = task.status === "not-submitted" ? "" : ` · graded in ${(task.durationMs / 1000).toFixed(1)} s`;
+  const took =
+    task.status === "not-submitted" || task.status === "interrupted"
+      ? ""
+      : ` · graded in ${(task.durationMs / 1000).toFixed(1)} s`;
   parts.push(
     `**Status:** ${taskStatusText(task)} · **Score:** ${scoreText(task.score, task.maxScore)}${took}`,
   );
   if (task.status === "not-submitted") {
     parts.push(`> Not submitted: ${markdownText(task.reason)}. Its checks score 0.`);
+  } else if (task.status === "interrupted") {
+    parts.push(`> Not graded: ${markdownText(task.reason)}. Grade the submission again for its verdicts.`);
   } else if (task.status === "errored") {
     parts.push(
       "> socklab could not grade this task. That is a fault of the grader or the machine it ran on, not of the " +

@@ -14,7 +14,8 @@ export type SandboxErrorCode =
   | "NFT_FAILED"
   | "NFT_NEEDS_NAMESPACE"
   | "HOST_LOCK_TIMEOUT"
-  | "SANDBOX_CLOSED";
+  | "SANDBOX_CLOSED"
+  | "INTERRUPTED";
 
 const USERS: readonly SandboxErrorCode[] = ["BAD_SETTING", "NAMESPACES_UNAVAILABLE", "SUBMISSION_NOT_FOUND"];
 

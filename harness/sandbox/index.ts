@@ -2,6 +2,7 @@
 export { SandboxError, type SandboxErrorCode } from "./errors.ts";
 export { type HostCommandResult, runHostCommand } from "./host-command.ts";
 export { type RunIdentity, runIdentity, UNPRIVILEGED_ID } from "./identity.ts";
+export { interruptRuns, runsInterrupted } from "./interrupt.ts";
 export type { LaunchPlan, LaunchRequest } from "./launcher.ts";
 export { DEFAULT_LIMITS, type ResourceLimits } from "./limits.ts";
 export { MARKER_PORT, openSandbox, requestedMode, resolveSandboxMode } from "./open-sandbox.ts";
@@ -14,5 +15,5 @@ export {
   runnableThreads,
   signalProcesses,
 } from "./process-tree.ts";
-export { removeStaleStages } from "./run-dirs.ts";
+export { createStage, liveStageCount, removeStage, removeStaleStages } from "./run-dirs.ts";
 export type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode, SandboxOptions } from "./types.ts";

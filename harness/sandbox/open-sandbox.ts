@@ -5,6 +5,7 @@ import { SandboxError } from "./errors.ts";
 import { Holder } from "./holder.ts";
 import { acquireHostLock } from "./host-lock.ts";
 import { runIdentity } from "./identity.ts";
+import { runsInterrupted } from "./interrupt.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
 import { preflight, unavailableLine } from "./preflight.ts";
 import { finishRunDirs, prepareRunDirs, type RunDirs } from "./run-dirs.ts";
@@ -27,6 +28,7 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
   const identity = runIdentity();
   const warnings: string[] = [];
   const mode = await resolveSandboxMode(options.mode ?? "auto");
+  if (runsInterrupted()) throw new SandboxError("INTERRUPTED", "socklab was interrupted: no new run starts");
   if (mode === "host" && options.nftRules !== undefined) {
     throw new SandboxError(
       "NFT_NEEDS_NAMESPACE",
@@ -48,6 +50,8 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   async function start(): Promise<Sandbox> {
+    if (runsInterrupted())
+      throw new SandboxError("INTERRUPTED", "socklab was interrupted: no new run starts");
     dirs = await prepareRunDirs({ ...options, identity });
     const workBytes = mode === "namespace" ? (options.workDirBytes ?? DEFAULT_WORK_BYTES) : 0;
     if (mode === "host" && (options.workDirBytes ?? DEFAULT_WORK_BYTES) > 0) {

@@ -4,6 +4,7 @@
 // under a 0700 home or a `mktemp -d` checkout. At close the capture and tcpdump's stderr are copied to the
 // caller's out dir and the staging folder is removed.
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import {
   chmod,
   chown,
@@ -36,6 +37,39 @@ const ORPHAN_AGE_MS = 24 * 3600 * 1000;
 /** This process, as the owner file names it (pid and start time: a reused pid is another process). */
 function ownerText(): string {
   return `${process.pid} ${readProcessInfo(process.pid)?.startTicks ?? 0}`;
+}
+
+/** Staging folders of this process that exist now, removed synchronously if the process exits early. */
+const liveStages = new Set<string>();
+let exitHook = false;
+
+/**
+ * A private staging folder under the system's temporary directory, named `socklab-run-<label>…`, with an owner
+ * file naming this process. Whatever way the process ends, it does not outlive it: removed by `removeStage`,
+ * by this process's exit, or by a later socklab once this process is gone.
+ */
+export async function createStage(label = ""): Promise<string> {
+  if (!exitHook) {
+    exitHook = true;
+    process.once("exit", () => {
+      for (const stage of liveStages) rmSync(stage, { recursive: true, force: true });
+    });
+  }
+  const stage = await mkdtemp(join(tmpdir(), `${STAGE_PREFIX}${label}`));
+  liveStages.add(stage);
+  await writeFile(join(stage, OWNER_FILE), ownerText());
+  return stage;
+}
+
+/** Removes a staging folder made by createStage. */
+export async function removeStage(stage: string): Promise<void> {
+  await rm(stage, { recursive: true, force: true });
+  liveStages.delete(stage);
+}
+
+/** How many staging folders of this process exist now. */
+export function liveStageCount(): number {
+  return liveStages.size;
 }
 
 /**
@@ -99,8 +133,7 @@ export async function prepareRunDirs(options: {
 }): Promise<RunDirs> {
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
-  const stage = await mkdtemp(join(tmpdir(), STAGE_PREFIX));
-  await writeFile(join(stage, OWNER_FILE), ownerText());
+  const stage = await createStage();
   // The uid of the sandbox may pass through (not list) the staging folder to reach its own run folder.
   await chmod(stage, 0o711);
   const runDir = join(stage, "run");
@@ -145,7 +178,7 @@ export async function finishRunDirs(dirs: RunDirs): Promise<void> {
     });
     await copyFile(dirs.tcpdumpErr, join(dirs.outDir, "tcpdump.err")).catch(() => undefined);
   } finally {
-    await rm(dirs.stage, { recursive: true, force: true });
+    await removeStage(dirs.stage);
   }
 }
 

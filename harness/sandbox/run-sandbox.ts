@@ -7,6 +7,7 @@ import { SandboxError } from "./errors.ts";
 import type { Holder } from "./holder.ts";
 import { runHostCommand } from "./host-command.ts";
 import type { RunIdentity } from "./identity.ts";
+import { forgetRun, trackRun } from "./interrupt.ts";
 import { hostLaunch, type LaunchPlan, type LaunchRequest, namespaceLaunch } from "./launcher.ts";
 import type { ResourceLimits } from "./limits.ts";
 import type { SocketEntry } from "./proc-net.ts";
@@ -48,6 +49,7 @@ export class RunSandbox implements Sandbox {
   readonly limits: ResourceLimits;
   readonly warnings: readonly string[];
   closing = false;
+  private aborted = false;
   private readonly parts: RunSandboxParts;
   /** The run's pid namespace (namespace mode), to find anything left in it. */
   private readonly pidNamespace: string | undefined;
@@ -67,6 +69,19 @@ export class RunSandbox implements Sandbox {
     this.warnings = parts.warnings;
     this.pidNamespace = parts.mode === "namespace" ? pidNamespaceOf(this.holderPid, true) : undefined;
     this.ownDepth = namespacePids(process.pid)?.length ?? 1;
+    trackRun(this);
+  }
+
+  /** Ends the run at its root now (socklab is being stopped): every program goes; close() still follows. */
+  abort(): void {
+    this.aborted = true;
+    if (this.mode === "host") {
+      signalProcesses(
+        this.runMembers().map((p) => p.pid),
+        "SIGKILL",
+      );
+    }
+    void this.parts.holder.kill();
   }
 
   socketTable(): Promise<SocketEntry[]> {
@@ -101,6 +116,8 @@ export class RunSandbox implements Sandbox {
 
   launchPlan(request: LaunchRequest): LaunchPlan {
     if (this.closing) throw new SandboxError("SANDBOX_CLOSED", "cannot start a program: the run has ended");
+    if (this.aborted)
+      throw new SandboxError("INTERRUPTED", "cannot start a program: socklab was interrupted");
     const { identity, limits, dirs } = this.parts;
     const paths = { work: dirs.work, ...(dirs.sub === undefined ? {} : { sub: dirs.sub }) };
     return this.mode === "namespace"
@@ -162,6 +179,7 @@ export class RunSandbox implements Sandbox {
       warnings.push(`could not keep the capture in ${dirs.outDir} or remove ${dirs.stage}: ${String(error)}`),
     );
     this.parts.release();
+    forgetRun(this);
     return {
       captureFile: capture ? dirs.captureFile : null,
       tcpdumpStderr,
