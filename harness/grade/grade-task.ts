@@ -4,7 +4,7 @@ import { faultOf } from "../fault/index.ts";
 import type { Protocol } from "../protocol/index.ts";
 import type { SandboxMode } from "../sandbox/index.ts";
 import { runChecks } from "./check.ts";
-import { ctrlCAdvice, peerErrorAdvice } from "./checks/programs.ts";
+import { ctrlCAdvice, limitsAdvice, peerErrorAdvice } from "./checks/programs.ts";
 import type { Limit } from "./limiter.ts";
 import type { TaskEntry } from "./manifest.ts";
 import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
@@ -205,7 +205,7 @@ export async function gradeTask(
         ...verdict,
         score,
         checks,
-        advice: runAdvice([...(def.advice ?? []), ctrlCAdvice, peerErrorAdvice], evidence),
+        advice: runAdvice([...(def.advice ?? []), ctrlCAdvice, peerErrorAdvice, limitsAdvice], evidence),
         runs: records.map((r) => summarise(r, options.outDir)),
         durationMs: Math.round(performance.now() - started),
       },

@@ -2,6 +2,7 @@
 export { formatCommand, splitCommand } from "./command.ts";
 export { RunError, type RunErrorCode } from "./errors.ts";
 export { type Interpreter, resolveInterpreter, substituteInterpreter } from "./interpreter.ts";
+export { type LimitHit, limitText, sizeText } from "./limit-hit.ts";
 export { decodeStatus, describeOutcome, type KilledBy, type Outcome, type OutcomeFacts } from "./outcome.ts";
 export type { OutputLine, OutputMatch, StreamName } from "./output.ts";
 export { type Program, type ProgramSpec, startProgram } from "./process.ts";

@@ -1,6 +1,7 @@
 // The outcome of one student program, the same shape whether it succeeded, failed, crashed or was killed,
 // with its exit status put into words for students.
 import { constants } from "node:os";
+import { type LimitHit, limitText } from "./limit-hit.ts";
 import type { OutputLine } from "./output.ts";
 
 /** Why the grader (or a limit) ended a program, when it did not end by itself. */
@@ -26,6 +27,8 @@ export interface Outcome {
   readonly truncated: boolean;
   /** Set when the program could not be started at all (a harness problem, not the student's). */
   readonly startError?: string;
+  /** The resource limits it ran into (processes, memory, output), each named in `description`. */
+  readonly limits: readonly LimitHit[];
   readonly description: string;
 }
 
@@ -42,6 +45,7 @@ export interface OutcomeFacts {
   readonly endedWithRun?: boolean;
   readonly truncated?: boolean;
   readonly startError?: string;
+  readonly limits?: readonly LimitHit[];
 }
 
 const SIGNAL_MEANINGS: Readonly<Record<string, string>> = {
@@ -92,7 +96,16 @@ function signalWords(signal: string): string {
 
 /** One sentence about how a program ended, e.g. "killed by SIGKILL after exceeding its 10 s time limit". */
 export function describeOutcome(facts: OutcomeFacts): string {
-  const note = facts.truncated ? "; its output was cut at the output limit" : "";
+  const hits = facts.limits ?? [];
+  const named = hits.map((h) => `; ${limitText(h)}`).join("");
+  const note =
+    named !== ""
+      ? facts.truncated && !hits.some((h) => h.kind === "output")
+        ? `${named}; its output was cut at the output limit`
+        : named
+      : facts.truncated
+        ? "; its output was cut at the output limit"
+        : "";
   if (facts.startError !== undefined) return `could not be started: ${facts.startError}`;
   const { exitCode, signal } = facts;
   const ending = signal !== null ? `killed by ${signalWords(signal)}` : `exited with code ${exitCode}`;

@@ -25,6 +25,8 @@ interface StreamState {
   readonly decoder: StringDecoder;
   text: string;
   bytes: number;
+  /** Every byte read, kept or dropped. */
+  seen: number;
   partial: string;
   lineCount: number;
   truncated: boolean;
@@ -48,6 +50,7 @@ export class OutputCollector {
       decoder: new StringDecoder("utf8"),
       text: "",
       bytes: 0,
+      seen: 0,
       partial: "",
       lineCount: 0,
       truncated: false,
@@ -59,6 +62,7 @@ export class OutputCollector {
   /** Adds a chunk read from `stream`. */
   push(stream: StreamName, chunk: Buffer): void {
     const state = this.streams[stream];
+    if (!state.ended) state.seen += chunk.length;
     if (state.truncated || state.ended) return;
     const room = this.maxBytes - state.bytes;
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
@@ -83,6 +87,13 @@ export class OutputCollector {
 
   text(stream: StreamName): string {
     return this.streams[stream].text;
+  }
+
+  /** The streams that were cut, with the limit and how much the program wrote in all. */
+  cuts(): { stream: StreamName; limitBytes: number; totalBytes: number }[] {
+    return (["stdout", "stderr"] as const)
+      .filter((s) => this.streams[s].truncated)
+      .map((s) => ({ stream: s, limitBytes: this.maxBytes, totalBytes: this.streams[s].seen }));
   }
 
   get truncated(): boolean {

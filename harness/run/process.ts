@@ -1,10 +1,17 @@
 // Student programs in a sandbox: start, watch output, feed standard input, stop, and collect one Outcome
 // whatever happens. The only file that imports execa.
 import { execa } from "execa";
-import { type LaunchPlan, runnableThreads, type Sandbox, signalProcesses } from "../sandbox/index.ts";
+import {
+  type LaunchPlan,
+  type ProgramCgroup,
+  runnableThreads,
+  type Sandbox,
+  signalProcesses,
+} from "../sandbox/index.ts";
 import { splitCommand } from "./command.ts";
 import { RunError } from "./errors.ts";
 import { isPythonWord, resolveInterpreter, substituteInterpreter } from "./interpreter.ts";
+import type { LimitHit } from "./limit-hit.ts";
 import { decodeStatus, describeOutcome, type KilledBy, type Outcome } from "./outcome.ts";
 import { OutputCollector, type OutputLine, type OutputMatch, type StreamName } from "./output.ts";
 import { pollUntil, type StepResult, stepEnded, stepTimeout } from "./step.ts";
@@ -61,6 +68,8 @@ export interface Program {
   output(): string;
   /** How many complete lines it has printed so far (both streams). */
   lineCount(): number;
+  /** The resource limits it has run into so far (its control group's counters, MemoryError, output cut). */
+  limitHits(): LimitHit[];
   readonly outcome: Promise<Outcome>;
 }
 
@@ -74,7 +83,7 @@ const POLL_MS = 10;
  * socklab's fault. `env` is left out: it runs the program's own command, and a command that is not there or not
  * executable is the program's.
  */
-const LAUNCHER_ERROR = /^(nsenter|setpriv|prlimit|bwrap): /;
+const LAUNCHER_ERROR = /^(nsenter|setpriv|prlimit|bwrap|cgroup): /;
 
 /** Starts a student program in the sandbox. A program that fails to start still gives an Outcome. */
 export async function startProgram(sandbox: Sandbox, spec: ProgramSpec): Promise<Program> {
@@ -89,7 +98,7 @@ export async function startProgram(sandbox: Sandbox, spec: ProgramSpec): Promise
     ...(spec.env === undefined ? {} : { env: spec.env }),
   });
   const subprocess = spawnLauncher(plan, spec.stdin === "pipe");
-  return new SandboxedProgram(sandbox, spec, argv, subprocess);
+  return new SandboxedProgram(sandbox, spec, argv, subprocess, plan.cgroup);
 }
 
 function spawnLauncher(plan: LaunchPlan, pipeStdin: boolean) {
@@ -131,6 +140,7 @@ class SandboxedProgram implements Program {
     private readonly spec: ProgramSpec,
     argv: readonly string[],
     private readonly subprocess: Launcher,
+    private readonly cgroup: ProgramCgroup | undefined,
   ) {
     this.name = spec.name;
     this.command = argv;
@@ -288,6 +298,26 @@ class SandboxedProgram implements Program {
     return this.output_.lines.length;
   }
 
+  limitHits(): LimitHit[] {
+    const limits = this.sandbox.limits;
+    const hits: LimitHit[] = [];
+    const usage = this.cgroup?.usage();
+    if (usage && usage.forksRefused > 0)
+      hits.push({ kind: "processes", limit: limits.processes, refused: usage.forksRefused });
+    if (usage && (usage.oomKills > 0 || usage.memoryLimitHits > 0)) {
+      hits.push({
+        kind: "memory",
+        limitBytes: limits.memoryBytes,
+        how: usage.oomKills > 0 ? "oom-kill" : "limit-reached",
+      });
+    } else if (/^MemoryError\b/m.test(this.output_.text("stderr"))) {
+      // Without a control group the address-space limit is the one it met.
+      hits.push({ kind: "memory", limitBytes: limits.addressSpaceBytes, how: "memory-error" });
+    }
+    for (const cut of this.output_.cuts()) hits.push({ kind: "output", ...cut });
+    return hits;
+  }
+
   private async stopSequence(): Promise<Outcome> {
     if (!this.running) return this.outcome;
     this.killedBy ??= "stop";
@@ -359,6 +389,10 @@ class SandboxedProgram implements Program {
     const status = decodeStatus(exit.code, exit.signal);
     const cpuMs = parseReporter(this.reporterText) ?? this.lastCpuMs;
     const limits = this.sandbox.limits;
+    const hits = this.limitHits();
+    if (this.killedBy === undefined && hits.some((h) => h.kind === "memory" && h.how === "oom-kill")) {
+      this.killedBy = "limit";
+    }
     if (this.killedBy === undefined && (status.signal === "SIGXCPU" || status.signal === "SIGXFSZ")) {
       this.killedBy = "limit";
     }
@@ -378,6 +412,7 @@ class SandboxedProgram implements Program {
       endedWithRun: this.endedWithRun,
       truncated: this.output_.truncated,
       ...(startError === undefined ? {} : { startError }),
+      limits: hits,
     };
     return {
       name: this.name,
@@ -392,6 +427,7 @@ class SandboxedProgram implements Program {
       cpuMs,
       truncated: this.output_.truncated,
       ...(startError === undefined ? {} : { startError }),
+      limits: hits,
       description: describeOutcome(facts),
     };
   }

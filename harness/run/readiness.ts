@@ -50,8 +50,21 @@ function socketInodes(pids: readonly number[]): Set<number> {
 }
 
 /**
+ * Why a server that does not listen yet never will: it hit its memory limit, or every one of its processes is
+ * stopped (SIGSTOP). Undefined while it may still be starting.
+ */
+function stuck(sandbox: Sandbox, program: Program): string | undefined {
+  if (program.limitHits().some((h) => h.kind === "memory")) return "memory";
+  if (program.pid === undefined) return undefined;
+  const own = sandbox.programProcesses(program.pid, "student");
+  return own.length > 0 && own.every((p) => p.state === "T" || p.state === "t") ? "stopped" : undefined;
+}
+
+/**
  * Polls the run's socket table every 15 ms until the server listens on `port`. In host mode the socket must
- * also belong to the server's processes, since the host table holds everyone's sockets.
+ * also belong to the server's processes, since the host table holds everyone's sockets. A server that exits,
+ * hits its memory limit or stops (SIGSTOP) before it listens ends the wait at once (it is stopped, and its
+ * outcome names the limit).
  */
 export async function waitForPort(sandbox: Sandbox, wait: PortWait): Promise<StepResult<SocketEntry>> {
   const { protocol, port, program, timeoutMs } = wait;
@@ -60,6 +73,10 @@ export async function waitForPort(sandbox: Sandbox, wait: PortWait): Promise<Ste
   const result = await pollUntil({
     check: async () => {
       const ready = (await sandbox.socketTable()).filter((e) => isReadySocket(e, protocol, port));
+      if (ready.length === 0 && stuck(sandbox, program) !== undefined) {
+        void program.stop();
+        return undefined;
+      }
       if (ready.length === 0 || sandbox.mode === "namespace" || program.pid === undefined) return ready[0];
       const owned = socketInodes(sandbox.programProcesses(program.pid, "all").map((p) => p.pid));
       return ready.find((e) => owned.has(e.inode));

@@ -1,4 +1,5 @@
 // The sandbox stage: one isolated network run per grading run (namespaces, capture, limits, launcher).
+export { type CgroupUsage, cgroupLayout, ProgramCgroup } from "./cgroups.ts";
 export { SandboxError, type SandboxErrorCode } from "./errors.ts";
 export { type HostCommandResult, runHostCommand } from "./host-command.ts";
 export { type RunIdentity, runIdentity, UNPRIVILEGED_ID } from "./identity.ts";

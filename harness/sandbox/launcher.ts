@@ -1,8 +1,9 @@
 // The command line that starts one student program inside a run (recipe §1.B): join the run's namespaces,
 // drop every capability, apply resource limits, and enter a bubblewrap sandbox with a minimal read-only root.
 import { isAbsolute, join, posix, relative } from "node:path";
+import type { ProgramCgroup } from "./cgroups.ts";
 import type { RunIdentity } from "./identity.ts";
-import { prlimitArgs, type ResourceLimits } from "./limits.ts";
+import { prlimitArgs, type ResourceLimits, RUN_PROCESSES } from "./limits.ts";
 
 /** What to start, in the sandbox's terms. */
 export interface LaunchRequest {
@@ -25,6 +26,21 @@ export interface LaunchPlan {
   readonly cwd: string;
   /** Whether to start a new session on the host (host mode: the process group is the program's tree). */
   readonly detached: boolean;
+  /** The program's control group, where the machine has them: its limits and what it ran into. */
+  readonly cgroup?: ProgramCgroup;
+}
+
+/**
+ * Joins the program's control groups (the pid of this shell, which then becomes the launcher), before any
+ * privilege is dropped: every process of the program is born in them. Its failure is socklab's ("cgroup: …").
+ */
+const CGROUP_JOIN =
+  'while [ "$1" != -- ]; do echo $$ 2>/dev/null >"$1" || { echo "cgroup: cannot join $1" >&2; exit 125; }; ' +
+  'shift; done; shift; exec "$@"';
+
+/** The words that put a command into the groups whose `cgroup.procs` files are given (none: nothing). */
+export function cgroupJoin(procsFiles: readonly string[]): string[] {
+  return procsFiles.length === 0 ? [] : ["/bin/sh", "-c", CGROUP_JOIN, "cgroup", ...procsFiles, "--"];
 }
 
 /** Where a run keeps the submission's two views on the host. */
@@ -43,6 +59,11 @@ export interface LaunchPaths {
  */
 const REPORTER =
   'trap : INT TERM HUP; env -u SHLVL -u _ -u PWD -- "$@" 3>&-; s=$?; times >&3 2>/dev/null; exit $s';
+
+/** The reporter, first setting the program's process limit where it counts the program alone (see limits.ts). */
+function reporter(processes: number | undefined): string {
+  return processes === undefined ? REPORTER : `ulimit -u ${processes} 2>/dev/null; ${REPORTER}`;
+}
 
 const LAUNCHER_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
 
@@ -74,6 +95,8 @@ export function namespaceLaunch(
     readonly identity: RunIdentity;
     readonly limits: ResourceLimits;
     readonly paths: LaunchPaths;
+    /** The program's control groups, joined first (empty without cgroups). */
+    readonly cgroupProcs?: readonly string[];
   },
 ): LaunchPlan {
   const { holderPid: h, identity, limits, paths } = context;
@@ -101,6 +124,7 @@ export function namespaceLaunch(
     "--",
   ];
   const command = [
+    ...cgroupJoin(context.cgroupProcs ?? []),
     ...identity.prefix,
     "nsenter",
     `--target=${h}`,
@@ -111,9 +135,9 @@ export function namespaceLaunch(
     "--preserve-credentials",
     "--",
     ...["setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"],
-    ...["prlimit", ...prlimitArgs(limits), "--"],
+    ...["prlimit", ...prlimitArgs(limits, RUN_PROCESSES), "--"],
     ...bwrap,
-    ...["/bin/bash", "-c", REPORTER, "student", ...request.argv],
+    ...["/bin/bash", "-c", reporter(limits.processes), "student", ...request.argv],
   ];
   return { file: command[0]!, args: command.slice(1), env: LAUNCHER_ENV, cwd: "/", detached: false };
 }
@@ -127,6 +151,8 @@ export function hostLaunch(
     readonly paths: LaunchPaths;
     /** `SOCKLAB_RUN=<token>`, left in the program's environment to find its daemons at the end. */
     readonly runToken: string;
+    /** The program's control groups, joined first (empty without cgroups). */
+    readonly cgroupProcs?: readonly string[];
   },
 ): LaunchPlan {
   const { identity, limits, paths, runToken } = context;
@@ -141,16 +167,20 @@ export function hostLaunch(
       ]
     : ["setpriv"];
   const env = { ...programEnvironment(paths.work), ...request.env };
-  const args = [
-    ...setpriv.slice(1),
+  // Every program shares the host's uid 65534 here, so RLIMIT_NPROC counts them all together: with a control
+  // group per program, pids.max is the program's limit and RLIMIT_NPROC only a ceiling.
+  const joins = context.cgroupProcs ?? [];
+  const command = [
+    ...cgroupJoin(joins),
+    ...setpriv,
     ...["--no-new-privs", "--pdeathsig=KILL", "--"],
-    ...["prlimit", ...prlimitArgs(limits), "--"],
+    ...["prlimit", ...prlimitArgs(limits, joins.length > 0 ? RUN_PROCESSES : limits.processes), "--"],
     ...["env", "-i", ...Object.entries(env).map(([name, value]) => `${name}=${value}`), runToken],
     ...["/bin/bash", "-c", REPORTER, "student", ...request.argv],
   ];
   return {
-    file: "setpriv",
-    args,
+    file: command[0]!,
+    args: command.slice(1),
     env: LAUNCHER_ENV,
     cwd: hostPath(sandboxCwd(request.cwd), paths, request.readOnlyBinds),
     detached: true,

@@ -5,8 +5,13 @@ export interface ResourceLimits {
   readonly cpuSeconds: number;
   /** Address space per process, bytes. */
   readonly addressSpaceBytes: number;
-  /** Processes and threads per sandbox (counted per user namespace; bwrap makes one per program). */
+  /**
+   * Processes and threads per program: its control group's pids.max where the machine has cgroups, and
+   * RLIMIT_NPROC set inside the program's own user namespace (so that it counts that program alone).
+   */
   readonly processes: number;
+  /** Memory per program, bytes: its control group's limit (with cgroups; RLIMIT_AS alone otherwise). */
+  readonly memoryBytes: number;
   readonly openFiles: number;
   /** Largest file a program may write, bytes. Disk use as a whole is bounded by the tmpfs sizes. */
   readonly fileSizeBytes: number;
@@ -22,17 +27,25 @@ export const DEFAULT_LIMITS: ResourceLimits = {
   cpuSeconds: 10,
   addressSpaceBytes: 1024 * 1024 * 1024,
   processes: 128,
+  memoryBytes: 512 * 1024 * 1024,
   openFiles: 256,
   fileSizeBytes: 16 * 1024 * 1024,
   tmpBytes: 32 * 1024 * 1024,
 };
 
-/** The prlimit options for `limits` (core dumps always off). */
-export function prlimitArgs(limits: ResourceLimits): string[] {
+/**
+ * RLIMIT_NPROC outside the program's own user namespace. The kernel checks a fork against the count of every
+ * namespace level up, each level against the limit its namespace was created with: bwrap's user namespace,
+ * created under this, lets the run as a whole hold this many, while the program's own limit is set inside.
+ */
+export const RUN_PROCESSES = 4096;
+
+/** The prlimit options for `limits` (core dumps always off); `nproc` is the process limit to set here. */
+export function prlimitArgs(limits: ResourceLimits, nproc: number = limits.processes): string[] {
   return [
     `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`,
     `--as=${limits.addressSpaceBytes}`,
-    `--nproc=${limits.processes}`,
+    `--nproc=${nproc}`,
     `--nofile=${limits.openFiles}`,
     `--fsize=${limits.fileSizeBytes}`,
     "--stack=8388608",

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ProgramCgroup } from "./cgroups.ts";
 import { SandboxError } from "./errors.ts";
 import type { Holder } from "./holder.ts";
 import { runHostCommand } from "./host-command.ts";
@@ -58,6 +59,9 @@ export class RunSandbox implements Sandbox {
   /** In host mode, an environment entry that marks every program of this run. */
   private readonly runToken = `SOCKLAB_RUN=${randomBytes(8).toString("hex")}`;
   private readonly closingListeners: Array<() => void> = [];
+  /** The control groups of the run's programs (none where the machine has no cgroups for socklab). */
+  private readonly cgroups: ProgramCgroup[] = [];
+  private readonly runName = `run-${randomBytes(6).toString("hex")}`;
   private closed: Promise<SandboxCloseResult> | undefined;
 
   constructor(parts: RunSandboxParts) {
@@ -120,9 +124,14 @@ export class RunSandbox implements Sandbox {
       throw new SandboxError("INTERRUPTED", "cannot start a program: socklab was interrupted");
     const { identity, limits, dirs } = this.parts;
     const paths = { work: dirs.work, ...(dirs.sub === undefined ? {} : { sub: dirs.sub }) };
-    return this.mode === "namespace"
-      ? namespaceLaunch(request, { holderPid: this.holderPid, identity, limits, paths })
-      : hostLaunch(request, { identity, limits, paths, runToken: this.runToken });
+    const cgroup = ProgramCgroup.create(`${this.runName}-${this.cgroups.length}`, limits);
+    if (cgroup) this.cgroups.push(cgroup);
+    const cgroupProcs = cgroup?.procsFiles ?? [];
+    const plan =
+      this.mode === "namespace"
+        ? namespaceLaunch(request, { holderPid: this.holderPid, identity, limits, paths, cgroupProcs })
+        : hostLaunch(request, { identity, limits, paths, runToken: this.runToken, cgroupProcs });
+    return cgroup ? { ...plan, cgroup } : plan;
   }
 
   programProcesses(launcherPid: number, which: ProgramProcessSet): ProcessInfo[] {
@@ -174,6 +183,7 @@ export class RunSandbox implements Sandbox {
     } catch (error) {
       warnings.push(`could not check for leftover processes: ${String(error)}`);
     }
+    warnings.push(...(await this.removeCgroups()));
     const tcpdumpStderr = capture ? await readFile(dirs.tcpdumpErr, "utf8").catch(() => "") : "";
     await finishRunDirs(dirs).catch((error) =>
       warnings.push(`could not keep the capture in ${dirs.outDir} or remove ${dirs.stage}: ${String(error)}`),
@@ -188,6 +198,21 @@ export class RunSandbox implements Sandbox {
       barrierTimedOut: report.barrierTimedOut,
       warnings,
     };
+  }
+
+  /** Empties (SIGKILL) and removes the programs' control groups; warns about any that stays. */
+  private async removeCgroups(): Promise<string[]> {
+    const deadline = Date.now() + LEFTOVER_WAIT_MS;
+    let left = this.cgroups.filter((g) => !g.remove());
+    while (left.length > 0 && Date.now() < deadline) {
+      signalProcesses(
+        left.flatMap((g) => g.members()),
+        "SIGKILL",
+      );
+      await new Promise((r) => setTimeout(r, 20));
+      left = left.filter((g) => !g.remove());
+    }
+    return left.length === 0 ? [] : [`${left.length} control groups still held processes after SIGKILL`];
   }
 
   /** The run's processes now (pid and start time), by pid namespace or by the run's token in host mode. */

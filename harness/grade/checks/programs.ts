@@ -1,6 +1,7 @@
 // Checks on the programs themselves: the server becomes ready, does not crash; the clients exit 0 in time and
 // print what they should. Each factory names the run it looks at.
 import { FaultError } from "../../fault/index.ts";
+import { limitText } from "../../run/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
 import { crashLines, outputRefs, studentClients, tracebackLine, tracebackLines } from "../evidence.ts";
 import type { ProgramRecord, RunRecord } from "../run-session.ts";
@@ -231,5 +232,34 @@ export const ctrlCAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
       }
     }
     return null;
+  },
+};
+
+/**
+ * The resource limits the student's programs ran into (processes, memory, output), named with their sizes:
+ * what a failed check's message already says, said also for a task whose checks passed.
+ */
+export const limitsAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
+  id: "resource-limits",
+  run: (evidence) => {
+    const seen = new Map<string, string>();
+    for (const run of Object.values(evidence.runs)) {
+      for (const program of [run.server, ...run.clients]) {
+        if (program?.role.source !== "student") continue;
+        for (const hit of program.outcome.limits) {
+          const text = `the ${program.role.name}: ${limitText(hit)}`;
+          if (!seen.has(`${program.role.name}/${hit.kind}`))
+            seen.set(`${program.role.name}/${hit.kind}`, text);
+        }
+      }
+    }
+    if (seen.size === 0) return null;
+    return {
+      message: `socklab's limits stopped part of what the programs did: ${[...seen.values()].join("; ")}`,
+      evidence: [],
+      help:
+        "A program for this lab needs few processes, little memory and little output: look for a loop that " +
+        "forks, allocates or prints without end.",
+    };
   },
 };

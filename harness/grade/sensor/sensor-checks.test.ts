@@ -122,6 +122,7 @@ function outcome(name: string, stdout: string, overrides: Partial<Outcome> = {})
     truncated: false,
     description: "exited with code 0",
     ...overrides,
+    limits: overrides.limits ?? [],
   };
 }
 
