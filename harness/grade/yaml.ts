@@ -12,7 +12,13 @@ export function parseYaml(text: string): { ok: true; value: unknown } | { ok: fa
     const first = (error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
     return { ok: false, message: `${at}${first}` };
   }
-  return { ok: true, value: doc.toJS() };
+  try {
+    // The yaml package refuses to expand a document whose aliases multiply without end ("billion laughs").
+    return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, message: `cannot be read: ${message} (aliases that expand without end)` };
+  }
 }
 
 /** A YAML text for a plain value (used by `socklab init`). */

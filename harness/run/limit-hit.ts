@@ -10,6 +10,12 @@ export type LimitHit =
       readonly how: "oom-kill" | "limit-reached" | "memory-error";
     }
   | {
+      readonly kind: "disk";
+      /** The largest file it may write, or the size of its /work and /tmp. */
+      readonly what: "file-size" | "space";
+      readonly limitBytes: number;
+    }
+  | {
       readonly kind: "output";
       readonly stream: "stdout" | "stderr";
       readonly limitBytes: number;
@@ -40,6 +46,10 @@ export function limitText(hit: LimitHit): string {
         : hit.how === "limit-reached"
           ? `it reached the memory limit (${sizeText(hit.limitBytes)})`
           : `it ran out of memory (MemoryError) at the limit of ${sizeText(hit.limitBytes)} per process`;
+    case "disk":
+      return hit.what === "file-size"
+        ? `a write stopped at the file-size limit (${sizeText(hit.limitBytes)})`
+        : `a write found its disk full (/work and /tmp hold ${sizeText(hit.limitBytes)} each)`;
     case "output":
       return `its ${hit.stream} was cut at ${sizeText(hit.limitBytes)} of ${sizeText(hit.totalBytes)} (the output limit)`;
   }

@@ -112,10 +112,15 @@ export function describeOutcome(facts: OutcomeFacts): string {
   switch (facts.killedBy) {
     case "timeout":
       return `killed by ${signal ?? "SIGKILL"} after exceeding its ${formatDuration(facts.timeoutMs ?? 0)} time limit${note}`;
-    case "limit":
-      return facts.cpuLimitSeconds !== undefined && (signal === "SIGXCPU" || signal === "SIGKILL")
+    case "limit": {
+      const memory = hits.some((h) => h.kind === "memory");
+      return facts.cpuLimitSeconds !== undefined &&
+        (signal === "SIGXCPU" || (signal === "SIGKILL" && !memory))
         ? `killed by ${signal} after using up its ${facts.cpuLimitSeconds} s CPU-time limit${note}`
-        : `${ending} after reaching a resource limit${note}`;
+        : named !== ""
+          ? `${ending}${note}`
+          : `${ending} after reaching a resource limit${note}`;
+    }
     case "stop": {
       if (facts.endedWithRun) {
         const how = signal !== null ? `was ${ending}` : `exited with code ${exitCode}`;

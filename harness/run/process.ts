@@ -70,6 +70,8 @@ export interface Program {
   lineCount(): number;
   /** The resource limits it has run into so far (its control group's counters, MemoryError, output cut). */
   limitHits(): LimitHit[];
+  /** Stops it (as stop()) because it ran into a limit, which its outcome then names as the cause. */
+  stopForLimit(): Promise<Outcome>;
   readonly outcome: Promise<Outcome>;
 }
 
@@ -315,6 +317,13 @@ class SandboxedProgram implements Program {
       hits.push({ kind: "memory", limitBytes: limits.addressSpaceBytes, how: "memory-error" });
     }
     for (const cut of this.output_.cuts()) hits.push({ kind: "output", ...cut });
+    // The disk limits show only in what the program says of its own writes: EFBIG (the file-size limit) and
+    // ENOSPC (a full /work or /tmp).
+    const stderr = this.output_.transcript;
+    if (/\[Errno 27\]|File too large/.test(stderr))
+      hits.push({ kind: "disk", what: "file-size", limitBytes: limits.fileSizeBytes });
+    if (/\[Errno 28\]|No space left on device/.test(stderr))
+      hits.push({ kind: "disk", what: "space", limitBytes: limits.tmpBytes });
     return hits;
   }
 
@@ -332,6 +341,12 @@ class SandboxedProgram implements Program {
     }
     this.kill();
     return this.outcome;
+  }
+
+  /** Stops the program because it ran into a limit (the outcome says which). */
+  stopForLimit(): Promise<Outcome> {
+    this.killedBy ??= "limit";
+    return this.stop();
   }
 
   /** SIGKILLs the whole tree, launcher included (bwrap dies with its parent as well). */

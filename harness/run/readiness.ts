@@ -73,8 +73,9 @@ export async function waitForPort(sandbox: Sandbox, wait: PortWait): Promise<Ste
   const result = await pollUntil({
     check: async () => {
       const ready = (await sandbox.socketTable()).filter((e) => isReadySocket(e, protocol, port));
-      if (ready.length === 0 && stuck(sandbox, program) !== undefined) {
-        void program.stop();
+      const why = ready.length === 0 ? stuck(sandbox, program) : undefined;
+      if (why !== undefined) {
+        void (why === "memory" ? program.stopForLimit() : program.stop());
         return undefined;
       }
       if (ready.length === 0 || sandbox.mode === "namespace" || program.pid === undefined) return ready[0];
