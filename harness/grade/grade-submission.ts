@@ -134,9 +134,11 @@ export async function gradeSubmission(
       },
     );
   const staged = await stageProgramFolders(options.folders);
+  let onAbort = () => {};
   const stopped = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
     if (options.signal?.aborted) resolve();
-    options.signal?.addEventListener("abort", () => resolve(), { once: true });
+    options.signal?.addEventListener("abort", onAbort, { once: true });
   });
   void stopped.then(() => interruptRuns());
   try {
@@ -147,6 +149,7 @@ export async function gradeSubmission(
       Promise.race([grading, new Promise<void>((resolve) => setTimeout(resolve, WIND_DOWN_MS).unref())]);
     await Promise.race([grading, stopped.then(windDown)]);
   } finally {
+    options.signal?.removeEventListener("abort", onAbort);
     await staged.release();
   }
   return { result: document(), evidence, manifest };
