@@ -99,17 +99,18 @@ export async function startProgram(sandbox: Sandbox, spec: ProgramSpec): Promise
     readOnlyBinds: [...(interpreter?.readOnlyBinds ?? []), ...(spec.readOnlyBinds ?? [])],
     ...(spec.env === undefined ? {} : { env: spec.env }),
   });
-  const subprocess = spawnLauncher(plan, spec.stdin === "pipe");
+  const subprocess = spawnLauncher(plan, spec.stdin === "pipe", plan.cgroup === undefined);
   return new SandboxedProgram(sandbox, spec, argv, subprocess, plan.cgroup);
 }
 
-function spawnLauncher(plan: LaunchPlan, pipeStdin: boolean) {
+function spawnLauncher(plan: LaunchPlan, pipeStdin: boolean, reporter: boolean) {
+  const stdin = pipeStdin ? "pipe" : "ignore";
   return execa(plan.file, plan.args, {
     cwd: plan.cwd,
     env: plan.env,
     extendEnv: false,
-    // fd 3 carries the reporter shell's `times` (the program tree's CPU time).
-    stdio: [pipeStdin ? "pipe" : "ignore", "pipe", "pipe", "pipe"],
+    // Without a control group, fd 3 carries the reporter shell's `times` (the program tree's CPU time).
+    stdio: reporter ? [stdin, "pipe", "pipe", "pipe"] : [stdin, "pipe", "pipe"],
     buffer: false,
     reject: false,
     detached: plan.detached,
@@ -157,7 +158,8 @@ class SandboxedProgram implements Program {
     const reporter = subprocess.stdio[3] as unknown as Pipe | null;
     if (reporter) {
       reporter.on("data", (chunk: Buffer) => {
-        this.reporterText += chunk.toString("latin1");
+        // Two short lines are all the reporter writes: more is not its, and is not kept.
+        if (this.reporterText.length < 4096) this.reporterText += chunk.toString("latin1");
       });
       reporter.on("error", () => {});
     }
@@ -284,7 +286,7 @@ class SandboxedProgram implements Program {
   }
 
   cpuTimeMs(): number {
-    return this.sampleCpu() ?? this.lastCpuMs ?? 0;
+    return this.cgroup?.cpuMs() ?? this.sampleCpu() ?? this.lastCpuMs ?? 0;
   }
 
   runnableThreads(): number {
@@ -402,7 +404,7 @@ class SandboxedProgram implements Program {
     const launcherFailure = exit.code !== 0 && LAUNCHER_ERROR.test(stderr) ? stderr.trim() : undefined;
     const startError = exit.error?.message ?? launcherFailure;
     const status = decodeStatus(exit.code, exit.signal);
-    const cpuMs = parseReporter(this.reporterText) ?? this.lastCpuMs;
+    const cpuMs = this.cgroup?.cpuMs() ?? parseReporter(this.reporterText) ?? this.lastCpuMs;
     const limits = this.sandbox.limits;
     const hits = this.limitHits();
     if (this.killedBy === undefined && hits.some((h) => h.kind === "memory" && h.how === "oom-kill")) {

@@ -1,5 +1,5 @@
-// Control groups for student programs: each program gets a group of its own with a process limit (pids.max)
-// and a memory limit, all of them inside one group for this socklab process whose memory limit bounds every
+// Control groups for student programs: each program gets a group of its own with a process limit (pids.max),
+// a memory limit and CPU accounting (measured from outside, where the program cannot reach it), all of them inside one group for this socklab process whose memory limit bounds every
 // run at once. Works with cgroup v2 (a subtree socklab may manage) and with v1's pids and memory hierarchies;
 // where neither can be had (no root, no delegation), `cgroupLayout` says null and the per-process rlimits
 // alone apply. What a program ran into is read back from the kernel's counters (refused forks, memory-limit
@@ -18,6 +18,7 @@ export interface CgroupLayout {
   readonly version: 1 | 2;
   readonly pids: string;
   readonly memory: string;
+  readonly cpu: string;
   /** The memory limit of the base group: every run of this process together. */
   readonly totalMemoryBytes: number;
 }
@@ -66,9 +67,9 @@ export class ProgramCgroup {
 
   private constructor(
     private readonly layout: CgroupLayout,
-    name: string,
+    private readonly name: string,
   ) {
-    this.dirs = [...new Set([join(layout.pids, name), join(layout.memory, name)])];
+    this.dirs = [...new Set([join(layout.pids, name), join(layout.memory, name), join(layout.cpu, name)])];
     this.procsFiles = this.dirs.map((d) => join(d, "cgroup.procs"));
   }
 
@@ -99,8 +100,8 @@ export class ProgramCgroup {
   /** The kernel's counters for the group so far. */
   usage(): CgroupUsage {
     const { version } = this.layout;
-    const pids = this.dirs[0]!;
-    const memory = this.dirs[this.dirs.length - 1]!;
+    const pids = join(this.layout.pids, this.name);
+    const memory = join(this.layout.memory, this.name);
     const events = keyed(read(join(pids, "pids.events")));
     if (version === 2) {
       const mem = keyed(read(join(memory, "memory.events")));
@@ -117,6 +118,17 @@ export class ProgramCgroup {
       oomKills: keyed(read(join(memory, "memory.oom_control"))).oom_kill ?? 0,
       peakMemoryBytes: numberOf(read(join(memory, "memory.max_usage_in_bytes"))),
     };
+  }
+
+  /** user+sys CPU time of every process the program ever had, in ms (kept after they exit), or null. */
+  cpuMs(): number | null {
+    const dir = join(this.layout.cpu, this.name);
+    if (this.layout.version === 2) {
+      const usec = keyed(read(join(dir, "cpu.stat"))).usage_usec;
+      return usec === undefined ? null : Math.round(usec / 1000);
+    }
+    const ns = numberOf(read(join(dir, "cpuacct.usage")));
+    return ns === null ? null : Math.round(ns / 1e6);
   }
 
   /** The pids in the group now (every process of the program, however it left its tree). */
@@ -160,23 +172,24 @@ function setUp(): CgroupLayout | null {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "cgroup.subtree_control"), "+pids +memory");
     writeFileSync(join(dir, "memory.max"), String(total));
-    return { version: 2, pids: dir, memory: dir, totalMemoryBytes: total };
+    return { version: 2, pids: dir, memory: dir, cpu: dir, totalMemoryBytes: total };
   }
-  const pidsOwn = own.get("pids");
-  const memoryOwn = own.get("memory");
-  if (pidsOwn === undefined || memoryOwn === undefined) return null;
-  const pidsParent = join(ROOT, "pids", pidsOwn);
-  const memoryParent = join(ROOT, "memory", memoryOwn);
-  if (!existsSync(join(pidsParent, "cgroup.procs")) || !existsSync(join(memoryParent, "cgroup.procs")))
-    return null;
-  removeStale(pidsParent);
-  removeStale(memoryParent);
-  const pids = join(pidsParent, base);
-  const memory = join(memoryParent, base);
-  mkdirSync(pids, { recursive: true });
-  mkdirSync(memory, { recursive: true });
+  // v1: each controller's hierarchy is mounted at /sys/fs/cgroup/<name> (cpuacct may share one with cpu).
+  const parents: string[] = [];
+  for (const controller of ["pids", "memory", "cpuacct"]) {
+    const path = own.get(controller);
+    const mount = [controller, "cpu,cpuacct", "cpuacct,cpu"]
+      .map((m) => join(ROOT, m))
+      .find((m) => existsSync(join(m, controller === "cpuacct" ? "cpuacct.usage" : "cgroup.procs")));
+    if (path === undefined || mount === undefined || !existsSync(join(mount, path, "cgroup.procs")))
+      return null;
+    parents.push(join(mount, path));
+  }
+  for (const parent of parents) removeStale(parent);
+  const [pids, memory, cpu] = parents.map((p) => join(p, base)) as [string, string, string];
+  for (const dir of [pids, memory, cpu]) mkdirSync(dir, { recursive: true });
   writeFileSync(join(memory, "memory.limit_in_bytes"), String(total));
-  return { version: 1, pids, memory, totalMemoryBytes: total };
+  return { version: 1, pids, memory, cpu, totalMemoryBytes: total };
 }
 
 /** This process's group per controller ("" for v2's unified hierarchy), from /proc/self/cgroup. */
@@ -200,7 +213,7 @@ function removeStale(parent: string): void {
 }
 
 function removeTree(found: CgroupLayout): void {
-  for (const dir of new Set([found.pids, found.memory])) removeDir(dir);
+  for (const dir of new Set([found.pids, found.memory, found.cpu])) removeDir(dir);
 }
 
 /** rmdir of a group and its children, deepest first; groups still holding processes stay. */

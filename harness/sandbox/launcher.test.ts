@@ -29,7 +29,9 @@ describe("namespaceLaunch", () => {
     expect(line).toContain(
       "setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all --no-new-privs --",
     );
-    expect(line).toContain("prlimit --cpu=10:11 --as=1073741824 --nproc=128");
+    // The run as a whole may hold many processes; the program's own limit is set inside its user namespace.
+    expect(line).toContain("prlimit --cpu=10:11 --as=1073741824 --nproc=4096");
+    expect(line).toContain("ulimit -u 128");
     expect(line).toContain("--die-with-parent --new-session --disable-userns");
     expect(line).toContain("--ro-bind /tmp/run/.s/sub /sub --bind /tmp/run/.s/work /work");
     expect(line).toContain("--chdir /work --clearenv --setenv PATH /usr/bin:/bin --setenv HOME /work");
@@ -88,5 +90,29 @@ describe("paths", () => {
     expect(hostPath("/work/a", paths)).toBe("/tmp/run/.s/work/a");
     expect(hostPath("/sub", paths)).toBe("/tmp/run/.s/sub");
     expect(hostPath("/workshop", paths)).toBe("/workshop");
+  });
+});
+
+describe("a launch with a control group", () => {
+  const paths = { sub: "/tmp/run/.s/sub", work: "/tmp/run/.s/work" };
+  const user = { isRoot: false, uid: 1000, gid: 1000, prefix: [] };
+
+  it("joins the group first, then execs the program with descriptors 0-2 only (no wrapper left)", () => {
+    const plan = namespaceLaunch(
+      { argv: ["python3", "server.py"] },
+      { holderPid: 7, identity: user, limits: DEFAULT_LIMITS, paths, cgroupProcs: ["/cg/a/cgroup.procs"] },
+    );
+    expect([plan.file, ...plan.args.slice(0, 5)]).toEqual([
+      "/bin/sh",
+      "-c",
+      expect.stringContaining('echo $$ 2>/dev/null >"$1"'),
+      "cgroup",
+      "/cg/a/cgroup.procs",
+      "--",
+    ]);
+    const start = plan.args[plan.args.indexOf("student") - 1]!;
+    expect(start).toContain("ulimit -u 128");
+    expect(start).toContain('exec env -u SHLVL -u _ -u PWD -- "$@"');
+    expect(start).not.toContain("times");
   });
 });

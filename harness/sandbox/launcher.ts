@@ -26,7 +26,8 @@ export interface LaunchPlan {
   readonly cwd: string;
   /** Whether to start a new session on the host (host mode: the process group is the program's tree). */
   readonly detached: boolean;
-  /** The program's control group, where the machine has them: its limits and what it ran into. */
+  /** The program's control group, where the machine has them: its limits, CPU time and what it ran into.
+   * Without one, the launcher's descriptor 3 carries the reporter shell's CPU time. */
   readonly cgroup?: ProgramCgroup;
 }
 
@@ -60,9 +61,20 @@ export interface LaunchPaths {
 const REPORTER =
   'trap : INT TERM HUP; env -u SHLVL -u _ -u PWD -- "$@" 3>&-; s=$?; times >&3 2>/dev/null; exit $s';
 
-/** The reporter, first setting the program's process limit where it counts the program alone (see limits.ts). */
-function reporter(processes: number | undefined): string {
-  return processes === undefined ? REPORTER : `ulimit -u ${processes} 2>/dev/null; ${REPORTER}`;
+/** Closes every descriptor above 2 (inherited from whatever started socklab): a program starts with 0–2 only. */
+// No redirection around the loop: bash would keep a copy of the redirected descriptor above 2, and close it.
+const CLOSE_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done';
+
+/**
+ * Where the program has a control group, its CPU time is read from there, and nothing of socklab's stays
+ * between it and bubblewrap's init (which it cannot signal): this shell sets the process limit, closes stray
+ * descriptors and becomes the program. Without one, the reporter stays and measures.
+ */
+function starter(processes: number | undefined, measuredOutside: boolean): string {
+  const limit = processes === undefined ? "" : `ulimit -u ${processes} 2>/dev/null; `;
+  return measuredOutside
+    ? `${limit}${CLOSE_FDS}; exec env -u SHLVL -u _ -u PWD -- "$@"`
+    : `${limit}${REPORTER}`;
 }
 
 const LAUNCHER_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
@@ -100,6 +112,7 @@ export function namespaceLaunch(
   },
 ): LaunchPlan {
   const { holderPid: h, identity, limits, paths } = context;
+  const cgroupProcs = context.cgroupProcs ?? [];
   const env = { ...programEnvironment("/work"), ...request.env };
   const bwrap = [
     "bwrap",
@@ -124,7 +137,7 @@ export function namespaceLaunch(
     "--",
   ];
   const command = [
-    ...cgroupJoin(context.cgroupProcs ?? []),
+    ...cgroupJoin(cgroupProcs),
     ...identity.prefix,
     "nsenter",
     `--target=${h}`,
@@ -137,7 +150,7 @@ export function namespaceLaunch(
     ...["setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"],
     ...["prlimit", ...prlimitArgs(limits, RUN_PROCESSES), "--"],
     ...bwrap,
-    ...["/bin/bash", "-c", reporter(limits.processes), "student", ...request.argv],
+    ...["/bin/bash", "-c", starter(limits.processes, cgroupProcs.length > 0), "student", ...request.argv],
   ];
   return { file: command[0]!, args: command.slice(1), env: LAUNCHER_ENV, cwd: "/", detached: false };
 }
@@ -176,7 +189,7 @@ export function hostLaunch(
     ...["--no-new-privs", "--pdeathsig=KILL", "--"],
     ...["prlimit", ...prlimitArgs(limits, joins.length > 0 ? RUN_PROCESSES : limits.processes), "--"],
     ...["env", "-i", ...Object.entries(env).map(([name, value]) => `${name}=${value}`), runToken],
-    ...["/bin/bash", "-c", REPORTER, "student", ...request.argv],
+    ...["/bin/bash", "-c", starter(undefined, joins.length > 0), "student", ...request.argv],
   ];
   return {
     file: command[0]!,
