@@ -63,6 +63,7 @@ const REPORTER =
 
 /** Closes every descriptor above 2 (inherited from whatever started socklab): a program starts with 0–2 only. */
 // No redirection around the loop: bash would keep a copy of the redirected descriptor above 2, and close it.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
 const CLOSE_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done';
 
 /**
