@@ -1,20 +1,27 @@
 // Grades folders of submissions several times in a row and reports whether every verdict stayed the same:
-// the correct variants (fixtures/variants/, each must stay at full marks) and the buggy fixtures
-// (fixtures/submissions/, each must keep the verdicts of expected.yaml). With --load, a CPU-heavy process runs
-// on every core meanwhile, to show that verdicts do not depend on the machine's load.
+// the reference (full marks), the correct variants (fixtures/variants/, each must stay at full marks), the
+// buggy fixtures (fixtures/submissions/, each must keep the verdicts of expected.yaml) and the hostile ones
+// (fixtures/hostile/, their expected.yaml). With --load, a CPU-heavy process runs on every core meanwhile, to
+// show that verdicts do not depend on the machine's load. The soak: --rounds 50 --load --only
+// reference,fixtures,hostile. After each round a line says how many submissions were off so far.
 //
-//   node --import tsx scripts/repeat-grading.ts [--rounds 5] [--load] [--only variants|fixtures]
+//   node --import tsx scripts/repeat-grading.ts [--rounds 5] [--load] [--only reference,variants,fixtures,hostile]
 import { spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseYaml, type SubmissionResult } from "../harness/grade/index.ts";
-import { explain, FIXTURES, grader, VARIANTS } from "../test/e2e/grader.ts";
+import { explain, FIXTURES, grader, HOSTILE, REFERENCE, VARIANTS } from "../test/e2e/grader.ts";
 
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf("--rounds") + 1] ?? 5) || 5;
 const load = args.includes("--load");
-const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+const sets = new Set(
+  (args.includes("--only")
+    ? (args[args.indexOf("--only") + 1] ?? "")
+    : "reference,variants,fixtures,hostile"
+  ).split(","),
+);
 const { grade, dispose } = await grader("repeat");
 
 /** task → failed or errored check ids, sorted. */
@@ -36,18 +43,23 @@ const expectedText = await readFile(join(FIXTURES, "expected.yaml"), "utf8");
 const parsed = parseYaml(expectedText);
 const expected = (parsed.ok ? parsed.value : {}) as Record<string, Record<string, string[]> | null>;
 
+const allPassed = (r: SubmissionResult) =>
+  r.tasks.every((t) => t.status === "not-submitted" || t.status === "passed");
 const subjects: { name: string; dir: string; want: (r: SubmissionResult) => boolean }[] = [];
-if (only !== "fixtures") {
+if (sets.has("reference")) {
+  subjects.push({ name: "reference", dir: REFERENCE, want: (r) => allPassed(r) && r.score === r.maxScore });
+}
+if (sets.has("variants")) {
   for (const d of await readdir(VARIANTS, { withFileTypes: true })) {
     if (!d.isDirectory()) continue;
     subjects.push({
       name: `variants/${d.name}`,
       dir: join(VARIANTS, d.name),
-      want: (r) => r.tasks.every((t) => t.status === "not-submitted" || t.status === "passed"),
+      want: allPassed,
     });
   }
 }
-if (only !== "variants") {
+if (sets.has("fixtures")) {
   for (const [name, tasks] of Object.entries(expected)) {
     if (name === "reference") continue;
     const want = Object.entries(tasks ?? {})
@@ -56,6 +68,24 @@ if (only !== "variants") {
     subjects.push({
       name: `fixtures/${name}`,
       dir: join(FIXTURES, name),
+      want: (r) =>
+        failures(r)
+          .split(" ")
+          .filter((p) => !p.endsWith(":[]"))
+          .sort()
+          .join(" ") === want.join(" "),
+    });
+  }
+}
+
+if (sets.has("hostile")) {
+  const text = await readFile(join(HOSTILE, "expected.yaml"), "utf8");
+  const hostile = parseYaml(text);
+  for (const [name, ids] of Object.entries((hostile.ok ? hostile.value : {}) as Record<string, string[]>)) {
+    const want = ids.length === 0 ? [] : [`tcp-echo:[${[...ids].sort().join(",")}]`];
+    subjects.push({
+      name: `hostile/${name}`,
+      dir: join(HOSTILE, name),
       want: (r) =>
         failures(r)
           .split(" ")
@@ -88,8 +118,10 @@ try {
         }
       }),
     );
+    const off = [...wrong.keys()];
     process.stderr.write(
-      `round ${round}/${rounds} done (${Math.round((performance.now() - started) / 1000)} s)\n`,
+      `round ${round}/${rounds} done (${Math.round((performance.now() - started) / 1000)} s): ` +
+        `${off.length} of ${subjects.length} submissions off so far${off.length ? ` (${off.join(", ")})` : ""}\n`,
     );
   }
 } finally {

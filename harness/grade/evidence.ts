@@ -52,10 +52,18 @@ export function outputRefs(run: RunRecord, record: ProgramRecord, pattern?: RegE
 /** The exception line ("ValueError: …") of each Python traceback a program printed, in order. */
 export function tracebackLines(outcome: Outcome): string[] {
   const blocks = outcome.stderr.split("Traceback (most recent call last):").slice(1);
-  return blocks.map((block) => {
-    const lines = block.split("\n").filter((l) => l.trim() !== "" && !l.startsWith(" "));
-    return (lines[0] ?? "").trim();
-  });
+  // Threads that fail together interleave their tracebacks: the header of another thread's traceback may
+  // come before this one's exception line.
+  const header =
+    /^(Exception in thread |Exception ignored in|During handling of the above|The above exception)/;
+  return blocks
+    .map((block) => {
+      const lines = block
+        .split("\n")
+        .filter((l) => l.trim() !== "" && !l.startsWith(" ") && !header.test(l.trim()));
+      return (lines[0] ?? "").trim();
+    })
+    .filter((line) => line !== "");
 }
 
 /** The first traceback's exception line, if the program printed one. */

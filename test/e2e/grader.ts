@@ -10,6 +10,7 @@ export const ROOT = join(import.meta.dirname, "..", "..");
 export const REFERENCE = join(ROOT, "reference");
 export const FIXTURES = join(ROOT, "fixtures", "submissions");
 export const VARIANTS = join(ROOT, "fixtures", "variants");
+export const HOSTILE = join(ROOT, "fixtures", "hostile");
 
 export interface Grader {
   /** Grades a submission folder (with seed 1), at most `concurrency` at once. */
