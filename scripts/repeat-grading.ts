@@ -5,7 +5,8 @@
 // show that verdicts do not depend on the machine's load. The soak: --rounds 50 --load --only
 // reference,fixtures,hostile. After each round a line says how many submissions were off so far.
 //
-//   node --import tsx scripts/repeat-grading.ts [--rounds 5] [--load] [--only reference,variants,fixtures,hostile]
+//   node --import tsx scripts/repeat-grading.ts [--rounds 5] [--load] [--concurrency 3]
+//     [--only reference,variants,fixtures,hostile]
 import { spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
@@ -22,7 +23,8 @@ const sets = new Set(
     : "reference,variants,fixtures,hostile"
   ).split(","),
 );
-const { grade, dispose } = await grader("repeat");
+const concurrency = args.includes("--concurrency") ? Number(args[args.indexOf("--concurrency") + 1]) : 3;
+const { grade, dispose } = await grader("repeat", { concurrency });
 
 /** task → failed or errored check ids, sorted. */
 function failures(result: SubmissionResult): string {

@@ -33,7 +33,12 @@ const EXPECTED = (() => {
 const task = (result: SubmissionResult, id: string): TaskResult => result.tasks.find((t) => t.id === id)!;
 
 /** What could be left on the host by runs: processes of the sandbox's uid, staging, control groups. */
-async function residue(): Promise<{ processes: string[]; stages: string[]; cgroups: string[] }> {
+async function residue(): Promise<{
+  processes: string[];
+  stages: string[];
+  cgroups: string[];
+  mounts: string[];
+}> {
   const processes = readdirSync("/proc")
     .filter((n) => /^\d+$/.test(n))
     .flatMap((pid) => {
@@ -58,7 +63,11 @@ async function residue(): Promise<{ processes: string[]; stages: string[]; cgrou
           .map((e) => join(dir, e.name)),
       )
     : [];
-  return { processes, stages, cgroups };
+  // The runs' tmpfs mounts live in their own mount namespaces: none may show on the host.
+  const mounts = readFileSync("/proc/self/mounts", "utf8")
+    .split("\n")
+    .filter((l) => l.includes("socklab-run-"));
+  return { processes, stages, cgroups, mounts };
 }
 
 describe("hostile submissions", () => {
@@ -113,9 +122,9 @@ describe("hostile submissions", () => {
     expect(links).not.toMatch(/root:[^ ]*:\d+:/);
   });
 
-  it("leaves nothing behind: no process of the sandbox's uid, no staging folder, no control group", async () => {
+  it("leaves nothing behind: no process of the sandbox's uid, no staging folder, control group or mount", async () => {
     const left = await residue();
-    expect(left).toEqual({ processes: [], stages: [], cgroups: [] });
+    expect(left).toEqual({ processes: [], stages: [], cgroups: [], mounts: [] });
   });
 
   it.each([
