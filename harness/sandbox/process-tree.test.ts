@@ -41,20 +41,27 @@ describe("processTree", () => {
 });
 
 describe("runnableThreads", () => {
-  const settle = () => new Promise((r) => setTimeout(r, 200));
+  /** Resolves when the child prints its first line (it has started and is about to do its work). */
+  const started = (child: ReturnType<typeof spawn>) =>
+    new Promise<void>((resolve) => child.stdout?.once("data", () => resolve()));
 
   it("finds a thread that spins and none in a process that waits", async ({ onTestFinished }) => {
-    const spinner = spawn("python3", ["-c", "while True: pass"], { stdio: "ignore" });
-    const sleeper = spawn("python3", ["-c", "import time; time.sleep(30)"], { stdio: "ignore" });
+    const spinner = spawn("python3", ["-u", "-c", "print('spinning')\nwhile True: pass"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const sleeper = spawn("python3", ["-u", "-c", "import time; print('sleeping'); time.sleep(30)"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     onTestFinished(() => {
       spinner.kill("SIGKILL");
       sleeper.kill("SIGKILL");
     });
-    await settle();
-    // A spinning thread is R in nearly every look; one look may catch it between time slices.
+    await Promise.all([started(spinner), started(sleeper)]);
+    // A spinning thread is R in nearly every look; one look may catch it between time slices. The sleeper
+    // may still be on its way from print() into sleep(): it is looked at until it sleeps (bounded).
     const looks = Array.from({ length: 20 }, () => runnableThreads([spinner.pid!]));
     expect(looks.filter((n) => n > 0).length).toBeGreaterThan(10);
-    expect(runnableThreads([sleeper.pid!])).toBe(0);
+    await expect.poll(() => runnableThreads([sleeper.pid!]), { timeout: 5000, interval: 10 }).toBe(0);
     expect(runnableThreads([999_999_999])).toBe(0);
   });
 });
