@@ -74,7 +74,9 @@ export const gradeCommand: Command = {
         });
         results.push(result);
         output.out(
-          `${paint(output, result.status === "passed" ? "green" : "red", `${result.score}/${result.maxScore}`)} ${name}`,
+          result.status === "interrupted"
+            ? `${paint(output, "yellow", "interrupted")} ${name}: not every task was graded`
+            : `${paint(output, result.status === "passed" ? "green" : "red", `${result.score}/${result.maxScore}`)} ${name}`,
         );
       } catch (error) {
         // checkSubmission leaves an errored result behind even when it cannot grade.
