@@ -2,7 +2,7 @@
 // a check's outcome as reports show it, evidence in words, the one-line summary, timeouts, clipping.
 // Every string in a SubmissionResult is plain text; `markdownText` makes it safe inside Markdown.
 import type { Advice, CheckResult, EvidenceRef, SubmissionResult, TaskResult } from "../grade/index.ts";
-import { code } from "./markdown.ts";
+import { code, visibleText } from "./markdown.ts";
 
 /** Points for people: whole numbers as they are, fractions with at most two decimals ("1.5", "0.33"). */
 export function pointsText(n: number): string {
@@ -32,12 +32,7 @@ export function checkNumber(task: TaskResult, index: number): string {
   return `${task.section}.${index + 1}`;
 }
 
-/** Shows control characters (but line breaks and tabs) as `\xNN`, so text cannot drive a terminal. */
-export function visibleText(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) =>
-    c === "\r" ? "" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
-}
+export { visibleText };
 
 /** Escapes plain text for Markdown prose (so `b'x'`, `*`, `_`, `<` and `\n` show as written). */
 export function markdownText(text: string): string {
