@@ -89,6 +89,11 @@ export class OutputCollector {
     return this.streams[stream].text;
   }
 
+  /** Every byte the program wrote so far, on both streams, kept or dropped. */
+  get seenBytes(): number {
+    return this.streams.stdout.seen + this.streams.stderr.seen;
+  }
+
   /** The streams that were cut, with the limit and how much the program wrote in all. */
   cuts(): { stream: StreamName; limitBytes: number; totalBytes: number }[] {
     return (["stdout", "stderr"] as const)

@@ -68,6 +68,8 @@ export interface Program {
   output(): string;
   /** How many complete lines it has printed so far (both streams). */
   lineCount(): number;
+  /** How many bytes it has written so far on both streams, including what was cut. */
+  outputBytes(): number;
   /** The resource limits it has run into so far (its control group's counters, MemoryError, output cut). */
   limitHits(): LimitHit[];
   /** Stops it (as stop()) because it ran into a limit, which its outcome then names as the cause. */
@@ -300,6 +302,10 @@ class SandboxedProgram implements Program {
 
   lineCount(): number {
     return this.output_.lines.length;
+  }
+
+  outputBytes(): number {
+    return this.output_.seenBytes;
   }
 
   limitHits(): LimitHit[] {

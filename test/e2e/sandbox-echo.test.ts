@@ -150,7 +150,7 @@ describe.concurrent("sandbox echo runs", () => {
     });
     expect(late).toMatchObject({ status: "timeout", timeoutMs: 300 });
     expect(late.status === "timeout" && late.message).toMatch(
-      /^not listening on tcp port 65432 after 300 ms/,
+      /^not listening on tcp port 65432 after \d+ ms/,
     );
   });
 
@@ -166,5 +166,42 @@ describe.concurrent("sandbox echo runs", () => {
     const capture = await checkCapture(closed.captureFile, closed.tcpdumpStderr);
     expect(capture).toMatchObject({ dropped: 0, findings: [] });
     expect(capture.records).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe("the readiness wait", () => {
+  it("gives a server still busy at its deadline more time, and one that waits for nothing none", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const sandbox = await open(onTestFinished);
+    // Busy for about 1.5 s (CPU and output) before it listens: past a 500 ms deadline, still ready.
+    const busy = await startProgram(sandbox, {
+      name: "busy server",
+      timeoutMs: 8000,
+      command: [
+        "python3",
+        "-c",
+        "import socket, time\nend = time.time() + 1.5\nwhile time.time() < end: print('warming up')\n" +
+          "s = socket.socket(); s.bind(('127.0.0.1', 65432)); s.listen(); time.sleep(30)",
+      ],
+    });
+    const ready = await waitForPort(sandbox, { protocol: "tcp", port: 65432, program: busy, timeoutMs: 500 });
+    expect(ready.status).toBe("done");
+    // Asleep before it would listen: the wait ends at its deadline.
+    const idle = await startProgram(sandbox, {
+      name: "idle server",
+      timeoutMs: 8000,
+      command: ["python3", "-c", "import time; time.sleep(30)"],
+    });
+    const started = performance.now();
+    const waited = await waitForPort(sandbox, {
+      protocol: "tcp",
+      port: 65433,
+      program: idle,
+      timeoutMs: 500,
+    });
+    expect(waited.status).toBe("timeout");
+    expect(performance.now() - started).toBeLessThan(2500);
   });
 });
