@@ -117,6 +117,7 @@ try {
         if (!s.want(result)) {
           wrong.set(s.name, (wrong.get(s.name) ?? 0) + 1);
           details.set(s.name, [...(details.get(s.name) ?? []), `round ${round}: ${explain(result)}`]);
+          process.stderr.write(`round ${round}: ${s.name} off the expected verdict: ${explain(result)}\n`);
         }
       }),
     );
