@@ -174,16 +174,18 @@ const unlimited: Limit = (job) => job();
 /**
  * Fault injection for socklab's own tests (SOCKLAB_FAULT): `reference-start`, `probe-start` or
  * `student-start` makes the launcher of such programs fail (bubblewrap is given a folder that does not
- * exist); `capture` cuts the run's capture to 10 bytes before it is read. Unset in real gradings.
+ * exist); `capture` cuts the run's capture to 10 bytes before it is read; `capture-drops` reads tcpdump's
+ * statistics as if the kernel had dropped packets. Unset in real gradings.
  */
-export type InjectedFault = `${ProgramSource}-start` | "capture";
+export type InjectedFault = `${ProgramSource}-start` | "capture" | "capture-drops";
 
 function injectedFault(): InjectedFault | undefined {
   const value = process.env.SOCKLAB_FAULT?.trim();
   return value === "reference-start" ||
     value === "probe-start" ||
     value === "student-start" ||
-    value === "capture"
+    value === "capture" ||
+    value === "capture-drops"
     ? value
     : undefined;
 }
@@ -418,7 +420,19 @@ async function finishRun(
     try {
       if (state.inject === "capture") await truncate(closed.captureFile, 10);
       analysis = await analyseCapture(closed.captureFile, spec.analyseAllPorts ? {} : { port: spec.port });
-      captureFindings = verifyCapture(parseTcpdumpStats(closed.tcpdumpStderr), analysis.capture.packets);
+      const stats = parseTcpdumpStats(closed.tcpdumpStderr);
+      const seen = state.inject === "capture-drops" ? { ...stats, droppedByKernel: 22 } : stats;
+      captureFindings = verifyCapture(seen, analysis.capture.packets);
+      // A capture that misses packets (the kernel dropped them for tcpdump, or the file holds fewer than
+      // tcpdump wrote) cannot show what the programs did: the run is socklab's to redo, never the student's.
+      for (const finding of captureFindings.filter((f) => f.severity === "error")) {
+        faults.push({
+          stage: "capture",
+          owner: "socklab",
+          code: finding.code,
+          message: `socklab's capture of the ${spec.name} run is incomplete: ${finding.message}`,
+        });
+      }
     } catch (error) {
       const fault = faultOf(error, "capture");
       faults.push({

@@ -58,6 +58,15 @@ describe("a fault of socklab's own", () => {
     expect(exitCodeOf(result)).toBe(2);
   });
 
+  it("errors the checks of a run whose capture misses packets the kernel dropped for tcpdump", async () => {
+    const result = await gradeWith("capture-drops", ["udp-oneway"]);
+    const all = checks(result);
+    expect(all.filter((c) => c.status === "failed")).toEqual([]);
+    expect(all.every((c) => c.status === "errored")).toBe(true);
+    expect(all[0]!.status === "errored" && all[0]!.error).toMatch(/22 packets dropped by the kernel/);
+    expect(exitCodeOf(result)).toBe(2);
+  });
+
   it("blames socklab, not the student, when the student's program cannot be launched", async () => {
     const result = await gradeWith("student-start", ["udp-oneway"]);
     const all = checks(result);
