@@ -16,6 +16,11 @@ import { udpSections } from "./analysis-udp.ts";
 import { bytes, fenced, table } from "./markdown.ts";
 import { type SequenceRow, sequenceDiagram } from "./mermaid.ts";
 
+/** Conversations shown with a section of their own in a report; the others are in its table only. */
+export const MAX_SECTIONS = 20;
+/** Rows of the conversations table; beyond them one row says how many more there are. */
+export const MAX_TABLE_ROWS = 100;
+
 export interface AnalysisMarkdownOptions {
   readonly title?: string;
   /** Timeline rows shown per conversation before folding. Default 200. */
@@ -75,23 +80,40 @@ export function renderAnalysisMarkdown(
           "server → client bytes",
           "verdict",
         ],
-        analysis.conversations.map((conv) => [
-          conv.id,
-          conv.protocol.toUpperCase(),
-          endpoint(conv.client),
-          endpoint(conv.server),
-          conv.packets,
-          bytes(conv.c2s.payloadBytes),
-          bytes(conv.s2c.payloadBytes),
-          conv.protocol === "tcp" ? tcpVerdict(conv) : udpVerdict(conv),
-        ]),
+        analysis.conversations
+          .slice(0, MAX_TABLE_ROWS)
+          .map((conv) => [
+            conv.id,
+            conv.protocol.toUpperCase(),
+            endpoint(conv.client),
+            endpoint(conv.server),
+            conv.packets,
+            bytes(conv.c2s.payloadBytes),
+            bytes(conv.s2c.payloadBytes),
+            conv.protocol === "tcp" ? tcpVerdict(conv) : udpVerdict(conv),
+          ])
+          .concat(
+            analysis.conversations.length > MAX_TABLE_ROWS
+              ? [[`…`, `${analysis.conversations.length - MAX_TABLE_ROWS} more conversations, not listed`]]
+              : [],
+          ),
       ),
     );
   }
   if (c.conversationsDropped > 0) {
     parts.push(`${c.conversationsDropped} further conversations were analysed but are not listed.`);
   }
-  for (const conv of analysis.conversations) parts.push(conversationSection(conv, `${h}#`, options));
+  // A report stays readable (and small) whatever a program did: a section for each of the first few
+  // conversations, the rest in the table only.
+  for (const conv of analysis.conversations.slice(0, MAX_SECTIONS)) {
+    parts.push(conversationSection(conv, `${h}#`, options));
+  }
+  if (analysis.conversations.length > MAX_SECTIONS) {
+    parts.push(
+      `${analysis.conversations.length - MAX_SECTIONS} further conversations have no section of their own here: ` +
+        "the capture beside this report holds them all.",
+    );
+  }
   parts.push(`${h}# Overhead of the whole capture`);
   parts.push(overheadSentence(analysis.overhead));
   parts.push(overheadTable(analysis.overhead));

@@ -14,12 +14,28 @@ function excerpt(text: string): string {
   return [...lines.slice(0, MAX_OUTPUT_LINES), `… ${lines.length - MAX_OUTPUT_LINES} more lines`].join("\n");
 }
 
+/** Lines of a socket snapshot a report shows; the rest are counted. */
+const MAX_SS_LINES = 40;
+
+/**
+ * `ss` output for a report: host process ids dropped (ss runs in the run's network namespace but sees the
+ * host's pids), at most MAX_SS_LINES lines.
+ */
+export function ssForReport(text: string): string {
+  const lines = text
+    .trim()
+    .replace(/,pid=\d+/g, "")
+    .split("\n");
+  if (lines.length <= MAX_SS_LINES) return lines.join("\n");
+  return [...lines.slice(0, MAX_SS_LINES), `… ${lines.length - MAX_SS_LINES} more sockets`].join("\n");
+}
+
 function snapshotText(snapshot: Snapshot, port: number): string {
   const mine = snapshot.sockets.filter((s) => s.localPort === port || s.remotePort === port);
   const states = new Map<string, number>();
   for (const s of mine) states.set(s.state, (states.get(s.state) ?? 0) + 1);
   const summary = [...states].map(([state, n]) => `${n} ${state}`).join(", ") || "no sockets on the port";
-  return `**${snapshot.label}** (${snapshot.atMs} ms into the run): ${summary}.\n\n${fenced(snapshot.ss.trim() || "(ss printed nothing)", "text")}`;
+  return `**${snapshot.label}** (${snapshot.atMs} ms into the run): ${summary}.\n\n${fenced(ssForReport(snapshot.ss) || "(ss printed nothing)", "text")}`;
 }
 
 /** Markdown sections for each run of a task; links are relative to `reportDir`. */
