@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,5 +19,15 @@ describe("checkSubmissionSize", () => {
       message: expect.stringMatching(/holds more than 2 files and folders/),
     });
     await expect(checkSubmissionSize(dir, { files: 10, bytes: 120 })).rejects.toThrow(/holds more than/);
+  });
+
+  it("counts a sparse file at its apparent size, and names the largest file", async ({ onTestFinished }) => {
+    const dir = await mkdtemp(join(tmpdir(), "socklab-size-"));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, "server.py"), "print('hi')\n");
+    // 96 MiB of holes: no blocks on disk, but a copy would write them all.
+    await writeFile(join(dir, "holes.bin"), "");
+    await truncate(join(dir, "holes.bin"), 96 * 1024 * 1024);
+    await expect(checkSubmissionSize(dir)).rejects.toThrow(/largest file: holes\.bin, 96\.0 MiB/);
   });
 });

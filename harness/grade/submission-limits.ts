@@ -1,7 +1,7 @@
 // How much of a submission socklab copies into every run: a folder beyond these limits is refused before
 // anything runs, with one line naming the limit (a class's odd submission must not fill the disk run by run).
 import { lstat, readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { SocklabError } from "../fault/index.ts";
 
 /** At most this many files and folders are copied into a run. */
@@ -25,6 +25,7 @@ export async function checkSubmissionSize(
 ): Promise<{ files: number; bytes: number }> {
   let files = 0;
   let bytes = 0;
+  let largest = { path: "", size: -1 };
   const walk = async (path: string): Promise<void> => {
     for (const entry of await readdir(path, { withFileTypes: true })) {
       const full = join(path, entry.name);
@@ -36,10 +37,13 @@ export async function checkSubmissionSize(
       }
       if (entry.isDirectory()) await walk(full);
       else if (entry.isFile()) {
-        bytes += (await lstat(full)).size;
+        // The apparent size: a sparse file would be copied whole into every run.
+        const size = (await lstat(full)).size;
+        bytes += size;
+        if (size > largest.size) largest = { path: relative(dir, full), size };
         if (bytes > limits.bytes) {
           throw new SubmissionTooLargeError(
-            `${dir}: the submission holds more than ${limits.bytes / 1024 / 1024} MiB; socklab copies at most that much into a run (remove large files such as captures or virtual environments)`,
+            `${dir}: the submission holds more than ${limits.bytes / 1024 / 1024} MiB (the largest file: ${largest.path}, ${(largest.size / 1024 / 1024).toFixed(1)} MiB); socklab copies at most that much into a run (remove large files such as captures or virtual environments)`,
           );
         }
       }

@@ -30,7 +30,9 @@ fail() {
 now_us() { local t=${EPOCHREALTIME/./}; echo $((10#$t)); }
 
 if [ "$HOLDER_WORK_BYTES" -gt 0 ]; then
-  msg=$(mount -t tmpfs -o "size=$HOLDER_WORK_BYTES,mode=0700" tmpfs "$scratch/work" 2>&1) || fail WORKDIR "$msg"
+  # nr_inodes bounds the kernel memory a flood of empty files can take (a submission holds at most 5,000).
+  msg=$(mount -t tmpfs -o "size=$HOLDER_WORK_BYTES,nr_inodes=16384,mode=0700" tmpfs "$scratch/work" 2>&1) ||
+    fail WORKDIR "$msg"
 fi
 if [ "$HOLDER_SEED" = 1 ]; then
   msg=$(cp -R "$scratch/sub/." "$scratch/work/" 2>&1) || fail SEED "$msg"
