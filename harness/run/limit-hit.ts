@@ -49,7 +49,7 @@ export function limitText(hit: LimitHit): string {
     case "disk":
       return hit.what === "file-size"
         ? `a write stopped at the file-size limit (${sizeText(hit.limitBytes)})`
-        : `a write found its disk full (/work and /tmp hold ${sizeText(hit.limitBytes)} each)`;
+        : `a write found the run's disk full (/work and /tmp share ${sizeText(hit.limitBytes)} and 16,384 files)`;
     case "output":
       return `its ${hit.stream} was cut at ${sizeText(hit.limitBytes)} of ${sizeText(hit.totalBytes)} (the output limit)`;
   }

@@ -37,6 +37,12 @@ fi
 if [ "$HOLDER_SEED" = 1 ]; then
   msg=$(cp -R "$scratch/sub/." "$scratch/work/" 2>&1) || fail SEED "$msg"
 fi
+if [ "$HOLDER_WORK_BYTES" -gt 0 ]; then
+  # The programs' /tmp folders, made before any program runs (one that fills the disk cannot keep the
+  # next program from starting): the work tmpfs's size and inode limits bound them too.
+  msg=$(mkdir -p -m 0700 "$scratch/work/.tmp" && cd "$scratch/work/.tmp" && mkdir -m 0700 $(seq 0 31) 2>&1) ||
+    fail WORKDIR "$msg"
+fi
 if [ "$HOLDER_MODE" = namespace ]; then
   # A fresh network namespace starts with lo DOWN.
   msg=$(ip link set lo up 2>&1) || fail LO_UP "$msg"

@@ -110,6 +110,8 @@ export function namespaceLaunch(
     readonly paths: LaunchPaths;
     /** The program's control groups, joined first (empty without cgroups). */
     readonly cgroupProcs?: readonly string[];
+    /** A folder in the run's mount namespace to show as /tmp (default: a tmpfs of its own). */
+    readonly tmpDir?: string;
   },
 ): LaunchPlan {
   const { holderPid: h, identity, limits, paths } = context;
@@ -127,7 +129,12 @@ export function namespaceLaunch(
     "--disable-userns",
     ...["--ro-bind", "/usr", "/usr", "--ro-bind-try", "/bin", "/bin", "--ro-bind-try", "/sbin", "/sbin"],
     ...["--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64", "--ro-bind", "/etc", "/etc"],
-    ...["--dev", "/dev", "--proc", "/proc", "--size", String(limits.tmpBytes), "--tmpfs", "/tmp"],
+    ...["--dev", "/dev", "--proc", "/proc"],
+    // /tmp: a folder of the run's work tmpfs when the run made one (its size and inode limits bound it),
+    // else a tmpfs of its own.
+    ...(context.tmpDir === undefined
+      ? ["--size", String(limits.tmpBytes), "--tmpfs", "/tmp"]
+      : ["--bind", context.tmpDir, "/tmp"]),
     ...(paths.sub === undefined ? [] : ["--ro-bind", paths.sub, "/sub"]),
     ...["--bind", paths.work, "/work"],
     ...(request.readOnlyBinds ?? []).flatMap((b) =>

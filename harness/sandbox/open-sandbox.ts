@@ -89,6 +89,7 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       capture,
       barrierTimeoutMs,
       release,
+      workTmpfs: workBytes > 0,
     });
   }
 }

@@ -27,6 +27,8 @@ import type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode } from
 
 /** On top of the barrier: tcpdump's exit and the holder's. */
 const STOP_SLACK_MS = 3000;
+/** The /tmp folders the holder makes in the work tmpfs (holder.sh: .tmp/0 … .tmp/31). */
+const PROGRAM_TMP_DIRS = 32;
 /** How long close() waits for processes it had to kill. */
 const LEFTOVER_WAIT_MS = 2000;
 
@@ -40,6 +42,8 @@ export interface RunSandboxParts {
   readonly capture: boolean;
   readonly barrierTimeoutMs: number;
   readonly release: () => void;
+  /** Whether /work is the holder's tmpfs (with the programs' /tmp folders in it). */
+  readonly workTmpfs: boolean;
 }
 
 /** A sandbox whose holder is running: launch, observe and end the run. */
@@ -62,6 +66,7 @@ export class RunSandbox implements Sandbox {
   /** The control groups of the run's programs (none where the machine has no cgroups for socklab). */
   private readonly cgroups: ProgramCgroup[] = [];
   private readonly runName = `run-${randomBytes(6).toString("hex")}`;
+  private tmpCount = 0;
   private closed: Promise<SandboxCloseResult> | undefined;
 
   constructor(parts: RunSandboxParts) {
@@ -127,9 +132,17 @@ export class RunSandbox implements Sandbox {
     const cgroup = ProgramCgroup.create(`${this.runName}-${this.cgroups.length}`, limits);
     if (cgroup) this.cgroups.push(cgroup);
     const cgroupProcs = cgroup?.procsFiles ?? [];
+    const tmpDir = this.mode === "namespace" && this.parts.workTmpfs ? this.programTmp() : undefined;
     const plan =
       this.mode === "namespace"
-        ? namespaceLaunch(request, { holderPid: this.holderPid, identity, limits, paths, cgroupProcs })
+        ? namespaceLaunch(request, {
+            holderPid: this.holderPid,
+            identity,
+            limits,
+            paths,
+            cgroupProcs,
+            ...(tmpDir === undefined ? {} : { tmpDir }),
+          })
         : hostLaunch(request, { identity, limits, paths, runToken: this.runToken, cgroupProcs });
     return cgroup ? { ...plan, cgroup } : plan;
   }
@@ -198,6 +211,15 @@ export class RunSandbox implements Sandbox {
       barrierTimedOut: report.barrierTimedOut,
       warnings,
     };
+  }
+
+  /**
+   * A /tmp for the next program: one of the folders the holder made in the run's work tmpfs, so that its size
+   * and inode limits bound /tmp too; past them (a run of many programs), a tmpfs of the program's own.
+   */
+  private programTmp(): string | undefined {
+    const n = this.tmpCount++;
+    return n < PROGRAM_TMP_DIRS ? join(this.parts.dirs.work, ".tmp", String(n)) : undefined;
   }
 
   /** Empties (SIGKILL) and removes the programs' control groups; warns about any that stays. */

@@ -19,7 +19,7 @@ const NAMED: Readonly<Record<string, RegExp>> = {
   "fork-bomb": /the process limit \(128\) stopped \d+ forks?/,
   "memory-hog": /memory limit \(512 MiB\)/,
   "memory-hog-threads": /memory limit \(512 MiB\)/,
-  "disk-filler": /file-size limit \(16 MiB\)|disk full/,
+  "disk-filler": /file-size limit \(16 MiB\).*disk full|disk full.*file-size limit/,
   "output-flood": /stdout was cut at 1 MiB of 40(\.0)? MiB/,
 };
 

@@ -248,8 +248,8 @@ export const limitsAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
         if (program?.role.source !== "student") continue;
         for (const hit of program.outcome.limits) {
           const text = `the ${program.role.name}: ${limitText(hit)}`;
-          if (!seen.has(`${program.role.name}/${hit.kind}`))
-            seen.set(`${program.role.name}/${hit.kind}`, text);
+          const key = `${program.role.name}/${hit.kind}/${hit.kind === "disk" ? hit.what : ""}`;
+          if (!seen.has(key)) seen.set(key, text);
         }
       }
     }
