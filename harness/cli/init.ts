@@ -36,7 +36,9 @@ export const initCommand: Command = {
       () => false,
     );
     if (exists && !parsed.values.force) {
-      throw new HarnessError("exists", `${file} already exists (use --force to overwrite it)`);
+      throw new HarnessError("exists", `${file} already exists (use --force to overwrite it)`, {
+        owner: "user",
+      });
     }
     let files: string[];
     try {

@@ -16,5 +16,5 @@ export {
   runnableThreads,
   signalProcesses,
 } from "./process-tree.ts";
-export { createStage, liveStageCount, removeStage, removeStaleStages } from "./run-dirs.ts";
+export { createStage, removeStage, removeStaleStages } from "./run-dirs.ts";
 export type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode, SandboxOptions } from "./types.ts";

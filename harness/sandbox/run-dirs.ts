@@ -67,11 +67,6 @@ export async function removeStage(stage: string): Promise<void> {
   liveStages.delete(stage);
 }
 
-/** How many staging folders of this process exist now. */
-export function liveStageCount(): number {
-  return liveStages.size;
-}
-
 /**
  * Removes staging folders left behind by socklab processes that are gone (killed before they could clean
  * up). A folder whose owner still runs is left alone, and so is one that names no owner until it is a day old.
