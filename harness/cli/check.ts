@@ -111,7 +111,10 @@ export async function checkSubmission(
     const evidence = graded.evidence.get(task.id);
     const report = `${task.id}.md`;
     const sections = evidence
-      ? [...(def.sections?.(evidence) ?? []), ...renderRunSections(Object.values(evidence.runs), outDir)]
+      ? [
+          ...sectionsOrNote(() => def.sections?.(evidence) ?? []),
+          ...renderRunSections(Object.values(evidence.runs), outDir),
+        ]
       : [];
     const withReport = { ...task, report } as TaskResult;
     await writeFile(join(outDir, report), renderTaskReport(withReport, sections));
@@ -119,9 +122,25 @@ export async function checkSubmission(
   }
   const result: SubmissionResult = { ...graded.result, tasks };
   await writeResults(outDir, result);
-  await writeFile(join(outDir, "index.md"), renderSubmissionIndex(result, SUMMARY_SECTIONS(graded.evidence)));
+  const summary = sectionsOrNote(() => SUMMARY_SECTIONS(graded.evidence));
+  await writeFile(join(outDir, "index.md"), renderSubmissionIndex(result, summary));
   await writeFile(join(outDir, "junit.xml"), toJUnit(result));
   return result;
+}
+
+/**
+ * A task's own report sections. They read runs that socklab's own fault may have left without a capture or
+ * outcomes: a section that cannot be drawn becomes a note, and the verdicts are written all the same.
+ */
+function sectionsOrNote(draw: () => string[]): string[] {
+  try {
+    return draw();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return [
+      `> socklab could not draw this report's task sections (not your fault): ${why.split("\n", 1)[0]}`,
+    ];
+  }
 }
 
 /** Exit code for a result: 0 all passed, 1 some failed, 2 socklab could not grade. */
