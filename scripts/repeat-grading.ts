@@ -108,8 +108,16 @@ const wrong = new Map<string, number>();
 /** What the checks said when a round was off, to tell a flaky verdict's cause. */
 const details = new Map<string, string[]>();
 const started = performance.now();
+// SIGINT ends the soak after the round under way, with the summary of the rounds done.
+let stopAsked = false;
+let done = 0;
+process.on("SIGINT", () => {
+  if (stopAsked) process.exit(130);
+  stopAsked = true;
+  process.stderr.write("SIGINT: stopping after this round (again to stop at once)\n");
+});
 try {
-  for (let round = 1; round <= rounds; round++) {
+  for (let round = 1; round <= rounds && !stopAsked; round++) {
     await Promise.all(
       subjects.map(async (s) => {
         const result = await grade(s.dir);
@@ -121,6 +129,7 @@ try {
         }
       }),
     );
+    done = round;
     const off = [...wrong.keys()];
     process.stderr.write(
       `round ${round}/${rounds} done (${Math.round((performance.now() - started) / 1000)} s): ` +
@@ -139,12 +148,12 @@ for (const s of subjects) {
   if (seen.size > 1 || bad > 0) {
     unstable++;
     process.stdout.write(
-      `${s.name}: ${bad}/${rounds} rounds off the expected verdict; seen: ${[...seen].join(" | ")}\n`,
+      `${s.name}: ${bad}/${done} rounds off the expected verdict; seen: ${[...seen].join(" | ")}\n`,
     );
   }
 }
 process.stdout.write(
-  `${subjects.length} submissions × ${rounds} rounds${load ? ` under load (${burners.length} CPU burners)` : ""}: ` +
+  `${subjects.length} submissions × ${done} rounds${done < rounds ? ` (of ${rounds}, stopped)` : ""}${load ? ` under load (${burners.length} CPU burners)` : ""}: ` +
     `${subjects.length - unstable} always as expected, ${unstable} not (${Math.round((performance.now() - started) / 1000)} s)\n`,
 );
 process.exitCode = unstable === 0 ? 0 : 1;
