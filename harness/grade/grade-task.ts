@@ -157,11 +157,6 @@ function faultedRecord(spec: RunSpec, outDir: string, error: unknown): RunRecord
   };
 }
 
-/** The first line of a text (an error's message without its stack). */
-function firstLine(text: string): string {
-  return text.split("\n", 1)[0] ?? "";
-}
-
 /** Runs and checks one submitted task. A harness failure gives an `errored` task, never a thrown error. */
 export async function gradeTask(
   def: TaskDefinition<unknown>,
@@ -195,7 +190,8 @@ export async function gradeTask(
             status: "errored" as const,
             error:
               `socklab could not test ${errored.length} of ${checks.length} checks (not the student's fault): ` +
-              firstLine(errored[0]!.error),
+              // The message without a stack.
+              (errored[0]!.error.split("\n", 1)[0] ?? ""),
           }
         : { status: allPassed ? ("passed" as const) : ("failed" as const) };
     return {

@@ -131,15 +131,14 @@ export class ProgramCgroup {
     return ns === null ? null : Math.round(ns / 1e6);
   }
 
-  /** The pids in the group now (every process of the program, however it left its tree). */
+  /** The pids in the group now (every process of the program, however it left its tree). Every hierarchy
+   * holds the same processes: the pids one is read. */
   members(): number[] {
-    return this.procsFiles.flatMap((f) =>
-      read(f)
-        .split("\n")
-        .filter(Boolean)
-        .map(Number)
-        .filter((n) => Number.isInteger(n) && n > 0),
-    );
+    return read(join(this.layout.pids, this.name, "cgroup.procs"))
+      .split("\n")
+      .filter(Boolean)
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0);
   }
 
   /** Removes the group; true when it is gone (false while a process is still in it). */
