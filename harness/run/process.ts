@@ -87,7 +87,7 @@ const POLL_MS = 10;
  * socklab's fault. `env` is left out: it runs the program's own command, and a command that is not there or not
  * executable is the program's.
  */
-const LAUNCHER_ERROR = /^(nsenter|setpriv|prlimit|bwrap|cgroup): /;
+const LAUNCHER_ERROR = /^(nsenter|setpriv|prlimit|bwrap|cgroup|seccomp): /;
 
 /** Starts a student program in the sandbox. A program that fails to start still gives an Outcome. */
 export async function startProgram(sandbox: Sandbox, spec: ProgramSpec): Promise<Program> {

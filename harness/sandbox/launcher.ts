@@ -44,6 +44,21 @@ export function cgroupJoin(procsFiles: readonly string[]): string[] {
   return procsFiles.length === 0 ? [] : ["/bin/sh", "-c", CGROUP_JOIN, "cgroup", ...procsFiles, "--"];
 }
 
+/** The descriptor bubblewrap reads the system-call filter from. */
+const SECCOMP_FD = 9;
+
+/**
+ * Opens the system-call filter on the descriptor bubblewrap reads it from (`--seccomp`), as the first step,
+ * while the file is still in reach. Its failure is socklab's ("seccomp: …").
+ */
+// (`exec` with redirections only keeps them for the rest of the shell: nothing else may be redirected there.)
+const SECCOMP_OPEN = `[ -r "$1" ] || { echo "seccomp: cannot open $1" >&2; exit 125; }; exec ${SECCOMP_FD}<"$1"; shift; exec "$@"`;
+
+/** The words that start a command with the filter in `file` open for bubblewrap (no file: nothing). */
+export function seccompOpen(file: string | undefined): string[] {
+  return file === undefined ? [] : ["/bin/sh", "-c", SECCOMP_OPEN, "seccomp", file];
+}
+
 /** Where a run keeps the submission's two views on the host. */
 export interface LaunchPaths {
   /** The read-only copy, shown as /sub (absent when the run has no submission). */
@@ -112,6 +127,8 @@ export function namespaceLaunch(
     readonly cgroupProcs?: readonly string[];
     /** A folder in the run's mount namespace to show as /tmp (default: a tmpfs of its own). */
     readonly tmpDir?: string;
+    /** The compiled system-call filter (see seccomp.ts), or none where the machine's architecture has none. */
+    readonly seccompFile?: string;
   },
 ): LaunchPlan {
   const { holderPid: h, identity, limits, paths } = context;
@@ -127,6 +144,7 @@ export function namespaceLaunch(
     "--die-with-parent",
     "--new-session",
     "--disable-userns",
+    ...(context.seccompFile === undefined ? [] : ["--seccomp", String(SECCOMP_FD)]),
     ...["--ro-bind", "/usr", "/usr", "--ro-bind-try", "/bin", "/bin", "--ro-bind-try", "/sbin", "/sbin"],
     ...["--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64", "--ro-bind", "/etc", "/etc"],
     ...["--dev", "/dev", "--proc", "/proc"],
@@ -145,6 +163,7 @@ export function namespaceLaunch(
     "--",
   ];
   const command = [
+    ...seccompOpen(context.seccompFile),
     ...cgroupJoin(cgroupProcs),
     ...identity.prefix,
     "nsenter",

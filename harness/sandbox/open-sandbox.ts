@@ -1,6 +1,8 @@
 // Opening a sandbox: choose the mode, prepare the run's directories, start the holder (and with it the
 // capture), and hand back a Sandbox that knows how to launch, observe and end the run.
 import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { SandboxError } from "./errors.ts";
 import { Holder } from "./holder.ts";
 import { acquireHostLock } from "./host-lock.ts";
@@ -10,6 +12,7 @@ import { DEFAULT_LIMITS } from "./limits.ts";
 import { preflight, unavailableLine } from "./preflight.ts";
 import { finishRunDirs, prepareRunDirs, type RunDirs } from "./run-dirs.ts";
 import { RunSandbox } from "./run-sandbox.ts";
+import { seccompFilter } from "./seccomp.ts";
 import type { Sandbox, SandboxMode, SandboxOptions } from "./types.ts";
 
 /** The UDP port of the barrier's marker datagram (discard). */
@@ -79,6 +82,7 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       barrierTimeoutMs,
     });
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const seccompFile = mode === "namespace" ? await writeSeccompFilter(dirs.stage, warnings) : undefined;
     return new RunSandbox({
       mode,
       identity,
@@ -90,8 +94,21 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       barrierTimeoutMs,
       release,
       workTmpfs: workBytes > 0,
+      ...(seccompFile === undefined ? {} : { seccompFile }),
     });
   }
+}
+
+/** Writes the system-call filter for this machine's architecture into the run's staging folder. */
+async function writeSeccompFilter(stage: string, warnings: string[]): Promise<string | undefined> {
+  const filter = seccompFilter();
+  if (filter === undefined) {
+    warnings.push(`no system-call filter for the ${process.arch} architecture: vsock and ptrace stay open`);
+    return undefined;
+  }
+  const file = join(stage, "seccomp.bpf");
+  await writeFile(file, filter, { mode: 0o600 });
+  return file;
 }
 
 function noop(): void {}

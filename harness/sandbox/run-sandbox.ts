@@ -44,6 +44,8 @@ export interface RunSandboxParts {
   readonly release: () => void;
   /** Whether /work is the holder's tmpfs (with the programs' /tmp folders in it). */
   readonly workTmpfs: boolean;
+  /** The compiled system-call filter every program starts under (namespace mode, known architectures). */
+  readonly seccompFile?: string;
 }
 
 /** A sandbox whose holder is running: launch, observe and end the run. */
@@ -142,6 +144,7 @@ export class RunSandbox implements Sandbox {
             paths,
             cgroupProcs,
             ...(tmpDir === undefined ? {} : { tmpDir }),
+            ...(this.parts.seccompFile === undefined ? {} : { seccompFile: this.parts.seccompFile }),
           })
         : hostLaunch(request, { identity, limits, paths, runToken: this.runToken, cgroupProcs });
     return cgroup ? { ...plan, cgroup } : plan;

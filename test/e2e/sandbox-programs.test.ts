@@ -35,7 +35,7 @@ describe.concurrent("sandboxed programs", () => {
     expect(report).toMatchObject({
       lo_down_rc: 2,
       lo_down_err: "RTNETLINK answers: Operation not permitted",
-      af_packet: "PermissionError",
+      af_packet: "OSError", // EAFNOSUPPORT from the system-call filter
       CapEff: "0000000000000000",
       CapBnd: "0000000000000000",
       CapAmb: "0000000000000000",
@@ -67,6 +67,34 @@ describe.concurrent("sandboxed programs", () => {
       timeoutMs: 5000,
     });
     expect((await echo.outcome).stdout).toBe("b'x'\n");
+  });
+
+  it("refuses vsock, packet sockets, ptrace, pidfd_getfd, process_vm_readv, io_uring and new user namespaces; allows the rest", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const sandbox = await open(onTestFinished);
+    const program = await startProgram(sandbox, {
+      name: "syscalls",
+      command: "python3 syscalls.py",
+      timeoutMs: 8000,
+    });
+    const outcome = await program.outcome;
+    expect(outcome.stderr).toBe("");
+    expect(JSON.parse(outcome.stdout)).toEqual({
+      vsock: "EAFNOSUPPORT",
+      packet: "EAFNOSUPPORT",
+      ptrace: "EPERM",
+      pidfd_open: "ok",
+      pidfd_getfd: "EPERM",
+      process_vm_readv: "EPERM",
+      io_uring_setup: "EPERM",
+      unshare_user: "EPERM",
+      inet: "created",
+      unix: "created",
+      thread: "ok",
+      fork: "ok",
+    });
   });
 
   it("lets a threaded server start 60 threads under the limits", async ({ expect, onTestFinished }) => {
