@@ -84,6 +84,6 @@ describe("seccompFilter", () => {
   });
 
   it("refuses a jump to a label it does not have", () => {
-    expect(() => assemble([{ op: "jeq", k: 1, then: "nowhere" }])).toThrow(/no label 'nowhere'/);
+    expect(() => assemble([{ op: "jeq", k: 1, to: "nowhere" }])).toThrow(/no label 'nowhere'/);
   });
 });

@@ -81,39 +81,39 @@ type Instruction =
   | {
       readonly op: "jeq" | "jge" | "jset";
       readonly k: number;
-      readonly then: string;
-      readonly else?: string;
+      readonly to: string;
+      readonly otherwise?: string;
     }
   | { readonly op: "ret"; readonly value: number }
   | { readonly op: "label"; readonly name: string };
 
 /** The filter's instructions for one architecture. */
 function program(t: SyscallTable): Instruction[] {
-  const native = t.abiBit === undefined ? [] : [{ op: "jge", k: t.abiBit, then: "eperm" } as const];
+  const native = t.abiBit === undefined ? [] : [{ op: "jge", k: t.abiBit, to: "eperm" } as const];
   return [
     { op: "load", offset: ARCH },
-    { op: "jeq", k: t.audit, then: "native", else: "eperm" },
+    { op: "jeq", k: t.audit, to: "native", otherwise: "eperm" },
     { op: "label", name: "native" },
     { op: "load", offset: NR },
     ...native,
-    { op: "jeq", k: t.socket, then: "socket" },
-    { op: "jeq", k: t.unshare, then: "unshare" },
-    { op: "jeq", k: t.clone, then: "unshare" },
-    { op: "jeq", k: t.ptrace, then: "eperm" },
-    { op: "jeq", k: t.processVmReadv, then: "eperm" },
-    { op: "jeq", k: t.processVmWritev, then: "eperm" },
-    { op: "jeq", k: t.pidfdGetfd, then: "eperm" },
-    { op: "jeq", k: t.ioUringSetup, then: "eperm" },
+    { op: "jeq", k: t.socket, to: "socket" },
+    { op: "jeq", k: t.unshare, to: "unshare" },
+    { op: "jeq", k: t.clone, to: "unshare" },
+    { op: "jeq", k: t.ptrace, to: "eperm" },
+    { op: "jeq", k: t.processVmReadv, to: "eperm" },
+    { op: "jeq", k: t.processVmWritev, to: "eperm" },
+    { op: "jeq", k: t.pidfdGetfd, to: "eperm" },
+    { op: "jeq", k: t.ioUringSetup, to: "eperm" },
     { op: "ret", value: RET_ALLOW },
     { op: "label", name: "socket" },
     { op: "load", offset: arg(0) },
-    { op: "jeq", k: BLOCKED_FAMILIES.AF_VSOCK, then: "eafnosupport" },
-    { op: "jeq", k: BLOCKED_FAMILIES.AF_PACKET, then: "eafnosupport" },
+    { op: "jeq", k: BLOCKED_FAMILIES.AF_VSOCK, to: "eafnosupport" },
+    { op: "jeq", k: BLOCKED_FAMILIES.AF_PACKET, to: "eafnosupport" },
     { op: "ret", value: RET_ALLOW },
     // unshare(flags) and clone(flags, …) both take their flags first.
     { op: "label", name: "unshare" },
     { op: "load", offset: arg(0) },
-    { op: "jset", k: CLONE_NEWUSER, then: "eperm" },
+    { op: "jset", k: CLONE_NEWUSER, to: "eperm" },
     { op: "ret", value: RET_ALLOW },
     { op: "label", name: "eafnosupport" },
     { op: "ret", value: retErrno(EAFNOSUPPORT) },
@@ -148,8 +148,8 @@ export function assemble(instructions: readonly Instruction[]): Buffer {
           ? [RET_K, 0, 0, i.value]
           : [
               i.op === "jeq" ? JMP_JEQ_K : i.op === "jge" ? JMP_JGE_K : JMP_JSET_K,
-              offset(i.then),
-              offset(i.else),
+              offset(i.to),
+              offset(i.otherwise),
               i.k,
             ];
     const write16 = endianness() === "LE" ? "writeUInt16LE" : "writeUInt16BE";
