@@ -39,6 +39,9 @@ export interface Fault {
   readonly owner: FaultOwner;
   readonly code: string;
   readonly message: string;
+  /** For a submission's fault that fails a check: what was expected, and what to do about it. */
+  readonly expected?: string;
+  readonly help?: string;
 }
 
 /** The fault an error stands for. Anything not raised on purpose is a fault of socklab's own. */

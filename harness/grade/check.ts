@@ -1,7 +1,7 @@
 // A check: a small named function from a task's evidence to a verdict, with points, an optional dependency
 // and a visibility (check50's model with points). Checks return verdicts; they never throw on purpose — an
 // exception is a harness fault and becomes an `errored` result, never blamed on the student.
-import { SocklabError } from "../fault/index.ts";
+import { FaultError, SocklabError } from "../fault/index.ts";
 import type { CheckResult, EvidenceRef, Failure, Visibility } from "./result.ts";
 
 /** What a check function returns. `points` gives partial credit (default: all or nothing). */
@@ -123,6 +123,24 @@ function runOne<E>(def: CheckDefinition<E>, evidence: E, parent: CheckResult | u
           durationMs,
         };
   } catch (error) {
+    if (error instanceof FaultError && error.fault.owner === "submission") {
+      // The run cannot be judged because of what the submission did (its traffic went past the capture
+      // budget): that is a failure, the student's, with the limit named.
+      const { fault } = error;
+      return {
+        ...base,
+        status: "failed",
+        points: 0,
+        failure: {
+          message: fault.message,
+          ...(fault.expected === undefined ? {} : { expected: fault.expected }),
+          evidence: [],
+          ...(fault.help === undefined ? {} : { help: fault.help }),
+        },
+        notes: [],
+        durationMs: Math.round(performance.now() - started),
+      };
+    }
     return {
       ...base,
       status: "errored",

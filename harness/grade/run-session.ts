@@ -4,7 +4,12 @@
 import { mkdir, truncate } from "node:fs/promises";
 import { analyseCapture } from "../analyse/index.ts";
 import type { CaptureAnalysis } from "../analyse/types.ts";
-import { type CaptureFinding, parseTcpdumpStats, verifyCapture } from "../capture/index.ts";
+import {
+  type CaptureFinding,
+  parseTcpdumpStats,
+  trimPartialRecord,
+  verifyCapture,
+} from "../capture/index.ts";
 import { type Fault, faultOf } from "../fault/index.ts";
 import {
   type Outcome,
@@ -13,10 +18,17 @@ import {
   type ScriptResult,
   type ScriptStep,
   type StepResult,
+  sizeText,
   startProgram,
   waitForPort,
 } from "../run/index.ts";
-import { openSandbox, type Sandbox, type SandboxMode, type SocketEntry } from "../sandbox/index.ts";
+import {
+  openSandbox,
+  type Sandbox,
+  type SandboxCloseResult,
+  type SandboxMode,
+  type SocketEntry,
+} from "../sandbox/index.ts";
 import type { Limit } from "./limiter.ts";
 
 export type ProgramSource = "student" | "reference" | "probe";
@@ -416,16 +428,29 @@ async function finishRun(
   const closed = await sandbox.close();
   let analysis: CaptureAnalysis | null = null;
   let captureFindings: CaptureFinding[] = [];
+  const budget = closed.budgetExceeded === null ? null : budgetFault(spec, closed);
+  if (budget) faults.push(budget);
+  else if (closed.captureEnded) {
+    faults.push({
+      stage: "capture",
+      owner: "socklab",
+      code: "capture-ended",
+      message: `socklab's capture of the ${spec.name} run stopped before the run ended (tcpdump exited with code ${closed.tcpdumpExitCode}: ${closed.tcpdumpStderr.trim().split("\n").slice(-2).join(" ")})`,
+    });
+  }
   if (closed.captureFile) {
     try {
       if (state.inject === "capture") await truncate(closed.captureFile, 10);
+      // A capture stopped at its size limit ends inside a record: keep what is whole, for the report.
+      if (closed.budgetExceeded === "bytes") await trimPartialRecord(closed.captureFile);
       analysis = await analyseCapture(closed.captureFile, spec.analyseAllPorts ? {} : { port: spec.port });
       const stats = parseTcpdumpStats(closed.tcpdumpStderr);
       const seen = state.inject === "capture-drops" ? { ...stats, droppedByKernel: 22 } : stats;
       captureFindings = verifyCapture(seen, analysis.capture.packets);
       // A capture that misses packets (the kernel dropped them for tcpdump, or the file holds fewer than
       // tcpdump wrote) cannot show what the programs did: the run is socklab's to redo, never the student's.
-      for (const finding of captureFindings.filter((f) => f.severity === "error")) {
+      // Past the budget the capture was cut on purpose, and drops during the flood change nothing.
+      for (const finding of captureFindings.filter((f) => f.severity === "error" && !budget)) {
         faults.push({
           stage: "capture",
           owner: "socklab",
@@ -470,5 +495,26 @@ async function finishRun(
     faults,
     warnings: [...sandbox.warnings, ...closed.warnings],
     wallMs: elapsed(),
+  };
+}
+
+/** The submission's fault of a run whose traffic went past the capture budget (the capture stops there). */
+function budgetFault(spec: RunSpec, closed: SandboxCloseResult): Fault {
+  const { captureBudget: budget, budgetExceeded } = closed;
+  const limit =
+    budgetExceeded === "bytes"
+      ? `${sizeText(budget.bytes)} of capture`
+      : `${budget.packets.toLocaleString("en-US")} packets`;
+  return {
+    stage: "capture",
+    owner: "submission",
+    code: "capture-budget",
+    message:
+      `the ${spec.name} run's traffic exceeded ${limit}, socklab's capture budget per run, so its capture ` +
+      "stopped there and what the programs did after it cannot be checked",
+    expected: `at most ${sizeText(budget.bytes)} and ${budget.packets.toLocaleString("en-US")} packets of traffic in one run (the handout's exchanges take a few kilobytes)`,
+    help:
+      "Look for a loop that sends without end or sends one byte per send() call, and for a client or server " +
+      "that keeps talking after the exchange the task asks for.",
   };
 }

@@ -15,7 +15,10 @@
 #   HOLDER_NONCE       the barrier marker's nonce
 #   HOLDER_READY_MS    how long to wait for tcpdump's "listening on"
 #   HOLDER_BARRIER_MS  how long to wait for the marker in the capture file
-# Output lines (stdout): READY, ERROR <CODE> <text>, BARRIER_MS=<n>, BARRIER_TIMEOUT, TCPDUMP_RC=<n>, DONE.
+#   HOLDER_CAPTURE_BYTES    the capture file's size limit (tcpdump dies of SIGXFSZ there)
+#   HOLDER_CAPTURE_PACKETS  the packets tcpdump writes before it stops (-c)
+# Output lines (stdout): READY, ERROR <CODE> <text>, CAPTURE_ENDED, BARRIER_MS=<n>, BARRIER_TIMEOUT,
+# TCPDUMP_RC=<n>, DONE.
 set -u
 export LC_ALL=C
 out=$1
@@ -65,7 +68,10 @@ if [ "$HOLDER_CAPTURE" = 1 ]; then
     [ "$(id -u)" = 0 ] && extra=(-Z root)
   fi
   # shellcheck disable=SC2086 # the filter is a list of words
-  "${pre[@]}" tcpdump -U -n -i lo -s 0 "${extra[@]}" -w "$out/capture.pcap" $HOLDER_FILTER 2>"$out/tcpdump.err" &
+  # The capture budget: the kernel stops the file at HOLDER_CAPTURE_BYTES (RLIMIT_FSIZE), however fast the
+  # traffic, and tcpdump stops itself after HOLDER_CAPTURE_PACKETS packets.
+  "${pre[@]}" prlimit --fsize="$HOLDER_CAPTURE_BYTES" -- tcpdump -U -n -i lo -s 0 -c "$HOLDER_CAPTURE_PACKETS" \
+    "${extra[@]}" -w "$out/capture.pcap" $HOLDER_FILTER 2>"$out/tcpdump.err" &
   tpid=$!
   deadline=$(($(now_us) + HOLDER_READY_MS * 1000))
   until grep -q 'listening on' "$out/tcpdump.err" 2>/dev/null; do
@@ -84,7 +90,12 @@ while IFS= read -r line; do
   [ "$line" = STOP ] && break
 done
 
-if [ -n "$tpid" ]; then
+if [ -n "$tpid" ] && ! kill -0 "$tpid" 2>/dev/null; then
+  # tcpdump ended before the run did: the capture budget was reached (or tcpdump failed). No barrier.
+  say CAPTURE_ENDED
+  wait "$tpid" 2>/dev/null # bash's own note of a job killed by SIGXFSZ
+  say "TCPDUMP_RC=$?"
+elif [ -n "$tpid" ]; then
   # The capture barrier: tcpdump may hold packets in its ring buffer for about a second, and SIGINT throws
   # them away. Send a marker, wait until it is in the file (so everything before it is too), then stop.
   start=$(now_us)
@@ -108,7 +119,7 @@ if [ -n "$tpid" ]; then
   done
   say "BARRIER_MS=$((($(now_us) - start) / 1000))"
   kill -INT "$tpid" 2>/dev/null
-  wait "$tpid"
+  wait "$tpid" 2>/dev/null
   say "TCPDUMP_RC=$?"
 fi
 say DONE

@@ -19,6 +19,8 @@ export interface HolderSettings {
   readonly nonce: string;
   readonly readyTimeoutMs: number;
   readonly barrierTimeoutMs: number;
+  /** The capture file's size limit and tcpdump's packet count (the budget plus the barrier's allowance). */
+  readonly captureLimits: { readonly bytes: number; readonly packets: number };
 }
 
 /** What the holder reported at the end of the run. */
@@ -26,6 +28,8 @@ export interface HolderReport {
   readonly barrierMs: number | null;
   readonly barrierTimedOut: boolean;
   readonly tcpdumpExitCode: number | null;
+  /** tcpdump had ended before STOP. */
+  readonly captureEnded: boolean;
   readonly warnings: string[];
 }
 
@@ -96,6 +100,8 @@ export class Holder {
         HOLDER_NONCE: settings.nonce,
         HOLDER_READY_MS: String(settings.readyTimeoutMs),
         HOLDER_BARRIER_MS: String(settings.barrierTimeoutMs),
+        HOLDER_CAPTURE_BYTES: String(settings.captureLimits.bytes),
+        HOLDER_CAPTURE_PACKETS: String(settings.captureLimits.packets),
       },
     });
     const holder = new Holder(child);
@@ -137,6 +143,7 @@ export class Holder {
     return {
       barrierMs: value("BARRIER_MS="),
       barrierTimedOut: this.lines.includes("BARRIER_TIMEOUT"),
+      captureEnded: this.lines.includes("CAPTURE_ENDED"),
       tcpdumpExitCode: value("TCPDUMP_RC="),
       warnings,
     };

@@ -17,4 +17,12 @@ export {
   signalProcesses,
 } from "./process-tree.ts";
 export { createStage, removeStage, removeStaleStages } from "./run-dirs.ts";
-export type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode, SandboxOptions } from "./types.ts";
+export type {
+  CaptureBudget,
+  ProgramProcessSet,
+  Sandbox,
+  SandboxCloseResult,
+  SandboxMode,
+  SandboxOptions,
+} from "./types.ts";
+export { DEFAULT_CAPTURE_BUDGET } from "./types.ts";

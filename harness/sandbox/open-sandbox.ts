@@ -13,7 +13,13 @@ import { preflight, unavailableLine } from "./preflight.ts";
 import { finishRunDirs, prepareRunDirs, type RunDirs } from "./run-dirs.ts";
 import { RunSandbox } from "./run-sandbox.ts";
 import { seccompFilter } from "./seccomp.ts";
-import type { Sandbox, SandboxMode, SandboxOptions } from "./types.ts";
+import {
+  BARRIER_ALLOWANCE,
+  DEFAULT_CAPTURE_BUDGET,
+  type Sandbox,
+  type SandboxMode,
+  type SandboxOptions,
+} from "./types.ts";
 
 /** The UDP port of the barrier's marker datagram (discard). */
 export const MARKER_PORT = 9;
@@ -69,6 +75,7 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       mode === "host" && ports.length > 0 ? [MARKER_PORT, ...ports].map((p) => `port ${p}`).join(" or ") : "";
     const nonce = randomBytes(8).toString("hex");
     const barrierTimeoutMs = options.barrierTimeoutMs ?? DEFAULT_BARRIER_MS;
+    const captureBudget = options.captureBudget ?? DEFAULT_CAPTURE_BUDGET;
     const holder = await Holder.start({
       mode,
       dirs,
@@ -80,6 +87,10 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       nonce,
       readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_MS,
       barrierTimeoutMs,
+      captureLimits: {
+        bytes: captureBudget.bytes + BARRIER_ALLOWANCE.bytes,
+        packets: captureBudget.packets + BARRIER_ALLOWANCE.packets,
+      },
     });
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const seccompFile = mode === "namespace" ? await writeSeccompFilter(dirs.stage, warnings) : undefined;
@@ -92,6 +103,7 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       warnings,
       capture,
       barrierTimeoutMs,
+      captureBudget,
       release,
       workTmpfs: workBytes > 0,
       ...(seccompFile === undefined ? {} : { seccompFile }),

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ProgramCgroup } from "./cgroups.ts";
 import { SandboxError } from "./errors.ts";
-import type { Holder } from "./holder.ts";
+import type { Holder, HolderReport } from "./holder.ts";
 import { runHostCommand } from "./host-command.ts";
 import type { RunIdentity } from "./identity.ts";
 import { forgetRun, trackRun } from "./interrupt.ts";
@@ -23,7 +23,14 @@ import {
 } from "./process-tree.ts";
 import { finishRunDirs, type RunDirs } from "./run-dirs.ts";
 import { readSocketTable } from "./socket-table.ts";
-import type { ProgramProcessSet, Sandbox, SandboxCloseResult, SandboxMode } from "./types.ts";
+import {
+  BARRIER_ALLOWANCE,
+  type CaptureBudget,
+  type ProgramProcessSet,
+  type Sandbox,
+  type SandboxCloseResult,
+  type SandboxMode,
+} from "./types.ts";
 
 /** On top of the barrier: tcpdump's exit and the holder's. */
 const STOP_SLACK_MS = 3000;
@@ -41,6 +48,7 @@ export interface RunSandboxParts {
   readonly warnings: string[];
   readonly capture: boolean;
   readonly barrierTimeoutMs: number;
+  readonly captureBudget: CaptureBudget;
   readonly release: () => void;
   /** Whether /work is the holder's tmpfs (with the programs' /tmp folders in it). */
   readonly workTmpfs: boolean;
@@ -210,6 +218,9 @@ export class RunSandbox implements Sandbox {
       captureFile: capture ? dirs.captureFile : null,
       tcpdumpStderr,
       tcpdumpExitCode: report.tcpdumpExitCode,
+      captureBudget: this.parts.captureBudget,
+      budgetExceeded: capture ? budgetExceeded(report, tcpdumpStderr, this.parts.captureBudget) : null,
+      captureEnded: report.captureEnded,
       barrierMs: report.barrierMs,
       barrierTimedOut: report.barrierTimedOut,
       warnings,
@@ -279,4 +290,22 @@ export class RunSandbox implements Sandbox {
       ...(still.length > 0 ? [`still alive after SIGKILL: ${still.map((p) => p.pid).join(", ")}`] : []),
     ];
   }
+}
+
+/** 128 + SIGXFSZ: tcpdump's file reached its size limit. */
+const FILE_SIZE_EXCEEDED = 153;
+
+/**
+ * Which part of the budget the run's traffic went past: the file's size (tcpdump died of SIGXFSZ), or its
+ * packets (tcpdump stopped itself at its count, which it says as "N packets captured"). The limits tcpdump
+ * ran under hold the barrier's allowance on top, so the barrier alone never reaches them.
+ */
+function budgetExceeded(
+  report: HolderReport,
+  tcpdumpStderr: string,
+  budget: CaptureBudget,
+): "bytes" | "packets" | null {
+  if (report.tcpdumpExitCode === FILE_SIZE_EXCEEDED) return "bytes";
+  const captured = Number(tcpdumpStderr.match(/^(\d+) packets? captured/m)?.[1] ?? Number.NaN);
+  return captured >= budget.packets + BARRIER_ALLOWANCE.packets ? "packets" : null;
 }

@@ -7,6 +7,26 @@ import type { ProcessInfo } from "./process-tree.ts";
 /** `namespace`: the run's own user/net/pid/mount namespaces; `host`: the host loopback, no isolation. */
 export type SandboxMode = "namespace" | "host";
 
+/**
+ * How much of a run socklab records. Traffic beyond it is the submission's doing (the handout's tasks
+ * exchange kilobytes): the capture stops there, and the kernel enforces the size however fast the traffic.
+ */
+export interface CaptureBudget {
+  /** Bytes of capture file (packet records and their headers). */
+  readonly bytes: number;
+  /** Packets. */
+  readonly packets: number;
+}
+
+/** 64 MiB and 100,000 packets per run. */
+export const DEFAULT_CAPTURE_BUDGET: CaptureBudget = { bytes: 64 * 1024 * 1024, packets: 100_000 };
+
+/**
+ * The capture barrier's own datagrams (a marker and its filler, under 1 MiB and 100 packets, plus any ICMP
+ * they draw) on top of the budget: they never push a run over it.
+ */
+export const BARRIER_ALLOWANCE = { bytes: 1024 * 1024, packets: 200 } as const;
+
 export interface SandboxOptions {
   /** Where capture.pcap and tcpdump.err go; created if missing. The caller owns it and removes it. */
   readonly outDir: string;
@@ -20,6 +40,8 @@ export interface SandboxOptions {
   readonly workDirBytes?: number;
   /** Run tcpdump (default true). */
   readonly capture?: boolean;
+  /** The capture budget (default DEFAULT_CAPTURE_BUDGET). */
+  readonly captureBudget?: CaptureBudget;
   /** Per-process limits for student programs; missing ones take DEFAULT_LIMITS. */
   readonly limits?: Partial<ResourceLimits>;
   /** Default "auto": SOCKLAB_SANDBOX (host|namespace) if set, else namespaces (an error naming what is
@@ -41,6 +63,11 @@ export interface SandboxCloseResult {
   readonly captureFile: string | null;
   readonly tcpdumpStderr: string;
   readonly tcpdumpExitCode: number | null;
+  /** The run's capture budget, and which part of it the run's traffic exceeded (the capture stops there). */
+  readonly captureBudget: CaptureBudget;
+  readonly budgetExceeded: "bytes" | "packets" | null;
+  /** tcpdump ended before the run did (the budget reached, or tcpdump failed): no barrier ran. */
+  readonly captureEnded: boolean;
   /** How long the capture barrier waited for its marker, or null if it did not run. */
   readonly barrierMs: number | null;
   readonly barrierTimedOut: boolean;

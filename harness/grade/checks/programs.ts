@@ -12,12 +12,14 @@ type Check = CheckDefinition<TaskEvidence<unknown>>;
 /**
  * The run, or a thrown error: a task wired to a run it does not have is a harness bug, and a run with a fault
  * of socklab's own (a program of its own that would not start, an unreadable capture) cannot be judged, so
- * every check that reads it is errored, never failed.
+ * every check that reads it is errored, never failed. A run the submission made unjudgeable (its traffic went
+ * past the capture budget) fails every check that reads it, with the limit named.
  */
 export function runOf(evidence: TaskEvidence<unknown>, name: string): RunRecord {
   const run = evidence.runs[name];
   if (!run) throw new Error(`no run named '${name}'`);
-  const fault = run.faults[0];
+  // socklab's own fault first: what it could not record it cannot blame on the student.
+  const fault = run.faults.find((f) => f.owner === "socklab") ?? run.faults[0];
   if (fault) throw new FaultError(fault);
   return run;
 }
