@@ -18,8 +18,8 @@ function excerpt(text: string): string {
 const MAX_SS_LINES = 40;
 
 /**
- * `ss` output for a report: host process ids dropped (ss runs in the run's network namespace but sees the
- * host's pids), at most MAX_SS_LINES lines.
+ * `ss` output for a report: process ids dropped (they are the run's own, and say nothing to a student; a
+ * host-mode run's are the host's), at most MAX_SS_LINES lines.
  */
 export function ssForReport(text: string): string {
   const lines = text

@@ -113,6 +113,9 @@ export class RunSandbox implements Sandbox {
       `--target=${this.holderPid}`,
       "--user",
       "--net",
+      // The run's mount namespace has the run's own /proc: ss names processes by their pids in the run,
+      // never the host's.
+      "--mount",
       "--preserve-credentials",
       "--",
     ];
@@ -124,7 +127,9 @@ export class RunSandbox implements Sandbox {
       timeoutMs: 5000,
       env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" },
     });
-    return result.exitCode === 0 ? result.stdout : `ss failed: ${result.spawnError ?? result.stderr.trim()}`;
+    return result.exitCode === 0
+      ? boundedLines(result.stdout, MAX_SS_LINES, "sockets")
+      : `ss failed: ${result.spawnError ?? result.stderr.trim()}`;
   }
 
   workPath(relativePath: string): string {
@@ -290,6 +295,17 @@ export class RunSandbox implements Sandbox {
       ...(still.length > 0 ? [`still alive after SIGKILL: ${still.map((p) => p.pid).join(", ")}`] : []),
     ];
   }
+}
+
+/** At most this many lines of `ss` are kept per snapshot (a server may hold hundreds of sockets). */
+const MAX_SS_LINES = 200;
+
+/** The first `max` lines of `text`, and a line that counts the rest. */
+function boundedLines(text: string, max: number, what: string): string {
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  if (lines.length <= max) return text;
+  return `${[...lines.slice(0, max), `… ${lines.length - max} more ${what}`].join("\n")}\n`;
 }
 
 /** 128 + SIGXFSZ: tcpdump's file reached its size limit. */
