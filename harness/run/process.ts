@@ -133,6 +133,8 @@ class SandboxedProgram implements Program {
   running = true;
   private readonly output_: OutputCollector;
   private readonly startedAt = performance.now();
+  /** Whether the run's disk was already full when the program started (then it is not the one that filled it). */
+  private diskFullAtStart: boolean | undefined;
   private killedBy: KilledBy | undefined;
   private readonly stopSignals: string[] = [];
   private endedWithRun = false;
@@ -151,6 +153,7 @@ class SandboxedProgram implements Program {
     this.command = argv;
     this.pid = subprocess.pid;
     this.output_ = new OutputCollector(spec.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, this.startedAt);
+    this.diskFullAtStart = sandbox.workDiskFull();
     for (const stream of ["stdout", "stderr"] as const satisfies StreamName[]) {
       const readable = subprocess[stream];
       readable?.on("data", (chunk: Buffer) => this.output_.push(stream, chunk));
@@ -330,7 +333,10 @@ class SandboxedProgram implements Program {
     const stderr = this.output_.transcript;
     if (/\[Errno 27\]|File too large/.test(stderr))
       hits.push({ kind: "disk", what: "file-size", limitBytes: limits.fileSizeBytes });
-    if (/\[Errno 28\]|No space left on device/.test(stderr))
+    // The run's disk seen from outside: full now (bytes or files) and not when this program started, so this
+    // program filled it, whatever it printed.
+    const filled = this.diskFullAtStart === false && this.sandbox.workDiskFull() === true;
+    if (filled || /\[Errno 28\]|No space left on device/.test(stderr))
       hits.push({ kind: "disk", what: "space", limitBytes: limits.tmpBytes });
     return hits;
   }

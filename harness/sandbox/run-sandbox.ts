@@ -1,6 +1,7 @@
 // An open run: its socket table, how to launch and find its programs, and the end of the run (barrier,
 // tcpdump stop, leftovers).
 import { randomBytes } from "node:crypto";
+import { statfsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ProgramCgroup } from "./cgroups.ts";
@@ -130,6 +131,17 @@ export class RunSandbox implements Sandbox {
     return result.exitCode === 0
       ? boundedLines(result.stdout, MAX_SS_LINES, "sockets")
       : `ss failed: ${result.spawnError ?? result.stderr.trim()}`;
+  }
+
+  workDiskFull(): boolean | undefined {
+    if (this.mode !== "namespace" || !this.parts.workTmpfs) return undefined;
+    try {
+      const disk = statfsSync(this.workPath(""));
+      // Full: less room than a page, or no inode left (a tmpfs keeps a few for itself).
+      return disk.bavail * disk.bsize < 4096 || disk.ffree < 2;
+    } catch {
+      return undefined;
+    }
   }
 
   workPath(relativePath: string): string {

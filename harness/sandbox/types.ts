@@ -93,6 +93,11 @@ export interface Sandbox {
   socketTable(): Promise<SocketEntry[]>;
   /** The text of `ss -tanup` inside the run, for reports. */
   ss(): Promise<string>;
+  /**
+   * Whether the run's disk (the work tmpfs shared by /work and every /tmp) is full, in bytes or in files;
+   * undefined where the run has no such disk (host mode) or it cannot be seen (the run has ended).
+   */
+  workDiskFull(): boolean | undefined;
   /** A host path from which a file in the run's /work can be read (e.g. a file a student program wrote). */
   workPath(relativePath: string): string;
   /** How to start a program in the run (used by harness/run). */

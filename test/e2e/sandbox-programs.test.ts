@@ -97,6 +97,27 @@ describe.concurrent("sandboxed programs", () => {
     });
   });
 
+  it("names the full disk a program filled with empty files, silently; not for a program started after", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const sandbox = await open(onTestFinished);
+    const filler = await startProgram(sandbox, {
+      name: "filler",
+      command: [
+        "python3",
+        "-c",
+        "import os\nos.mkdir('f')\ntry:\n  for i in range(30000): open('f/'+'x'*200+str(i),'w').close()\nexcept OSError: pass",
+      ],
+      timeoutMs: 20_000,
+    });
+    const filled = await filler.outcome;
+    expect(filled.exitCode).toBe(0);
+    expect(filled.description).toMatch(/disk full \(\/work and \/tmp share 32 MiB and 16,384 files\)/);
+    const next = await startProgram(sandbox, { name: "next", command: "python3 -c pass", timeoutMs: 5000 });
+    expect((await next.outcome).limits).toEqual([]);
+  });
+
   it("lets a threaded server start 60 threads under the limits", async ({ expect, onTestFinished }) => {
     const sandbox = await open(onTestFinished);
     const program = await startProgram(sandbox, {
