@@ -39,8 +39,9 @@ export interface Fault {
   readonly owner: FaultOwner;
   readonly code: string;
   readonly message: string;
-  /** For a submission's fault that fails a check: what was expected, and what to do about it. */
+  /** For a submission's fault that fails a check: what was expected, what was seen, what to do about it. */
   readonly expected?: string;
+  readonly actual?: string;
   readonly help?: string;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type CheckDefinition, defineCheck, fail, pass, runChecks } from "./check.ts";
+import { FaultError } from "../fault/index.ts";
+import { type CheckDefinition, defineCheck, fail, MAX_NOTES, pass, runChecks } from "./check.ts";
 
 type E = { ok: Record<string, boolean> };
 const check = (id: string, dependsOn?: string, points = 1): CheckDefinition<E> =>
@@ -47,5 +48,52 @@ describe("runChecks", () => {
     const [result] = runChecks([broken], { ok: {} });
     expect(result).toMatchObject({ status: "errored", points: 0 });
     expect(result?.status === "errored" && result.error).toContain("bug in socklab");
+  });
+
+  it("fails, not errors, a check stopped by the submission's own fault, naming it; errors one stopped by socklab's", () => {
+    const stopped = (owner: "submission" | "socklab") =>
+      defineCheck<E>({
+        id: owner,
+        title: owner,
+        points: 2,
+        run: () => {
+          throw new FaultError({
+            stage: "capture",
+            owner,
+            code: "capture-budget",
+            message: "the main run's traffic exceeded 64 MiB",
+            expected: "at most 64 MiB",
+            help: "look for a loop",
+          });
+        },
+      });
+    const [theirs, ours] = runChecks([stopped("submission"), stopped("socklab")], { ok: {} });
+    expect(theirs).toMatchObject({
+      status: "failed",
+      points: 0,
+      failure: {
+        message: "the main run's traffic exceeded 64 MiB",
+        expected: "at most 64 MiB",
+        help: "look for a loop",
+      },
+    });
+    expect(ours).toMatchObject({ status: "errored", error: "the main run's traffic exceeded 64 MiB" });
+  });
+
+  it("keeps at most MAX_NOTES notes and counts the rest", () => {
+    const noisy = defineCheck<E>({
+      id: "n",
+      title: "noisy",
+      points: 1,
+      run: () =>
+        pass(
+          "ok",
+          [],
+          Array.from({ length: 1856 }, (_, i) => `note ${i}`),
+        ),
+    });
+    const [result] = runChecks([noisy], { ok: {} });
+    expect(result!.notes).toHaveLength(MAX_NOTES + 1);
+    expect(result!.notes.at(-1)).toBe(`… and ${1856 - MAX_NOTES} more notes like these.`);
   });
 });

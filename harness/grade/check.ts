@@ -111,7 +111,7 @@ function runOne<E>(def: CheckDefinition<E>, evidence: E, parent: CheckResult | u
           points: def.points,
           message: verdict.message,
           evidence: verdict.evidence ?? [],
-          notes: verdict.notes ?? [],
+          notes: boundedNotes(verdict.notes ?? []),
           durationMs,
         }
       : {
@@ -119,7 +119,7 @@ function runOne<E>(def: CheckDefinition<E>, evidence: E, parent: CheckResult | u
           status: "failed",
           points: Math.max(0, Math.min(def.points, verdict.points ?? 0)),
           failure: verdict.failure,
-          notes: verdict.notes ?? [],
+          notes: boundedNotes(verdict.notes ?? []),
           durationMs,
         };
   } catch (error) {
@@ -134,6 +134,7 @@ function runOne<E>(def: CheckDefinition<E>, evidence: E, parent: CheckResult | u
         failure: {
           message: fault.message,
           ...(fault.expected === undefined ? {} : { expected: fault.expected }),
+          ...(fault.actual === undefined ? {} : { actual: fault.actual }),
           evidence: [],
           ...(fault.help === undefined ? {} : { help: fault.help }),
         },
@@ -156,4 +157,13 @@ function runOne<E>(def: CheckDefinition<E>, evidence: E, parent: CheckResult | u
       durationMs: Math.round(performance.now() - started),
     };
   }
+}
+
+/** The notes a check keeps: a program can make thousands (one per retransmission), a report shows a few. */
+export const MAX_NOTES = 20;
+
+/** The first MAX_NOTES notes, and one that counts the rest. */
+export function boundedNotes(notes: readonly string[]): readonly string[] {
+  if (notes.length <= MAX_NOTES) return notes;
+  return [...notes.slice(0, MAX_NOTES), `… and ${notes.length - MAX_NOTES} more notes like these.`];
 }

@@ -512,7 +512,8 @@ function budgetFault(spec: RunSpec, closed: SandboxCloseResult): Fault {
     message:
       `the ${spec.name} run's traffic exceeded ${limit}, socklab's capture budget per run, so its capture ` +
       "stopped there and what the programs did after it cannot be checked",
-    expected: `at most ${sizeText(budget.bytes)} and ${budget.packets.toLocaleString("en-US")} packets of traffic in one run (the handout's exchanges take a few kilobytes)`,
+    expected: `at most ${sizeText(budget.bytes)} and ${budget.packets.toLocaleString("en-US")} packets in one run (the handout's exchanges take a few kilobytes)`,
+    actual: `traffic past ${limit}: the capture stopped there`,
     help:
       "Look for a loop that sends without end or sends one byte per send() call, and for a client or server " +
       "that keeps talking after the exchange the task asks for.",

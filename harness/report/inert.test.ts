@@ -6,7 +6,7 @@ import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import type { SubmissionResult, TaskResult } from "../grade/index.ts";
 import { renderSubmissionIndex, renderTaskReport, renderTerminal, toGradescope, toJUnit } from "./index.ts";
-import { code, fenced, MAX_LINE } from "./markdown.ts";
+import { code, fenced, MAX_LINE, table } from "./markdown.ts";
 import { failedCheck, fixture, passedCheck, tcpEcho } from "./results-fixture.ts";
 
 /** What a hostile program prints: markup, images, links, backtick runs, terminal and OSC escapes. */
@@ -90,6 +90,22 @@ describe("reports are inert", () => {
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
     expect(xml).not.toContain("<img");
     expect(xml).not.toContain("<script");
+  });
+
+  it("a code span in a table cell shows its text as it is; prose around it stays escaped", () => {
+    const html = md.render(
+      table(["command", "note"], [[code("python3 s.py '<img src=x>' a|b C:\\x"), HOSTILE]]),
+    );
+    expect(html).toContain("<code>python3 s.py '&lt;img src=x&gt;' a|b C:\\x</code>");
+    expect(liveMarkup(html)).toEqual([]);
+    // Backtick runs of the student's own in a cell: whatever CommonMark makes of them, nothing live.
+    for (const text of [
+      "`<img src=x onerror=alert(1)>`",
+      '<img src="`" onerror=alert(1)>`',
+      "`` ` <script>`` x",
+    ]) {
+      expect(liveMarkup(md.render(table(["x"], [[text]])))).toEqual([]);
+    }
   });
 
   it("code spans and fences outlast any backtick run, and long lines are cut with the cut said", () => {

@@ -21,14 +21,61 @@ export function cutLongLines(text: string, max = MAX_LINE): string {
   );
 }
 
-/** Escapes text for a Markdown table cell (pipes, newlines, HTML-ish angle brackets). */
-export function cell(value: unknown): string {
-  const text = value === undefined || value === null ? "" : String(value);
-  return visibleText(text)
+/**
+ * Prose in a table cell: backslashes, pipes and brackets escaped (no link or image can start), `<` as an
+ * entity (no HTML or autolink can start).
+ */
+function cellProse(text: string): string {
+  return text
     .replace(/\\/g, "\\\\")
     .replace(/\|/g, "\\|")
-    .replace(/</g, "&lt;")
-    .replace(/\r?\n/g, " ");
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/</g, "&lt;");
+}
+
+/**
+ * Escapes text for a Markdown table cell: newlines, pipes, backslashes and HTML-ish angle brackets in its
+ * prose; inside its code spans (made by `code`, whose contents show literally) only the pipes, which GFM
+ * tables split on first. A code span is a backtick run closed by the next run of the same length, as
+ * CommonMark reads it; every `<` outside one is escaped, so no tag can start before a span and swallow it.
+ */
+export function cell(value: unknown): string {
+  if (value instanceof OwnMarkdown) return value.text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  const text = visibleText(value === undefined || value === null ? "" : String(value)).replace(/\r?\n/g, " ");
+  let out = "";
+  let at = 0;
+  for (const open of text.matchAll(/`+/g)) {
+    const start = open.index;
+    if (start < at) continue;
+    const run = open[0];
+    const close = closingRun(text, start + run.length, run.length);
+    if (close === -1) continue;
+    out += cellProse(text.slice(at, start));
+    out += `${run}${text.slice(start + run.length, close).replace(/\|/g, "\\|")}${run}`;
+    at = close + run.length;
+  }
+  return out + cellProse(text.slice(at));
+}
+
+/**
+ * Markdown socklab wrote itself from its own names (a link to a report or capture beside it): a table cell
+ * keeps it as it is. Never for text a student controls.
+ */
+export class OwnMarkdown {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** Where the next backtick run of exactly `length` starts at or after `from`, or -1. */
+function closingRun(text: string, from: number, length: number): number {
+  const runs = /`+/g;
+  runs.lastIndex = from;
+  for (let m = runs.exec(text); m !== null; m = runs.exec(text)) {
+    if (m[0].length === length) return m.index;
+  }
+  return -1;
 }
 
 /** A Markdown table from a header row and data rows (cells are escaped). */

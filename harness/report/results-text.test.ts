@@ -174,6 +174,6 @@ describe("timeouts and faults", () => {
   });
 
   it("links files with encoded paths", () => {
-    expect(fileLink("my task/a b.md")).toBe("[my task/a b.md](my%20task/a%20b.md)");
+    expect(String(fileLink("my task/a b.md"))).toBe("[my task/a b.md](my%20task/a%20b.md)");
   });
 });

@@ -2,7 +2,7 @@
 // a check's outcome as reports show it, evidence in words, the one-line summary, timeouts, clipping.
 // Every string in a SubmissionResult is plain text; `markdownText` makes it safe inside Markdown.
 import type { Advice, CheckResult, EvidenceRef, SubmissionResult, TaskResult } from "../grade/index.ts";
-import { code, visibleText } from "./markdown.ts";
+import { code, OwnMarkdown, visibleText } from "./markdown.ts";
 
 /** Points for people: whole numbers as they are, fractions with at most two decimals ("1.5", "0.33"). */
 export function pointsText(n: number): string {
@@ -184,9 +184,9 @@ export function faultText(what: string, error: string): string {
 export const SYMBOLS = { passed: "✓", failed: "✗", skipped: "–", errored: "!", warning: "⚠" } as const;
 
 /** A Markdown link to a file beside the report (path segments URL-encoded). */
-export function fileLink(path: string, text = path): string {
+export function fileLink(path: string, text = path): OwnMarkdown {
   const href = path.split("/").map(encodeURIComponent).join("/");
-  return `[${markdownText(text)}](${href})`;
+  return new OwnMarkdown(`[${markdownText(text)}](${href})`);
 }
 
 /** A piece of advice as one plain line: what was seen, then what to do ("no points at stake"). */

@@ -19,15 +19,27 @@ const MAX_SS_LINES = 40;
 
 /**
  * `ss` output for a report: process ids dropped (they are the run's own, and say nothing to a student; a
- * host-mode run's are the host's), at most MAX_SS_LINES lines.
+ * host-mode run's are the host's), the header first, then the sockets on the run's `port` (the ones the
+ * task is about), then the rest, at most MAX_SS_LINES lines; the sockets left out are counted, with any the
+ * snapshot itself had already left out ("… N more sockets").
  */
-export function ssForReport(text: string): string {
+export function ssForReport(text: string, port?: number): string {
   const lines = text
     .trim()
     .replace(/,pid=\d+/g, "")
     .split("\n");
-  if (lines.length <= MAX_SS_LINES) return lines.join("\n");
-  return [...lines.slice(0, MAX_SS_LINES), `… ${lines.length - MAX_SS_LINES} more sockets`].join("\n");
+  let omitted = 0;
+  const last = lines.at(-1)?.match(/^… (\d+) more sockets$/);
+  if (last) {
+    omitted = Number(last[1]);
+    lines.pop();
+  }
+  const [header = "", ...rows] = lines;
+  const onPort = (row: string) => port !== undefined && row.includes(`:${port} `);
+  const ordered = [header, ...rows.filter(onPort), ...rows.filter((r) => !onPort(r))];
+  const shown = ordered.slice(0, MAX_SS_LINES);
+  omitted += ordered.length - shown.length;
+  return omitted === 0 ? shown.join("\n") : [...shown, `… ${omitted} more sockets`].join("\n");
 }
 
 function snapshotText(snapshot: Snapshot, port: number): string {
@@ -35,7 +47,7 @@ function snapshotText(snapshot: Snapshot, port: number): string {
   const states = new Map<string, number>();
   for (const s of mine) states.set(s.state, (states.get(s.state) ?? 0) + 1);
   const summary = [...states].map(([state, n]) => `${n} ${state}`).join(", ") || "no sockets on the port";
-  return `**${snapshot.label}** (${snapshot.atMs} ms into the run): ${summary}.\n\n${fenced(ssForReport(snapshot.ss) || "(ss printed nothing)", "text")}`;
+  return `**${snapshot.label}** (${snapshot.atMs} ms into the run): ${summary}.\n\n${fenced(ssForReport(snapshot.ss, port) || "(ss printed nothing)", "text")}`;
 }
 
 /** Markdown sections for each run of a task; links are relative to `reportDir`. */

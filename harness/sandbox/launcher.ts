@@ -76,10 +76,14 @@ export interface LaunchPaths {
 const REPORTER =
   'trap : INT TERM HUP; env -u SHLVL -u _ -u PWD -- "$@" 3>&-; s=$?; times >&3 2>/dev/null; exit $s';
 
-/** Closes every descriptor above 2 (inherited from whatever started socklab): a program starts with 0–2 only. */
+/**
+ * Closes every descriptor above `last` (inherited from whatever started socklab): a program starts with 0–2
+ * only (the reporter keeps its fd 3, which it closes for the program).
+ */
 // No redirection around the loop: bash would keep a copy of the redirected descriptor above 2, and close it.
-// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
-const CLOSE_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done';
+const closeFdsAbove = (last: number) =>
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
+  `for f in /proc/self/fd/*; do n=\${f##*/}; [ "$n" -gt ${last} ] && eval "exec $n>&-"; done`;
 
 /**
  * Where the program has a control group, its CPU time is read from there, and nothing of socklab's stays
@@ -89,8 +93,8 @@ const CLOSE_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && ev
 function starter(processes: number | undefined, measuredOutside: boolean): string {
   const limit = processes === undefined ? "" : `ulimit -u ${processes} 2>/dev/null; `;
   return measuredOutside
-    ? `${limit}${CLOSE_FDS}; exec env -u SHLVL -u _ -u PWD -- "$@"`
-    : `${limit}${REPORTER}`;
+    ? `${limit}${closeFdsAbove(2)}; exec env -u SHLVL -u _ -u PWD -- "$@"`
+    : `${limit}${closeFdsAbove(3)}; ${REPORTER}`;
 }
 
 const LAUNCHER_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };

@@ -1,14 +1,17 @@
 // Hostile submissions (fixtures/hostile/): each one's tcp-echo program misbehaves on purpose — forks, hogs
-// memory, fills its disk, floods its output, burns CPU, leaves a daemon, kills its parent, tries the Internet,
-// snoops, squats ports, holds a connection — while its udp-echo programs are correct. Each gets the verdict
-// intended, with the limit it ran into named; its udp-echo task is graded in full regardless; and nothing
-// is left on the host: processes, staging folders, control groups.
+// memory, fills its disk, floods its output or its capture, burns CPU, leaves a daemon, kills its parent,
+// steals descriptors, tries vsock, the Internet, snoops, squats ports, holds a connection, prints markup —
+// while its udp-echo programs are correct. Each gets the verdict intended, with the limit it ran into named;
+// its udp-echo task is graded in full regardless; every report it gets is bounded in size and renders none of
+// its markup; and nothing is left on the host: processes, staging folders, control groups.
 import { readdirSync, readFileSync } from "node:fs";
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import MarkdownIt from "markdown-it";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseYaml, type SubmissionResult, type TaskResult } from "../../harness/grade/index.ts";
+import { checkSubmission } from "../../harness/cli/check.ts";
+import { limiter, parseYaml, type SubmissionResult, type TaskResult } from "../../harness/grade/index.ts";
 import { cgroupLayout } from "../../harness/sandbox/index.ts";
 import { explain, grader, HOSTILE, ROOT } from "./grader.ts";
 
@@ -21,7 +24,30 @@ const NAMED: Readonly<Record<string, RegExp>> = {
   "memory-hog-threads": /memory limit \(512 MiB\)/,
   "disk-filler": /file-size limit \(16 MiB\).*disk full|disk full.*file-size limit/,
   "output-flood": /stdout was cut at 1 MiB of 40(\.0)? MiB/,
+  "capture-flood": /traffic exceeded 64 MiB of capture, socklab's capture budget per run/,
+  "inode-flood": /disk full \(\/work and \/tmp share 32 MiB and 16,384 files\)/,
 };
+
+/** The size every report file of a submission stays under, whatever the submission did. */
+const REPORT_BOUNDS: Readonly<Record<string, number>> = {
+  "index.md": 256 * 1024,
+  "tcp-echo.md": 512 * 1024,
+  "udp-echo.md": 512 * 1024,
+  "results.json": 1024 * 1024,
+  "junit.xml": 1024 * 1024,
+  "socklab.json": 4 * 1024 * 1024,
+};
+
+const markdown = new MarkdownIt({ html: true, linkify: false });
+
+/** Tags and characters a report must never render from what a student printed (socklab's own links are relative). */
+function liveMarkup(html: string): string[] {
+  const found = [...html.matchAll(/<(img|script|iframe|svg|object|embed|a)\b[^>]*>/gi)]
+    .map((m) => m[0])
+    .filter((tag) => !/^<a href="(?!javascript|https?:|\/\/)[^"]*">$/i.test(tag));
+  if (/\u001b/.test(html)) found.push("a raw escape character");
+  return found;
+}
 
 /** name → the tcp-echo checks that must fail. */
 const EXPECTED = (() => {
@@ -85,18 +111,23 @@ async function residue(): Promise<{
 describe("hostile submissions", () => {
   const results = new Map<string, SubmissionResult>();
   let scratch: string;
+  const outDir = (name: string) => join(scratch, "out", name);
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), "socklab-hostile-"));
-    const g = await grader("hostile", { only: ONLY, concurrency: 3 });
-    try {
-      await Promise.all(
-        Object.keys(EXPECTED).map(async (name) => results.set(name, await g.grade(join(HOSTILE, name)))),
-      );
-    } finally {
-      await g.dispose();
-    }
-  }, 600_000);
+    // As `socklab check` grades: every report written, for the size and markup assertions below.
+    const limit = limiter(3);
+    await Promise.all(
+      Object.keys(EXPECTED).map((name) =>
+        limit(async () =>
+          results.set(
+            name,
+            await checkSubmission(join(HOSTILE, name), { outDir: outDir(name), only: ONLY, seed: 1 }),
+          ),
+        ),
+      ),
+    );
+  }, 900_000);
   afterAll(() => rm(scratch, { recursive: true, force: true }));
 
   it.each(Object.entries(EXPECTED))(
@@ -124,6 +155,56 @@ describe("hostile submissions", () => {
     },
   );
 
+  it.each(Object.keys(EXPECTED))(
+    "%s: every report bounded in size, none renders live markup",
+    async (name) => {
+      const dir = outDir(name);
+      for (const [file, bound] of Object.entries(REPORT_BOUNDS)) {
+        expect((await stat(join(dir, file))).size, `${name}/${file}`).toBeLessThan(bound);
+      }
+      for (const file of ["index.md", "tcp-echo.md", "udp-echo.md"]) {
+        const text = await readFile(join(dir, file), "utf8");
+        expect(text, `${name}/${file}`).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/);
+        expect(liveMarkup(markdown.render(text)), `${name}/${file}`).toEqual([]);
+      }
+      const gradescope = JSON.parse(await readFile(join(dir, "results.json"), "utf8")) as {
+        output: string;
+        tests: { output: string }[];
+      };
+      for (const text of [gradescope.output, ...gradescope.tests.map((t) => t.output)]) {
+        expect(liveMarkup(markdown.render(text)), `${name}/results.json`).toEqual([]);
+      }
+      const junit = await readFile(join(dir, "junit.xml"), "utf8");
+      expect(junit).not.toMatch(/<(img|script)\b/);
+    },
+  );
+
+  it("shows the markup a student printed as text, and cuts its million-character line", async () => {
+    const report = await readFile(join(outDir("markup"), "tcp-echo.md"), "utf8");
+    expect(report).toContain("onerror=alert(1)");
+    expect(report).toMatch(/line cut: \d[\d,]* more characters/);
+    expect(report).toContain("\\x1b[2J"); // the escape, shown as text
+  });
+
+  it("bounds the conversations of 1,500 connections, and a snapshot of hundreds of listeners without pids", async () => {
+    const flood = await readFile(join(outDir("conn-flood"), "tcp-echo.md"), "utf8");
+    expect(flood).toMatch(/\d+ further conversations have no section of their own here/);
+    expect(flood).toMatch(/\d+ more conversations, not listed/);
+    const listeners = await readFile(join(outDir("listener-flood"), "tcp-echo.md"), "utf8");
+    expect(listeners).toMatch(/… \d+ more sockets/);
+    expect(listeners).not.toMatch(/pid=\d+/);
+  });
+
+  it("names the capture budget as the student's, never socklab's fault, and keeps the capture bounded", async () => {
+    const tcp = task(results.get("capture-flood")!, "tcp-echo");
+    expect(tcp.status).toBe("failed");
+    expect(JSON.stringify(tcp)).not.toMatch(/not the student's fault|bytes the server sent back differ/);
+    for (const run of ["main"]) {
+      const size = (await stat(join(outDir("capture-flood"), "tcp-echo", run, "capture.pcap"))).size;
+      expect(size).toBeLessThanOrEqual(65 * 1024 * 1024);
+    }
+  });
+
   it("keeps the host's secrets and network out of reach", () => {
     const snoop = JSON.stringify(results.get("snooping")!.tasks);
     expect(snoop).not.toMatch(/root:[^ ]*:\d+:/); // no line of /etc/shadow
@@ -140,11 +221,19 @@ describe("hostile submissions", () => {
   });
 
   it.each([
+    ["sparse-file", /more than 50 MiB \(the largest file: capture\.bin, 96\.0 MiB\)/],
     ["giant-manifest", /at most 256 KiB/],
     ["alias-bomb-manifest", /aliases that expand without end/],
     ["malformed-manifest", /line 5, column 1/],
   ])("%s: refused with one line, nothing run", async (name, line) => {
     let dir = join(HOSTILE, name);
+    if (name === "sparse-file") {
+      // 96 MiB of apparent size and no blocks: refused by its size before anything is copied.
+      dir = join(scratch, name);
+      await cp(join(HOSTILE, "port-squatter"), dir, { recursive: true });
+      await writeFile(join(dir, "capture.bin"), "");
+      await truncate(join(dir, "capture.bin"), 96 * 1024 * 1024);
+    }
     if (name === "giant-manifest") {
       dir = join(scratch, name);
       await cp(join(HOSTILE, name), dir, { recursive: true });

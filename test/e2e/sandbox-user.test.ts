@@ -75,11 +75,13 @@ describe.skipIf(reason !== undefined)(`sandbox as an ordinary user (${reason ?? 
     const script = [
       `mount --bind "$1" "$2"`,
       `cd "$2"`,
+      // A stray descriptor 40 (as whatever starts socklab may leave one): no student program may get it.
+      "exec 40</dev/null",
       `exec setpriv --reuid=${USER} --regid=${USER} --init-groups -- ${process.execPath} --import tsx test/e2e/sandbox-fixtures/user-run.ts`,
     ].join(" && ");
     const child = spawn(
       "unshare",
-      ["--mount", "--propagation", "private", "--", "sh", "-c", script, "sh", REPO, view],
+      ["--mount", "--propagation", "private", "--", "bash", "-c", script, "bash", REPO, view],
       {
         stdio: ["ignore", "pipe", "pipe"],
         env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8" },
@@ -107,6 +109,7 @@ describe.skipIf(reason !== undefined)(`sandbox as an ordinary user (${reason ?? 
         holderPid: number;
         client: string;
         datagrams: number[] | null;
+        fds: string;
         repliedToSource: boolean;
         layersSum: number;
         captureBytes: number;
@@ -114,6 +117,9 @@ describe.skipIf(reason !== undefined)(`sandbox as an ordinary user (${reason ?? 
     };
     onTestFinished(() => rm(report.udp.outDir, { recursive: true, force: true }));
     expect(report.udp).toMatchObject({
+      // Without control groups the reporter stays, and still hands the program 0–2 only (the listing's own
+      // descriptor is the fourth).
+      fds: "[0, 1, 2, 3]",
       client: "Reply b'HELLO UDP'",
       datagrams: [1, 1],
       repliedToSource: true,

@@ -12,16 +12,27 @@ type Check = CheckDefinition<TaskEvidence<unknown>>;
 /**
  * The run, or a thrown error: a task wired to a run it does not have is a harness bug, and a run with a fault
  * of socklab's own (a program of its own that would not start, an unreadable capture) cannot be judged, so
- * every check that reads it is errored, never failed. A run the submission made unjudgeable (its traffic went
- * past the capture budget) fails every check that reads it, with the limit named.
+ * every check that reads it is errored, never failed. A run whose capture the submission spoiled (its traffic
+ * went past the capture budget) fails every check that reads its traffic, with the limit named.
  */
 export function runOf(evidence: TaskEvidence<unknown>, name: string): RunRecord {
   const run = evidence.runs[name];
   if (!run) throw new Error(`no run named '${name}'`);
   // socklab's own fault first: what it could not record it cannot blame on the student.
-  const fault = run.faults.find((f) => f.owner === "socklab") ?? run.faults[0];
-  if (fault) throw new FaultError(fault);
-  return run;
+  const ours = run.faults.find((f) => f.owner === "socklab");
+  if (ours) throw new FaultError(ours);
+  const theirs = run.faults.find((f) => f.owner === "submission");
+  if (!theirs) return run;
+  // The submission's fault (its traffic went past the capture budget) spoils the capture only: a check of
+  // the programs (ready, exit, output) still judges them; one that reads the traffic fails, with the limit.
+  const spoiled = { ...run };
+  Object.defineProperty(spoiled, "analysis", {
+    enumerable: true,
+    get: () => {
+      throw new FaultError(theirs);
+    },
+  });
+  return spoiled;
 }
 
 /** The server of `run` listened (TCP) or was bound (UDP) on its port in time. */
@@ -238,7 +249,7 @@ export const ctrlCAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
 };
 
 /**
- * The resource limits the student's programs ran into (processes, memory, output), named with their sizes:
+ * The resource limits the student's programs ran into (processes, memory, output, disk), named with their sizes:
  * what a failed check's message already says, said also for a task whose checks passed.
  */
 export const limitsAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
@@ -256,12 +267,17 @@ export const limitsAdvice: AdviceDefinition<TaskEvidence<unknown>> = {
       }
     }
     if (seen.size === 0) return null;
+    const kinds = new Set([...seen.keys()].map((key) => key.split("/")[1]));
+    const loops = [
+      kinds.has("processes") ? "forks or starts threads" : "",
+      kinds.has("memory") ? "allocates" : "",
+      kinds.has("output") ? "prints" : "",
+      kinds.has("disk") ? "writes files" : "",
+    ].filter((s) => s !== "");
     return {
       message: `socklab's limits stopped part of what the programs did: ${[...seen.values()].join("; ")}`,
       evidence: [],
-      help:
-        "A program for this lab needs few processes, little memory and little output: look for a loop that " +
-        "forks, allocates or prints without end.",
+      help: `A program for this lab needs few processes, little memory, little output and almost no disk: look for a loop that ${loops.join(", ").replace(/, ([^,]*)$/, " or $1")} without end.`,
     };
   },
 };

@@ -29,6 +29,23 @@ function noConnection(run: RunRecord) {
   });
 }
 
+/**
+ * The connections a check judges: those that carried data either way. One that carried none (opened and
+ * closed, or a connection attempt the server's full backlog never answered) has nothing of the exchange to
+ * judge; when no connection carried data, all are judged. The note counts those left out.
+ */
+function judged(convs: readonly TcpConversation[]): { convs: TcpConversation[]; notes: string[] } {
+  const withData = convs.filter((c) => c.c2s.stream.length > 0 || c.s2c.stream.length > 0);
+  if (withData.length === 0 || withData.length === convs.length) return { convs: [...convs], notes: [] };
+  const left = convs.length - withData.length;
+  return {
+    convs: withData,
+    notes: [
+      `${left} of ${convs.length} connections carried no data either way (opened and closed, or never answered): not judged.`,
+    ],
+  };
+}
+
 /** Notes about retransmissions: facts and a likely cause, not a penalty. */
 export function retransmissionNotes(run: RunRecord, conv: TcpConversation): string[] {
   const notes: string[] = [];
@@ -57,8 +74,9 @@ export function handshakeCheck(options: Options): Check {
     dependsOn: options.dependsOn ?? "server-ready",
     run: (evidence) => {
       const run = runOf(evidence, options.run ?? "main");
-      const convs = tcpConversations(run);
-      if (convs.length === 0) return noConnection(run);
+      const all = tcpConversations(run);
+      if (all.length === 0) return noConnection(run);
+      const { convs, notes } = judged(all);
       const bad = convs.find((c) => !c.handshake.complete);
       if (!bad) {
         const c = convs[0]!;
@@ -66,6 +84,7 @@ export function handshakeCheck(options: Options): Check {
           `SYN (packet ${c.handshake.syn?.packet}), SYN/ACK acknowledging ISN+1 (packet ${c.handshake.synAck?.packet}), ` +
             `ACK (packet ${c.handshake.ack?.packet})${convs.length > 1 ? ` — and for all ${convs.length} connections` : ""}`,
           [packetRef(run, c.handshake.syn!.packet), packetRef(run, c.handshake.synAck!.packet)],
+          notes,
         );
       }
       const finding = bad.handshake.findings[0];
@@ -98,17 +117,27 @@ export function tcpEchoCheck(options: Options): Check {
     dependsOn: options.dependsOn ?? "server-ready",
     run: (evidence) => {
       const run = runOf(evidence, options.run ?? "main");
-      const convs = tcpConversations(run);
-      if (convs.length === 0) return noConnection(run);
+      const all = tcpConversations(run);
+      if (all.length === 0) return noConnection(run);
+      const { convs, notes: emptyNote } = judged(all);
+      if (convs.every((c) => c.c2s.stream.length === 0 && c.s2c.stream.length === 0)) {
+        const c = all[0]!;
+        return fail({
+          message: `the client sent no data on ${all.length === 1 ? `the connection from port ${c.client.port}` : `any of its ${all.length} connections`}`,
+          expected: "the client's message in a data segment",
+          actual: "no payload from the client",
+          help: "Send the message with sendall() after connect().",
+        });
+      }
       for (const c of convs) {
         const sent = streamBytes(c.c2s.stream);
         const back = streamBytes(c.s2c.stream);
         if (c.c2s.stream.length === 0) {
           return fail({
-            message: `the client sent no data on the connection from port ${c.client.port}`,
-            expected: "the client's message in a data segment",
-            actual: "no payload from the client",
-            help: "Send the message with sendall() after connect().",
+            message: `the server sent ${c.s2c.stream.length} bytes on the connection from port ${c.client.port}, where the client sent none`,
+            expected: "the server sends back only what it received",
+            actual: back ? `${back.length} bytes: "${showBytes(back)}"` : `${c.s2c.stream.length} bytes`,
+            help: "An echo server sends back exactly what recv() returned, and nothing before it.",
           });
         }
         if (c.c2s.stream.sha256 !== c.s2c.stream.sha256) {
@@ -130,7 +159,7 @@ export function tcpEchoCheck(options: Options): Check {
       return pass(
         `${total} bytes went out and came back identical and in order`,
         [],
-        convs.flatMap((c) => retransmissionNotes(run, c)),
+        [...emptyNote, ...convs.flatMap((c) => retransmissionNotes(run, c))],
       );
     },
   });
@@ -145,8 +174,9 @@ export function allAckedCheck(options: Options): Check {
     dependsOn: options.dependsOn ?? "server-ready",
     run: (evidence) => {
       const run = runOf(evidence, options.run ?? "main");
-      const convs = tcpConversations(run);
-      if (convs.length === 0) return noConnection(run);
+      const all = tcpConversations(run);
+      if (all.length === 0) return noConnection(run);
+      const { convs, notes } = judged(all);
       for (const c of convs) {
         for (const d of [c.c2s, c.s2c]) {
           if (!d.acked.allAcked) {
@@ -166,7 +196,7 @@ export function allAckedCheck(options: Options): Check {
       return pass(
         "every byte, SYN and FIN was acknowledged by the peer",
         [],
-        convs.flatMap((c) => retransmissionNotes(run, c)),
+        [...notes, ...convs.flatMap((c) => retransmissionNotes(run, c))],
       );
     },
   });
@@ -181,8 +211,9 @@ export function orderlyCloseCheck(options: Options): Check {
     dependsOn: options.dependsOn ?? "server-ready",
     run: (evidence) => {
       const run = runOf(evidence, options.run ?? "main");
-      const convs = tcpConversations(run);
-      if (convs.length === 0) return noConnection(run);
+      const all = tcpConversations(run);
+      if (all.length === 0) return noConnection(run);
+      const { convs, notes } = judged(all);
       for (const c of convs) {
         if (c.close.state === "graceful") continue;
         const rst = c.close.rst;
@@ -221,7 +252,7 @@ export function orderlyCloseCheck(options: Options): Check {
       return pass(
         `FIN each way, each acknowledged, on ${convs.length === 1 ? "the connection" : `all ${convs.length} connections`}`,
         [],
-        convs.flatMap((c) => retransmissionNotes(run, c)),
+        [...notes, ...convs.flatMap((c) => retransmissionNotes(run, c))],
       );
     },
   });

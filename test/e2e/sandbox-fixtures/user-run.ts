@@ -89,6 +89,12 @@ async function udpRun() {
     });
     const clientOutcome = await client.outcome;
     await server.waitForExit(3000);
+    const fds = await startProgram(sandbox, {
+      name: "fds",
+      command: ["python3", "-c", "import os; print(sorted(int(f) for f in os.listdir('/proc/self/fd')))"],
+      timeoutMs: 8000,
+    });
+    const fdsOutcome = await fds.outcome;
     const closed = await sandbox.close();
     const analysis = await analyseCapture(closed.captureFile ?? "");
     const conv = analysis.conversations.find((c) => c.protocol === "udp");
@@ -98,6 +104,7 @@ async function udpRun() {
       holderPid: sandbox.holderPid,
       client: clientOutcome.stdout.trim(),
       datagrams: conv?.protocol === "udp" ? [conv.c2s.datagrams, conv.s2c.datagrams] : null,
+      fds: fdsOutcome.stdout.trim(),
       repliedToSource: conv?.protocol === "udp" && conv.replies.repliedToSource,
       layersSum: o.link + o.network + o.transport + o.payload + o.trailer,
       captureBytes: analysis.capture.bytes,
