@@ -82,7 +82,6 @@ const REPORTER =
  */
 // No redirection around the loop: bash would keep a copy of the redirected descriptor above 2, and close it.
 const closeFdsAbove = (last: number) =>
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
   `for f in /proc/self/fd/*; do n=\${f##*/}; [ "$n" -gt ${last} ] && eval "exec $n>&-"; done`;
 
 /**
