@@ -24,7 +24,7 @@ const NAMED: Readonly<Record<string, RegExp>> = {
   "memory-hog-threads": /memory limit \(512 MiB\)/,
   "disk-filler": /file-size limit \(16 MiB\).*disk full|disk full.*file-size limit/,
   "output-flood": /stdout was cut at 1 MiB of 40(\.0)? MiB/,
-  "capture-flood": /traffic exceeded 64 MiB of capture, socklab's capture budget per run/,
+  "capture-flood": /traffic exceeded (64 MiB of capture|100,000 packets), socklab's capture budget per run/,
   "inode-flood": /disk full \(\/work and \/tmp share 32 MiB and 16,384 files\)/,
 };
 
