@@ -44,6 +44,13 @@ describe("trimPartialRecord", () => {
     expect(await readFile(cutHeader)).toEqual(whole);
   });
 
+  it("cuts a file to its whole records within a size", async () => {
+    const head = Buffer.concat([header(), record(60), record(100)]);
+    const path = await file(Buffer.concat([head, record(500), record(500)]));
+    expect(await trimPartialRecord(path, head.length + 300)).toEqual({ records: 2, droppedBytes: 1032 });
+    expect(await readFile(path)).toEqual(head);
+  });
+
   it("leaves a whole file, and a file that is not classic pcap, as they are", async () => {
     const whole = Buffer.concat([header(), record(60)]);
     expect(await trimPartialRecord(await file(whole))).toEqual({ records: 1, droppedBytes: 0 });

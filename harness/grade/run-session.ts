@@ -428,6 +428,7 @@ async function finishRun(
   const closed = await sandbox.close();
   let analysis: CaptureAnalysis | null = null;
   let captureFindings: CaptureFinding[] = [];
+  const captureNotes: string[] = [];
   const budget = closed.budgetExceeded === null ? null : budgetFault(spec, closed);
   if (budget) faults.push(budget);
   else if (closed.captureEnded) {
@@ -441,8 +442,16 @@ async function finishRun(
   if (closed.captureFile) {
     try {
       if (state.inject === "capture") await truncate(closed.captureFile, 10);
-      // A capture stopped at its size limit ends inside a record: keep what is whole, for the report.
-      if (closed.budgetExceeded === "bytes") await trimPartialRecord(closed.captureFile);
+      // Past the budget the run's traffic checks fail whatever the capture holds: keep its beginning (whole
+      // records) for the report, so that a class of floods neither fills the out dir nor the grader's memory.
+      if (closed.budgetExceeded !== null) {
+        const kept = await trimPartialRecord(closed.captureFile, KEPT_OVER_BUDGET);
+        if (kept && kept.droppedBytes > 0) {
+          captureNotes.push(
+            `the run's traffic went past the capture budget: the capture beside the report keeps its first ${sizeText(KEPT_OVER_BUDGET)} (${kept.records.toLocaleString("en-US")} packets)`,
+          );
+        }
+      }
       analysis = await analyseCapture(closed.captureFile, spec.analyseAllPorts ? {} : { port: spec.port });
       const stats = parseTcpdumpStats(closed.tcpdumpStderr);
       const seen = state.inject === "capture-drops" ? { ...stats, droppedByKernel: 22 } : stats;
@@ -493,10 +502,13 @@ async function finishRun(
     captureFindings,
     notes,
     faults,
-    warnings: [...sandbox.warnings, ...closed.warnings],
+    warnings: [...sandbox.warnings, ...closed.warnings, ...captureNotes],
     wallMs: elapsed(),
   };
 }
+
+/** What is kept of the capture of a run whose traffic went past the capture budget. */
+const KEPT_OVER_BUDGET = 4 * 1024 * 1024;
 
 /** The submission's fault of a run whose traffic went past the capture budget (the capture stops there). */
 function budgetFault(spec: RunSpec, closed: SandboxCloseResult): Fault {
