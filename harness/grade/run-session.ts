@@ -508,7 +508,7 @@ async function finishRun(
 }
 
 /** What is kept of the capture of a run whose traffic went past the capture budget. */
-const KEPT_OVER_BUDGET = 4 * 1024 * 1024;
+const KEPT_OVER_BUDGET = 1024 * 1024;
 
 /** The submission's fault of a run whose traffic went past the capture budget (the capture stops there). */
 function budgetFault(spec: RunSpec, closed: SandboxCloseResult): Fault {

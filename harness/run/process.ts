@@ -81,6 +81,8 @@ const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 const DEFAULT_STOP_GRACE_MS = 500;
 /** After the exit, how long to wait for output still in the pipes (a daemon may hold them open). */
 const DRAIN_MS = 250;
+/** At most this many drain windows (output still arriving, or reads held up by a busy loop). */
+const MAX_DRAIN_ROUNDS = 40;
 const POLL_MS = 10;
 /**
  * stderr of a launcher that failed before the program ran (the tools prefix their messages with their name):
@@ -382,6 +384,37 @@ class SandboxedProgram implements Program {
     return !("timedOut" in result);
   }
 
+  /**
+   * Waits for the output still in the pipes after the exit: until they close, or until a whole DRAIN_MS
+   * window brings no byte (a daemon that kept them open does not get to hold us). Each window ends with one
+   * turn of the event loop for pending reads, so a loop that was busy (a loaded machine) loses no output:
+   * its timers would otherwise run before the reads that were waiting.
+   */
+  private async drain(): Promise<void> {
+    let closed = false;
+    void this.subprocess.then(
+      () => {
+        closed = true;
+      },
+      () => {
+        closed = true;
+      },
+    );
+    let seen = -1;
+    for (let round = 0; round < MAX_DRAIN_ROUNDS && !closed; round++) {
+      await Promise.race([
+        this.subprocess.then(
+          () => undefined,
+          () => undefined,
+        ),
+        new Promise((r) => setTimeout(r, DRAIN_MS)),
+      ]);
+      await new Promise((r) => setImmediate(r));
+      if (closed || this.output_.seenBytes === seen) return;
+      seen = this.output_.seenBytes;
+    }
+  }
+
   private sampleCpu(): number | null {
     if (this.pid === undefined) return null;
     const tree = this.sandbox.programProcesses(this.pid, "all");
@@ -401,8 +434,7 @@ class SandboxedProgram implements Program {
     );
     this.running = false;
     const wallMs = Math.round(performance.now() - this.startedAt);
-    // Output still in the pipes arrives shortly; a daemon that kept them open does not get to hold us.
-    await Promise.race([subprocess.then(() => undefined), new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    await this.drain();
     for (const stream of [
       subprocess.stdout,
       subprocess.stderr,

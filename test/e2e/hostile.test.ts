@@ -199,10 +199,10 @@ describe("hostile submissions", () => {
     const tcp = task(results.get("capture-flood")!, "tcp-echo");
     expect(tcp.status).toBe("failed");
     expect(JSON.stringify(tcp)).not.toMatch(/not the student's fault|bytes the server sent back differ/);
-    // Past the budget, the capture kept beside the report is its first 4 MiB.
+    // Past the budget, the capture kept beside the report is its first 1 MiB.
     const size = (await stat(join(outDir("capture-flood"), "tcp-echo", "main", "capture.pcap"))).size;
-    expect(size).toBeLessThanOrEqual(4 * 1024 * 1024);
-    expect(JSON.stringify(tcp.runs)).toMatch(/the capture beside the report keeps its first 4 MiB/);
+    expect(size).toBeLessThanOrEqual(1024 * 1024);
+    expect(JSON.stringify(tcp.runs)).toMatch(/the capture beside the report keeps its first 1 MiB/);
   });
 
   it("keeps the host's secrets and network out of reach", () => {

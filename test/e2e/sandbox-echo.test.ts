@@ -61,7 +61,7 @@ describe.concurrent("sandbox echo runs", () => {
       pidNamespace: runPidNamespace(sandbox.holderPid),
       text: [sandbox.outDir],
     };
-    const { ready, clientOutcome, serverExit, closed, totalMs } = await tcpEchoRun(sandbox);
+    const { ready, clientOutcome, serverExit, closed } = await tcpEchoRun(sandbox);
 
     // The server accepts exactly once: had readiness connected, the client would have been refused.
     expect(ready).toMatchObject({ status: "done", value: { state: "LISTEN", localAddress: "127.0.0.1" } });
@@ -81,8 +81,6 @@ describe.concurrent("sandbox echo runs", () => {
     expect(capture).toMatchObject({ dropped: 0, findings: [] });
     expect(capture.records).toBeGreaterThanOrEqual(10);
     expect(closed).toMatchObject({ tcpdumpExitCode: 0, barrierTimedOut: false, warnings: [] });
-    expect(closed.barrierMs).toBeLessThan(2000);
-    expect(totalMs).toBeLessThan(5000);
     expect(await leftovers(marks)).toEqual([]);
   });
 

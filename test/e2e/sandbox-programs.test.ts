@@ -214,13 +214,15 @@ describe.concurrent("sandboxed programs", () => {
       timeoutMs: 8000,
       stdin: "pipe",
     });
+    // The prompt first (however loaded the machine), then a line that never comes.
     const stuck = await runScript(chat, [
       { send: "Ada" },
+      { expect: ">", timeoutMs: 20_000, what: "the prompt" },
       { expect: "Welcome", timeoutMs: 300, what: "the welcome line" },
     ]);
     expect(stuck).toMatchObject({
       status: "failed",
-      failedStep: 1,
+      failedStep: 2,
       failure: { status: "timeout", timeoutMs: 300 },
     });
     expect(stuck.status === "failed" && stuck.failure.message).toBe(
