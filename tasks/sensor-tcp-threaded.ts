@@ -1,6 +1,6 @@
 // Optional deliverable 1: a multi-threaded TCP sensor server. Several sensor clients start at once; each must
-// be served while the others send — its period kept, each reading answered within one interval — and the
-// socket table inside the run shows one ESTABLISHED connection per client.
+// be served while the others send — its period kept, each reading answered within one interval — seen on the
+// wire as replies to every connection interleaved in time (the run's socket table corroborates).
 import {
   clientsExitCheck,
   clientTimeoutMs,
@@ -51,8 +51,8 @@ export default defineTask<Options>({
   section: "Optional 1",
   summary:
     "The TCP sensor server with one thread per client: socklab starts several sensor clients at once and " +
-    "checks that they are served together — one ESTABLISHED connection each in the run's socket table, " +
-    "replies to all of them interleaved in time, each client keeping its own period and every reading " +
+    "checks that they are served together — replies to all of them interleaved in time (the run's socket " +
+    "table shows one ESTABLISHED connection each), each client keeping its own period and every reading " +
     "answered within one interval.",
   defaults: { host: "127.0.0.1", port: 9000 },
   options,
@@ -106,18 +106,26 @@ export default defineTask<Options>({
               `connection ${s.conversation} answered ${seconds(s.firstUs, startUs)}–${seconds(s.lastUs, startUs)}`,
           )
           .join(", ");
-        if (established >= n && together) {
-          return pass(`${established} ESTABLISHED connections on port ${run.port} at once; ${spanText}`);
+        // The wire decides: replies to every connection interleaved in time cannot come from a server that
+        // serves one client after another. The snapshot corroborates when it caught them (it is taken by
+        // socklab while the run goes on, so on a loaded machine it may come late).
+        if (together) {
+          return pass(
+            `replies to all ${n} connections interleaved in time: ${spanText}` +
+              (established >= n
+                ? `; ${established} ESTABLISHED connections on port ${run.port} at once in the snapshot`
+                : ""),
+          );
         }
         const answered = spans.filter((s) => s.lastUs > s.firstUs).length;
         return fail({
           message:
-            established < n
-              ? `only ${established} of ${n} clients were connected at once`
+            spans.length < n && established < n
+              ? `only ${Math.max(established, spans.length)} of ${n} clients were served at once`
               : answered < n
                 ? `only ${answered} of ${n} connections got more than one decodable reply, so they were not served together`
                 : `the ${n} connections were answered one after the other, not at the same time`,
-          expected: `${n} ESTABLISHED connections at once, and replies to every client interleaved in time`,
+          expected: `replies to every one of the ${n} clients interleaved in time`,
           actual: `${established} ESTABLISHED in the snapshot "${shot?.label ?? "none"}"; ${spanText || "no replies"}`,
           evidence: spans.slice(0, 3).flatMap((s) => {
             const first = traffic.replies.find((m) => m.conversation === s.conversation);

@@ -1,6 +1,6 @@
-// The grader end to end on real programs: the reference passes every check of every task, five times in a
-// row with identical verdicts; each buggy fixture fails exactly the checks fixtures/submissions/expected.yaml
-// lists; and every check of every task fails for some fixture (no check that cannot fail).
+// The grader end to end on real programs: the reference passes every check of every task; each buggy fixture
+// fails exactly the checks fixtures/submissions/expected.yaml lists; and every check of every task fails for
+// some fixture (no check that cannot fail). Repeated gradings are scripts/repeat-grading.ts (`npm run repeat`).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -30,19 +30,15 @@ function failures(result: SubmissionResult): Record<string, string[]> {
 }
 
 describe.concurrent("grading the reference", () => {
-  it("passes every check of every task, five times in a row with identical verdicts", async ({ expect }) => {
-    const verdicts: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const result = await grade(REFERENCE);
-      expect(
-        result.tasks.map((t) => t.status),
-        explain(result),
-      ).toEqual(TASKS.map(() => "passed"));
-      expect(result.score).toBe(result.maxScore);
-      verdicts.push(JSON.stringify(result.tasks.map((t) => t.checks.map((c) => [c.id, c.status, c.points]))));
-    }
-    expect(new Set(verdicts).size).toBe(1);
-  }, 600_000);
+  // Once here: five gradings in a row, and fifty under load, are `npm run repeat` (scripts/repeat-grading.ts).
+  it("passes every check of every task", async ({ expect }) => {
+    const result = await grade(REFERENCE);
+    expect(
+      result.tasks.map((t) => t.status),
+      explain(result),
+    ).toEqual(TASKS.map(() => "passed"));
+    expect(result.score).toBe(result.maxScore);
+  });
 });
 
 describe.concurrent("the fixture matrix", () => {
