@@ -14,6 +14,8 @@ import { type Fault, faultOf } from "../fault/index.ts";
 import {
   type Outcome,
   type Program,
+  type ProgramRole,
+  type ProgramSource,
   runScript,
   type ScriptResult,
   type ScriptStep,
@@ -31,18 +33,7 @@ import {
 } from "../sandbox/index.ts";
 import type { Limit } from "./limiter.ts";
 
-export type ProgramSource = "student" | "reference" | "probe";
-
-/** A program to start: its role name, whose it is, and the command (placeholders already substituted). */
-export interface ProgramRole {
-  readonly name: string;
-  readonly source: ProgramSource;
-  readonly command: string;
-  readonly stdin?: "pipe" | "ignore";
-  readonly timeoutMs?: number;
-  /** Extra host paths shown read-only at the same place (e.g. the Node binary of socklab's link proxy). */
-  readonly extraBinds?: readonly string[];
-}
+export type { ProgramRole, ProgramSource } from "../run/index.ts";
 
 /** Where the reference solutions and socklab's probes live on the host, shown read-only inside runs. */
 export interface ProgramFolders {

@@ -1,10 +1,9 @@
 // The lossy link as a program role of a grading run: started with `ctx.start(linkRole(config))` like a probe
 // (its bundle sits in the staged probes folder), stopped with `program.stop()`, and read back from its stdout.
-// ProgramRole is grade's type, imported as a type only: the role is grade's vocabulary for a program.
 
 import { dirname } from "node:path";
-import type { ProgramRole } from "../grade/run-session.ts";
 import { formatCommand } from "../run/command.ts";
+import type { ProgramRole } from "../run/index.ts";
 import {
   encodeLinkConfig,
   LISTENING_LINE,

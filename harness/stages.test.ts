@@ -1,0 +1,60 @@
+// The pipeline runs one way: sandbox → run → capture → decode → analyse → (protocol, impair) → grade → report
+// → tasks → cli. A stage imports only from stages before it (and `fault`, which every stage shares), never from
+// a later one: this test reads every production file's imports and names any that runs back up.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+/** Each stage folder and its place along the pipeline: a file may import from its own place or an earlier one. */
+const STAGES: Readonly<Record<string, number>> = {
+  "harness/fault": 0,
+  "harness/sandbox": 1,
+  "harness/run": 2,
+  "harness/capture": 3,
+  "harness/decode": 4,
+  "harness/analyse": 5,
+  "harness/protocol": 5,
+  "harness/impair": 6,
+  "harness/grade": 7,
+  "harness/report": 8,
+  tasks: 9,
+  "harness/cli": 10,
+};
+
+function stageOf(path: string): string | undefined {
+  return Object.keys(STAGES).find((stage) => path === stage || path.startsWith(`${stage}/`));
+}
+
+function productionFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return productionFiles(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+describe("stage order", () => {
+  const files = [...productionFiles("harness"), ...productionFiles("tasks")];
+
+  it("knows the stage of every production file", () => {
+    expect(files.filter((f) => stageOf(f) === undefined)).toEqual([]);
+  });
+
+  it("has no import from a later stage into an earlier one", () => {
+    const backwards: string[] = [];
+    for (const file of files) {
+      const from = stageOf(file)!;
+      const text = readFileSync(join(ROOT, file), "utf8");
+      for (const match of text.matchAll(/^(?:import|export)[^;]*?from\s+"(\.[^"]+)"/gm)) {
+        const target = relative(ROOT, resolve(ROOT, dirname(file), match[1]!));
+        const to = stageOf(target);
+        if (to !== undefined && to !== from && STAGES[to]! > STAGES[from]!) {
+          backwards.push(`${file} imports ${target} (${to} comes after ${from})`);
+        }
+      }
+    }
+    expect(backwards).toEqual([]);
+  });
+});
