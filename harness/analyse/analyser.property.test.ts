@@ -3,8 +3,8 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { analysePackets, T0 } from "../../test/support/analyse-scenarios.ts";
 import { buildTcp, buildUdp } from "../decode/index.ts";
-import { analysePackets, T0 } from "./test-scenarios.ts";
 
 const FLAGS = ["S", "S.", ".", "P.", "F.", "R", "R.", "FP.", "SF", "U."] as const;
 const segment = fc.record({

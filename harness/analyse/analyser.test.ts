@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
+import {
+  analysePackets,
+  icmpError,
+  scenario,
+  T0,
+  TcpScript,
+  udp,
+} from "../../test/support/analyse-scenarios.ts";
 import { buildTcp, buildUdp, decodePacket, toRecord } from "../decode/index.ts";
 import { createAnalyser } from "./analyser.ts";
-import { analysePackets, icmpError, scenario, T0, TcpScript, udp } from "./test-scenarios.ts";
 
 const C = "127.0.0.1";
 const markerFrame = () => buildUdp({ src: C, dst: C, sport: 44593, dport: 9, payload: "GRADER-END-abc123" });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { icmpError } from "../../test/support/analyse-scenarios.ts";
 import { buildUdp, decodePacket, toRecord } from "../decode/index.ts";
 import { isMarker, isMarkerIcmp } from "./marker.ts";
-import { icmpError } from "./test-scenarios.ts";
 
 const decode = (bytes: Uint8Array) => decodePacket(toRecord(bytes, 1, 1_700_000_000_000_000), 1);
 const marker = (dport = 9, payload = "GRADER-END-4f2a9c") =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { analysePackets, scenario, TcpScript, tcpOf } from "../../test/support/analyse-scenarios.ts";
 import { completenessBits, completenessSummary, packetKind } from "./tcp-conversation.ts";
-import { analysePackets, scenario, TcpScript, tcpOf } from "./test-scenarios.ts";
 
 const text = (base64: string | null) => Buffer.from(base64 ?? "", "base64").toString("latin1");
 

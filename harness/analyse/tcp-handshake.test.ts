@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analysePackets, scenario, TcpScript, tcpOf } from "./test-scenarios.ts";
+import { analysePackets, scenario, TcpScript, tcpOf } from "../../test/support/analyse-scenarios.ts";
 
 const LINUX = { mss: 65495, sackPermitted: true, timestamp: [1, 0] as [number, number], windowScale: 7 };
 

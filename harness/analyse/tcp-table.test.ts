@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { TcpScript } from "../../test/support/analyse-scenarios.ts";
 import { decodePacket, toRecord } from "../decode/index.ts";
 import type { ConversationContext } from "./conversation-context.ts";
 import { endpointKey } from "./flow-key.ts";
 import type { TcpConversationState } from "./tcp-conversation.ts";
 import { createTcpTable, type EvictionLimits } from "./tcp-table.ts";
-import { TcpScript } from "./test-scenarios.ts";
 
 const context: ConversationContext = {
   captureStartUs: 0,

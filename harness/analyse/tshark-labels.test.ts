@@ -7,9 +7,9 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { SCENARIOS } from "../../test/support/analyse-scenarios.ts";
 import { writePcap } from "../capture/index.ts";
 import { analyseCapture } from "./analyse-capture.ts";
-import { SCENARIOS } from "./test-scenarios.ts";
 import type { TcpLabel } from "./types.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/captures");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analysePackets, T0, udp, udpOf } from "./test-scenarios.ts";
+import { analysePackets, T0, udp, udpOf } from "../../test/support/analyse-scenarios.ts";
 
 const C = "127.0.0.1";
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { analysePackets, labelsOf, SCENARIOS, scenario, TcpScript, tcpOf } from "./test-scenarios.ts";
+import {
+  analysePackets,
+  labelsOf,
+  SCENARIOS,
+  scenario,
+  TcpScript,
+  tcpOf,
+} from "../../test/support/analyse-scenarios.ts";
 import { createConversationLabelState, LABEL_BITS, labelNames, labelSegment } from "./wireshark-labels.ts";
 
 // Each label on the packet that must carry it (the passing case) and on one that must not (the failing one);

@@ -1,6 +1,6 @@
 // Advice reaches every output format and never changes a score.
 import { describe, expect, it } from "vitest";
-import { fixture, tcpEcho } from "./results-fixture.ts";
+import { fixture, tcpEcho } from "../../test/support/results-fixture.ts";
 import { toGradescope } from "./results-gradescope.ts";
 import { toJUnit } from "./results-junit.ts";
 import { renderTerminal } from "./results-terminal.ts";

@@ -4,10 +4,10 @@
 // stays well-formed; long lines are cut and the cut said.
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
+import { failedCheck, fixture, passedCheck, tcpEcho } from "../../test/support/results-fixture.ts";
 import type { SubmissionResult, TaskResult } from "../grade/index.ts";
 import { renderSubmissionIndex, renderTaskReport, renderTerminal, toGradescope, toJUnit } from "./index.ts";
 import { code, fenced, MAX_LINE, table } from "./markdown.ts";
-import { failedCheck, fixture, passedCheck, tcpEcho } from "./results-fixture.ts";
 
 /** What a hostile program prints: markup, images, links, backtick runs, terminal and OSC escapes. */
 const HOSTILE = [

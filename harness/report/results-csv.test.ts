@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { allPassed, fixture, structBinary } from "../../test/support/results-fixture.ts";
 import type { SubmissionResult } from "../grade/index.ts";
 import { csvColumns, csvField, csvHeader, toCsvRows } from "./results-csv.ts";
-import { allPassed, fixture, structBinary } from "./results-fixture.ts";
 
 // A third submission with a check the others lack, a student's name that needs quoting, and no tcp-echo.
 const carol: SubmissionResult = {

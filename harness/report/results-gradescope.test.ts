@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { SubmissionResult, TaskResult } from "../grade/index.ts";
 import {
   erroredCheck,
   failedCheck,
@@ -8,7 +7,8 @@ import {
   structBinary,
   tcpEcho,
   threadedEcho,
-} from "./results-fixture.ts";
+} from "../../test/support/results-fixture.ts";
+import type { SubmissionResult, TaskResult } from "../grade/index.ts";
 import { GRADESCOPE_OUTPUT_LIMIT, toGradescope } from "./results-gradescope.ts";
 
 const results = toGradescope(fixture);

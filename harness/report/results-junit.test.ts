@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { fixture, passedCheck, threadedEcho } from "../../test/support/results-fixture.ts";
 import type { TaskResult } from "../grade/index.ts";
-import { fixture, passedCheck, threadedEcho } from "./results-fixture.ts";
 import { toJUnit } from "./results-junit.ts";
 import { xmlAttribute, xmlText } from "./xml.ts";
 

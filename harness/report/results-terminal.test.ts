@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { allPassed, failedCheck, fixture } from "../../test/support/results-fixture.ts";
 import type { CheckResult } from "../grade/index.ts";
-import { allPassed, failedCheck, fixture } from "./results-fixture.ts";
 import { renderTerminal } from "./results-terminal.ts";
 
 const lines = renderTerminal(fixture, { colour: false });

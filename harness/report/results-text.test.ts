@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { CheckResult, EvidenceRef, TaskResult } from "../grade/index.ts";
 import {
   allPassed,
   erroredCheck,
@@ -10,7 +9,8 @@ import {
   tcpEcho,
   threadedEcho,
   udpEcho,
-} from "./results-fixture.ts";
+} from "../../test/support/results-fixture.ts";
+import type { CheckResult, EvidenceRef, TaskResult } from "../grade/index.ts";
 import {
   checkNumber,
   checkOutcome,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { LOSSY_LOG } from "../../test/support/sensor-fixtures.ts";
 import type { LogEntry } from "../impair/index.ts";
-import { LOSSY_LOG } from "./sensor-fixtures.ts";
 import { identitySeq, linkDatagrams } from "./sensor-link-log.ts";
 
 describe("linkDatagrams", () => {

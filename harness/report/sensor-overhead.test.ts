@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analysePackets, TcpScript, udp } from "../analyse/test-scenarios.ts";
+import { analysePackets, TcpScript, udp } from "../../test/support/analyse-scenarios.ts";
 import { overheadComparison, overheadPerReading } from "./sensor-overhead.ts";
 
 // Two 12-byte readings, each answered with 4 bytes, over TCP (handshake, data, an ACK, close) and over UDP.

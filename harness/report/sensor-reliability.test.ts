@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LOSSY_LOG } from "./sensor-fixtures.ts";
+import { LOSSY_LOG } from "../../test/support/sensor-fixtures.ts";
 import { priceOfReliability } from "./sensor-reliability.ts";
 
 describe("priceOfReliability", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allPassed, fixture } from "./results-fixture.ts";
+import { allPassed, fixture } from "../../test/support/results-fixture.ts";
 import { renderSubmissionIndex } from "./submission-index.ts";
 
 const index = renderSubmissionIndex(fixture);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { structBinary, tcpEcho, threadedEcho, udpEcho } from "../../test/support/results-fixture.ts";
 import type { TaskResult } from "../grade/index.ts";
-import { structBinary, tcpEcho, threadedEcho, udpEcho } from "./results-fixture.ts";
 import { captureLink, renderTaskReport } from "./task-report.ts";
 
 const report = renderTaskReport(tcpEcho, ["## Traffic\n\nfirst section\n", "## Socket states\n\nsecond"]);

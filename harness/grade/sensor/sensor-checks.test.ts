@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analysePackets, T0, TcpScript } from "../../analyse/test-scenarios.ts";
+import { analysePackets, T0, TcpScript } from "../../../test/support/analyse-scenarios.ts";
 import type { CaptureAnalysis } from "../../analyse/types.ts";
 import { buildUdp } from "../../decode/index.ts";
 import { checkProtocol, type Protocol, pack, type StructValue } from "../../protocol/index.ts";

@@ -1,6 +1,6 @@
 // A hand-built SubmissionResult for the renderers' tests: every check status (passed, failed with full
 // details and evidence, skipped, errored, hidden), a not-submitted task, an errored task and a timeout.
-import type { CheckResult, SubmissionResult, TaskResult } from "../grade/index.ts";
+import type { CheckResult, SubmissionResult, TaskResult } from "../../harness/grade/index.ts";
 
 const base = { notes: [], durationMs: 12 } as const;
 

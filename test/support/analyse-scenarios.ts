@@ -2,7 +2,9 @@
 // and the named scenarios that the unit tests check fact by fact and tshark-labels.test.ts compares with
 // tshark. Sequence numbers advance by themselves unless a segment names its own.
 
-import type { PcapPacket } from "../capture/index.ts";
+import { type AnalyseOptions, createAnalyser } from "../../harness/analyse/analyser.ts";
+import type { CaptureAnalysis, TcpConversation, UdpConversation } from "../../harness/analyse/types.ts";
+import type { PcapPacket } from "../../harness/capture/index.ts";
 import {
   buildTcp,
   buildUdp,
@@ -11,9 +13,7 @@ import {
   sumWords,
   type TcpSpec,
   toRecord,
-} from "../decode/index.ts";
-import { type AnalyseOptions, createAnalyser } from "./analyser.ts";
-import type { CaptureAnalysis, TcpConversation, UdpConversation } from "./types.ts";
+} from "../../harness/decode/index.ts";
 
 /** A start time well away from 0 (Wireshark treats time 0 as "unset"). */
 export const T0 = 1_700_000_000_000_000;
