@@ -1,13 +1,13 @@
 // One TCP segment as the analysis sees it: the header fields it needs, copied out of the decoded packet,
 // with the direction and relative sequence numbers filled in by the conversation.
 
-import type { TcpLayer } from "../decode/index.ts";
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpLayer } from "../decode/index.ts";
 
-/** TCP header flag bits. */
-export const FIN = 0x01;
-export const SYN = 0x02;
-export const RST = 0x04;
-export const ACK = 0x10;
+/** TCP header flag bits, under the short names the analysis uses (their one home is the TCP decoder). */
+export const FIN = TCP_FIN;
+export const SYN = TCP_SYN;
+export const RST = TCP_RST;
+export const ACK = TCP_ACK;
 
 export interface TcpSegment {
   readonly number: number;

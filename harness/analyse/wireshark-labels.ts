@@ -7,13 +7,8 @@
 // packet, in capture order.
 
 import { seqAdd, seqGt, seqLe, seqLt } from "../decode/index.ts";
+import { ACK, FIN, RST, SYN } from "./tcp-segment.ts";
 import type { TcpLabel } from "./types.ts";
-
-// TCP header flag bits.
-const FIN = 0x01;
-const SYN = 0x02;
-const RST = 0x04;
-const ACK = 0x10;
 
 /** Analysis flag bits (Wireshark's TCP_A_*), one per label. */
 export const LABEL_BITS: Readonly<Record<TcpLabel, number>> = {
