@@ -392,7 +392,7 @@ class SandboxedProgram implements Program {
    */
   private async drain(): Promise<void> {
     let closed = false;
-    void this.subprocess.then(
+    const ended = this.subprocess.then(
       () => {
         closed = true;
       },
@@ -402,13 +402,7 @@ class SandboxedProgram implements Program {
     );
     let seen = -1;
     for (let round = 0; round < MAX_DRAIN_ROUNDS && !closed; round++) {
-      await Promise.race([
-        this.subprocess.then(
-          () => undefined,
-          () => undefined,
-        ),
-        new Promise((r) => setTimeout(r, DRAIN_MS)),
-      ]);
+      await Promise.race([ended, new Promise((r) => setTimeout(r, DRAIN_MS))]);
       await new Promise((r) => setImmediate(r));
       if (closed || this.output_.seenBytes === seen) return;
       seen = this.output_.seenBytes;

@@ -55,7 +55,7 @@ const TABLES: Readonly<Record<string, SyscallTable>> = {
 };
 
 /** Address families refused by socket(2). */
-export const BLOCKED_FAMILIES = { AF_PACKET: 17, AF_VSOCK: 40 } as const;
+const BLOCKED_FAMILIES = { AF_PACKET: 17, AF_VSOCK: 40 } as const;
 
 const CLONE_NEWUSER = 0x10000000;
 const EPERM = 1;
@@ -167,9 +167,3 @@ export function seccompFilter(arch: string = process.arch): Buffer | undefined {
   const table = TABLES[arch];
   return table === undefined ? undefined : assemble(program(table));
 }
-
-/** What the filter refuses, for docs and reports. */
-export const SECCOMP_SUMMARY =
-  "socket(AF_VSOCK) and socket(AF_PACKET) fail with EAFNOSUPPORT; ptrace, process_vm_readv, process_vm_writev, " +
-  "pidfd_getfd, io_uring_setup and unshare/clone with CLONE_NEWUSER fail with EPERM; system calls of another " +
-  "ABI (i386, x32) fail with EPERM";
