@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTcpdumpStats, verifyCapture } from "./tcpdump-stats.ts";
+import { offeredPastBudget, parseTcpdumpStats, verifyCapture } from "./tcpdump-stats.ts";
 
 const NORMAL = [
   "tcpdump: listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes",
@@ -67,5 +67,29 @@ describe("verifyCapture", () => {
     expect(findings).toEqual([
       expect.objectContaining({ severity: "warning", code: "dropped-by-interface" }),
     ]);
+  });
+});
+
+describe("offeredPastBudget", () => {
+  const budget = { bytes: 64 * 1024 * 1024, packets: 100_000 };
+  it("is null when nothing was dropped, however large the capture", () => {
+    expect(offeredPastBudget({ captured: 99_000, droppedByKernel: 0 }, 63 * 1024 * 1024, budget)).toBeNull();
+  });
+  it("is null for a drop in small traffic: that is the capture's own failure", () => {
+    expect(offeredPastBudget({ captured: 40, droppedByKernel: 22 }, 6_000, budget)).toBeNull();
+  });
+  it("estimates the bytes offered at the kept packets' mean size", () => {
+    // 1,000 packets of 32 KiB kept, 1,500 dropped: about 80 MiB offered.
+    expect(offeredPastBudget({ captured: 1000, droppedByKernel: 1500 }, 1000 * 32 * 1024, budget)).toEqual({
+      exceeded: "bytes",
+      packets: 2500,
+      dropped: 1500,
+      bytes: 2500 * 32 * 1024,
+    });
+  });
+  it("counts packets captured and dropped against the packet budget", () => {
+    expect(
+      offeredPastBudget({ captured: 60_000, droppedByKernel: 50_000 }, 6_000_000, budget)?.exceeded,
+    ).toBe("packets");
   });
 });

@@ -82,3 +82,42 @@ export function verifyCapture(stats: TcpdumpStats, packetsRead: number): Capture
   }
   return findings;
 }
+
+/** A capture's budget: bytes of file and packets. */
+export interface BudgetLimits {
+  readonly bytes: number;
+  readonly packets: number;
+}
+
+/** What the traffic offered to a capture that dropped packets amounted to, estimated from what it kept. */
+export interface OfferedTraffic {
+  /** The budget part the estimate is past. */
+  readonly exceeded: "bytes" | "packets";
+  /** Packets offered: captured plus dropped by the kernel. */
+  readonly packets: number;
+  /** Of them, dropped by the kernel. */
+  readonly dropped: number;
+  /** Bytes of capture they would have made, at the mean size of the packets kept. */
+  readonly bytes: number;
+}
+
+/**
+ * Whether traffic the kernel dropped for tcpdump was, with what it kept, past the budget: `captured + dropped`
+ * packets, at the kept packets' mean size. Traffic that comes faster than it can be recorded and amounts to
+ * more than the budget is over the budget whatever part of it was written; below the budget, a drop is the
+ * capture's own failure. Null when nothing was dropped or the estimate is within the budget.
+ */
+export function offeredPastBudget(
+  stats: TcpdumpStats,
+  fileBytes: number,
+  budget: BudgetLimits,
+): OfferedTraffic | null {
+  const dropped = stats.droppedByKernel ?? 0;
+  const captured = stats.captured ?? 0;
+  if (dropped === 0 || captured === 0) return null;
+  const packets = captured + dropped;
+  const bytes = Math.round((fileBytes / captured) * packets);
+  if (packets >= budget.packets) return { exceeded: "packets", packets, dropped, bytes };
+  if (bytes >= budget.bytes) return { exceeded: "bytes", packets, dropped, bytes };
+  return null;
+}

@@ -1,11 +1,13 @@
 // One sandboxed run of a task: a server (the student's or the reference), clients driven by the task, socket
 // snapshots, the server's idle CPU, then teardown, the capture checked and analysed. Everything that happens
 // is recorded as data (RunRecord) for the checks; nothing here decides a verdict.
-import { mkdir, truncate } from "node:fs/promises";
+import { mkdir, stat, truncate } from "node:fs/promises";
 import { analyseCapture } from "../analyse/index.ts";
 import type { CaptureAnalysis } from "../analyse/types.ts";
 import {
   type CaptureFinding,
+  type OfferedTraffic,
+  offeredPastBudget,
   parseTcpdumpStats,
   trimPartialRecord,
   verifyCapture,
@@ -25,6 +27,7 @@ import {
   waitForPort,
 } from "../run/index.ts";
 import {
+  type CaptureBudget,
   openSandbox,
   type Sandbox,
   type SandboxCloseResult,
@@ -420,7 +423,14 @@ async function finishRun(
   let analysis: CaptureAnalysis | null = null;
   let captureFindings: CaptureFinding[] = [];
   const captureNotes: string[] = [];
-  const budget = closed.budgetExceeded === null ? null : budgetFault(spec, closed);
+  const stats = parseTcpdumpStats(closed.tcpdumpStderr);
+  const seen = state.inject === "capture-drops" ? { ...stats, droppedByKernel: 22 } : stats;
+  const offered =
+    closed.budgetExceeded === null && closed.captureFile
+      ? offeredPastBudget(seen, await fileSize(closed.captureFile), closed.captureBudget)
+      : null;
+  const exceeded = closed.budgetExceeded ?? offered?.exceeded ?? null;
+  const budget = exceeded === null ? null : budgetFault(spec, closed.captureBudget, exceeded, offered);
   if (budget) faults.push(budget);
   else if (closed.captureEnded) {
     faults.push({
@@ -435,7 +445,7 @@ async function finishRun(
       if (state.inject === "capture") await truncate(closed.captureFile, 10);
       // Past the budget the run's traffic checks fail whatever the capture holds: keep its beginning (whole
       // records) for the report, so that a class of floods neither fills the out dir nor the grader's memory.
-      if (closed.budgetExceeded !== null) {
+      if (budget) {
         const kept = await trimPartialRecord(closed.captureFile, KEPT_OVER_BUDGET);
         if (kept && kept.droppedBytes > 0) {
           captureNotes.push(
@@ -444,8 +454,6 @@ async function finishRun(
         }
       }
       analysis = await analyseCapture(closed.captureFile, spec.analyseAllPorts ? {} : { port: spec.port });
-      const stats = parseTcpdumpStats(closed.tcpdumpStderr);
-      const seen = state.inject === "capture-drops" ? { ...stats, droppedByKernel: 22 } : stats;
       captureFindings = verifyCapture(seen, analysis.capture.packets);
       // A capture that misses packets (the kernel dropped them for tcpdump, or the file holds fewer than
       // tcpdump wrote) cannot show what the programs did: the run is socklab's to redo, never the student's.
@@ -501,22 +509,38 @@ async function finishRun(
 /** What is kept of the capture of a run whose traffic went past the capture budget. */
 const KEPT_OVER_BUDGET = 1024 * 1024;
 
-/** The submission's fault of a run whose traffic went past the capture budget (the capture stops there). */
-function budgetFault(spec: RunSpec, closed: SandboxCloseResult): Fault {
-  const { captureBudget: budget, budgetExceeded } = closed;
+/** The size of a file, 0 when it cannot be read (the capture's reading then says why). */
+async function fileSize(path: string): Promise<number> {
+  return (await stat(path).catch(() => null))?.size ?? 0;
+}
+
+/**
+ * The submission's fault of a run whose traffic went past the capture budget (the capture stops there), or
+ * came faster than it could be recorded and amounted to more than the budget (`offered`, estimated).
+ */
+function budgetFault(
+  spec: RunSpec,
+  budget: CaptureBudget,
+  exceeded: "bytes" | "packets",
+  offered: OfferedTraffic | null,
+): Fault {
   const limit =
-    budgetExceeded === "bytes"
+    exceeded === "bytes"
       ? `${sizeText(budget.bytes)} of capture`
       : `${budget.packets.toLocaleString("en-US")} packets`;
+  const seen = offered
+    ? `about ${offered.packets.toLocaleString("en-US")} packets (${sizeText(offered.bytes)}), came so fast that the kernel dropped ${offered.dropped.toLocaleString("en-US")} of them before socklab could record them`
+    : "";
   return {
     stage: "capture",
     owner: "submission",
     code: "capture-budget",
-    message:
-      `the ${spec.name} run's traffic exceeded ${limit}, socklab's capture budget per run, so its capture ` +
-      "stopped there and what the programs did after it cannot be checked",
+    message: offered
+      ? `the ${spec.name} run's traffic came faster than socklab can record it and amounted to more than ${limit}, socklab's capture budget per run, so what the programs did cannot be checked`
+      : `the ${spec.name} run's traffic exceeded ${limit}, socklab's capture budget per run, so its capture ` +
+        "stopped there and what the programs did after it cannot be checked",
     expected: `at most ${sizeText(budget.bytes)} and ${budget.packets.toLocaleString("en-US")} packets in one run (the handout's exchanges take a few kilobytes)`,
-    actual: `traffic past ${limit}: the capture stopped there`,
+    actual: offered ? seen : `traffic past ${limit}: the capture stopped there`,
     help:
       "Look for a loop that sends without end or sends one byte per send() call, and for a client or server " +
       "that keeps talking after the exchange the task asks for.",

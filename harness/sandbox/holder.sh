@@ -69,8 +69,9 @@ if [ "$HOLDER_CAPTURE" = 1 ]; then
   fi
   # shellcheck disable=SC2086 # the filter is a list of words
   # The capture budget: the kernel stops the file at HOLDER_CAPTURE_BYTES (RLIMIT_FSIZE), however fast the
-  # traffic, and tcpdump stops itself after HOLDER_CAPTURE_PACKETS packets.
-  "${pre[@]}" prlimit --fsize="$HOLDER_CAPTURE_BYTES" -- tcpdump -U -n -i lo -s 0 -c "$HOLDER_CAPTURE_PACKETS" \
+  # traffic, and tcpdump stops itself after HOLDER_CAPTURE_PACKETS packets. Its kernel buffer is 8 MiB (-B,
+  # KiB) rather than libpcap's 2 MiB: a burst of 64 KiB loopback segments fills 2 MiB in 32 packets.
+  "${pre[@]}" prlimit --fsize="$HOLDER_CAPTURE_BYTES" -- tcpdump -U -n -i lo -s 0 -B 8192 -c "$HOLDER_CAPTURE_PACKETS" \
     "${extra[@]}" -w "$out/capture.pcap" $HOLDER_FILTER 2>"$out/tcpdump.err" &
   tpid=$!
   deadline=$(($(now_us) + HOLDER_READY_MS * 1000))
