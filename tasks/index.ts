@@ -1,7 +1,7 @@
 // The lab's tasks, in handout order. Each file defines one task: its runs and its checks.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TaskDefinition } from "../harness/grade/index.ts";
+import type { Task } from "../harness/grade/index.ts";
 import { sensorSummarySections } from "./sensor-report.ts";
 import sensorTcp from "./sensor-tcp.ts";
 import sensorTcpThreaded from "./sensor-tcp-threaded.ts";
@@ -14,16 +14,16 @@ import udpEcho from "./udp-echo.ts";
 import udpOneway from "./udp-oneway.ts";
 
 /** Every task socklab grades, in handout order. */
-export const TASKS: readonly TaskDefinition<unknown>[] = [
-  tcpEcho as TaskDefinition<unknown>,
-  udpOneway as TaskDefinition<unknown>,
-  udpEcho as TaskDefinition<unknown>,
-  structBinary as TaskDefinition<unknown>,
-  threadedEcho as TaskDefinition<unknown>,
-  sensorTcp as TaskDefinition<unknown>,
-  sensorUdp as TaskDefinition<unknown>,
-  sensorTcpThreaded as TaskDefinition<unknown>,
-  sensorUdpReliable as TaskDefinition<unknown>,
+export const TASKS: readonly Task[] = [
+  tcpEcho,
+  udpOneway,
+  udpEcho,
+  structBinary,
+  threadedEcho,
+  sensorTcp,
+  sensorUdp,
+  sensorTcpThreaded,
+  sensorUdpReliable,
 ];
 
 /** socklab's own probe programs, shown read-only inside runs. */

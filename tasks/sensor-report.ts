@@ -7,7 +7,7 @@ import {
   linkOf,
   type RunRecord,
   readingMessage,
-  sensorOptionsOf,
+  type SensorOptions,
   type TaskEvidence,
   trafficOf,
 } from "../harness/grade/index.ts";
@@ -39,7 +39,7 @@ export function readingOverhead(evidence: TaskEvidence<unknown>): ReadingOverhea
   return overheadPerReading(legConversations(run), traffic.readings.length, reading.layout.size).data;
 }
 
-function linkSections(evidence: TaskEvidence<unknown>): string[] {
+function linkSections(evidence: TaskEvidence<SensorOptions>): string[] {
   const runs = Object.values(evidence.runs).filter((r) => linkOf(r) !== null);
   if (!clientTakesPort(evidence.env.entry.client)) {
     const fallback = Object.values(evidence.runs);
@@ -54,7 +54,7 @@ function linkSections(evidence: TaskEvidence<unknown>): string[] {
         ".",
     ];
   }
-  const count = sensorOptionsOf(evidence.env.entry.options).count;
+  const count = evidence.env.entry.options.count;
   const parts = ["## The lossy links"];
   for (const run of runs) {
     const link = linkOf(run)!;
@@ -75,7 +75,7 @@ function linkSections(evidence: TaskEvidence<unknown>): string[] {
 
 /** Markdown sections for a sensor task's report. */
 export function sensorSections(
-  evidence: TaskEvidence<unknown>,
+  evidence: TaskEvidence<SensorOptions>,
   transport: "tcp" | "udp",
   options: { readonly reliable?: boolean } = {},
 ): string[] {
@@ -85,7 +85,7 @@ export function sensorSections(
   const run = mainRun(evidence);
   if (run) {
     const traffic = trafficOf(run, protocol);
-    const interval = sensorOptionsOf(evidence.env.entry.options).interval;
+    const interval = evidence.env.entry.options.interval;
     parts.push(`## Readings and replies (${run.name} run)`, readingsTable(traffic, protocol));
     parts.push("## Timing", timingSection(traffic.readings, interval));
     const reading = readingMessage(protocol);

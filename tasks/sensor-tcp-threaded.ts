@@ -45,7 +45,7 @@ export function replySpans(
 
 const seconds = (us: number, startUs: number) => `${((us - startUs) / 1e6).toFixed(2)} s`;
 
-export default defineTask<Options>({
+export default defineTask({
   id: "sensor-tcp-threaded",
   title: "Multi-threaded TCP sensor server (optional 1)",
   section: "Optional 1",
@@ -83,14 +83,14 @@ export default defineTask<Options>({
     serverReadyCheck({ points: 1 }),
     clientsExitCheck({ id: "clients-exit", title: "every client exits with code 0 in time", points: 1 }),
     messagesDecodeCheck({ points: 1 }),
-    taskCheck({
+    taskCheck<Options>({
       id: "concurrent",
       title: "the clients are served at the same time",
       points: 2,
       dependsOn: "server-ready",
       run: (evidence) => {
         const run = runOf(evidence, "main");
-        const n = (evidence.env.entry.options as Options).clients;
+        const n = evidence.env.entry.options.clients;
         const traffic = trafficOf(run, evidence.env.protocol);
         const shot = run.snapshots.find((s) => s.label.includes("clients"));
         const established =
@@ -147,14 +147,14 @@ export default defineTask<Options>({
       points: 2,
       stalls: true,
     }),
-    taskCheck({
+    taskCheck<Options>({
       id: "all-replied",
       title: "every reading of every client is answered within one interval",
       points: 2,
       dependsOn: "server-ready",
       run: (evidence) => {
         const run = runOf(evidence, "main");
-        const o = evidence.env.entry.options as Options;
+        const o = evidence.env.entry.options;
         const traffic = trafficOf(run, evidence.env.protocol);
         const limitUs = Math.max(o.interval * 1e6, 50_000);
         if (traffic.readings.length === 0)

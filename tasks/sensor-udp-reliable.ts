@@ -314,9 +314,9 @@ function sentSequence(run: RunRecord, protocol: Protocol | null, port: number): 
 }
 
 /** What happened in one run: delivered vs sent, and what the link did. */
-function judgeRun(evidence: TaskEvidence<unknown>, name: string): RunJudgement {
+function judgeRun(evidence: TaskEvidence<Options>, name: string): RunJudgement {
   const run = runOf(evidence, name);
-  const o = evidence.env.entry.options as Options;
+  const o = evidence.env.entry.options;
   const link = linkOf(run);
   const clientPort = link?.port ?? run.port;
   const delivered = run.server
@@ -372,7 +372,7 @@ export function linkSummary(log: readonly LogEntry[]): string {
   return parts.length === 0 ? "the link forwarded everything" : parts.join("; ");
 }
 
-function runNames(evidence: TaskEvidence<unknown>, prefix: string): string[] {
+function runNames(evidence: TaskEvidence<Options>, prefix: string): string[] {
   return Object.keys(evidence.runs).filter((n) => n.startsWith(prefix));
 }
 
@@ -386,7 +386,7 @@ function deliveryCheck(
   title: string,
   points: number,
   runName: string,
-): CheckDefinition<TaskEvidence<unknown>> {
+): CheckDefinition<TaskEvidence<Options>> {
   return taskCheck({
     id,
     title,
@@ -421,8 +421,8 @@ function deliveryCheck(
 
 /** The decoding check, refusing first a protocol whose readings carry no declared sequence number. */
 function numberedReadings(
-  check: CheckDefinition<TaskEvidence<unknown>>,
-): CheckDefinition<TaskEvidence<unknown>> {
+  check: CheckDefinition<TaskEvidence<Options>>,
+): CheckDefinition<TaskEvidence<Options>> {
   return {
     ...check,
     title:
@@ -449,7 +449,7 @@ function numberedReadings(
 
 // ------------------------------------------------------------------ task
 
-export default defineTask<Options>({
+export default defineTask({
   id: "sensor-udp-reliable",
   title: "Reliable, in-order sensor readings over UDP (optional 2)",
   section: "Optional 2",
@@ -466,7 +466,7 @@ export default defineTask<Options>({
     serverReadyCheck({ points: 1, run: "clean" }),
     numberedReadings(messagesDecodeCheck({ points: 1, run: "clean" })),
     deliveryCheck("clean-link", "over a perfect link, every reading is delivered once, in order", 1, "clean"),
-    taskCheck({
+    taskCheck<Options>({
       id: "seeded-links",
       title: "over every seeded lossy link, every reading is delivered once, in order",
       points: 4,
@@ -476,7 +476,7 @@ export default defineTask<Options>({
         if (names.length === 0) {
           return fail({
             message: "no seeded lossy link could be graded",
-            actual: `no seed among the first 100,000 exercises every impairment for ${(evidence.env.entry.options as Options).count} readings`,
+            actual: `no seed among the first 100,000 exercises every impairment for ${evidence.env.entry.options.count} readings`,
             help: "Send more readings (count ≥ 6).",
           });
         }
@@ -524,13 +524,13 @@ export default defineTask<Options>({
     ...SCRIPTED.map((s) =>
       deliveryCheck(s.name, `${s.title}: every reading still delivered once, in order`, 1, s.name),
     ),
-    taskCheck({
+    taskCheck<Options>({
       id: "gives-up",
       title: "on a link that delivers nothing, the client gives up in bounded time",
       points: 1,
       dependsOn: "server-ready",
       run: (evidence) => {
-        const o = evidence.env.entry.options as Options;
+        const o = evidence.env.entry.options;
         const run = runOf(evidence, "black-hole");
         const client = run.clients.find((c) => c.role.name === "client");
         const bound = giveUpBoundMs(o);

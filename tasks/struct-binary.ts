@@ -60,8 +60,8 @@ interface Declared {
   readonly chars: StructChar[];
 }
 
-function declared(evidence: TaskEvidence<unknown>): Declared {
-  return declaredFrom(evidence.env.entry.options as Options);
+function declared(evidence: TaskEvidence<Options>): Declared {
+  return declaredFrom(evidence.env.entry.options);
 }
 
 function declaredFrom(o: Options): Declared {
@@ -120,7 +120,7 @@ function outputSample(stdout: string, stderr: string): string {
   return text ? `"${text.slice(-300)}"` : "no output";
 }
 
-export default defineTask<Options>({
+export default defineTask({
   id: "struct-binary",
   title: "Binary data with struct over TCP",
   section: "1.4",
@@ -137,7 +137,7 @@ export default defineTask<Options>({
     serverReadyCheck({ points: 1 }),
     clientsExitCheck({ points: 1 }),
     handshakeCheck({ points: 1 }),
-    taskCheck({
+    taskCheck<Options>({
       id: "payload-packed",
       title: "the payload equals struct.pack(format, *values)",
       points: 2,
@@ -164,7 +164,7 @@ export default defineTask<Options>({
         });
       },
     }),
-    taskCheck({
+    taskCheck<Options>({
       id: "byte-order",
       title: "client and server agree on byte order",
       points: 1,
@@ -207,7 +207,7 @@ export default defineTask<Options>({
         });
       },
     }),
-    taskCheck({
+    taskCheck<Options>({
       id: "server-values",
       title: "the server prints the values",
       points: 2,
@@ -233,7 +233,7 @@ export default defineTask<Options>({
       },
     }),
     orderlyCloseCheck({ points: 1 }),
-    crossRunCheck({
+    crossRunCheck<Options>({
       id: "cross-reference-client",
       title: "the server unpacks the reference client's bytes",
       points: 1,
@@ -242,7 +242,7 @@ export default defineTask<Options>({
       help: "Your server must read exactly calcsize(format) bytes and unpack them with the declared format.",
       judge: (run, evidence) => printedVerdict(run, declared(evidence), "the student's server"),
     }),
-    crossRunCheck({
+    crossRunCheck<Options>({
       id: "cross-reference-server",
       title: "the reference server unpacks the client's bytes",
       points: 1,

@@ -4,20 +4,6 @@
 // and it prints a global instead of the thread's own client address.
 import type { TcpConversation } from "../harness/analyse/types.ts";
 
-/** What socklab's concurrency probe (tasks/probes/threaded_echo_probe.py) prints. */
-interface ConcurrencyReport {
-  readonly ok: boolean;
-  /** The probe's own failure. */
-  readonly error?: string;
-  readonly connections: readonly {
-    readonly index: number;
-    readonly echoed: boolean;
-    readonly echoedAgain: boolean | null;
-    readonly othersOpen: number;
-    readonly error?: string;
-  }[];
-}
-
 import {
   clientsExitCheck,
   crossRunCheck,
@@ -37,6 +23,22 @@ import {
   tcpConversations,
   z,
 } from "../harness/grade/index.ts";
+
+/** What socklab's concurrency probe (tasks/probes/threaded_echo_probe.py) prints. */
+const concurrencyReport = z.object({
+  ok: z.boolean().default(false),
+  /** The probe's own failure. */
+  error: z.string().optional(),
+  connections: z.array(
+    z.object({
+      index: z.number(),
+      echoed: z.boolean(),
+      echoedAgain: z.boolean().nullable(),
+      othersOpen: z.number(),
+      error: z.string().optional(),
+    }),
+  ),
+});
 
 const options = z.object({
   /** The word that ends a client (the handout's client says `end`). */
@@ -90,7 +92,7 @@ export function maxOverlap(convs: readonly TcpConversation[]): number {
   return max;
 }
 
-export default defineTask<Options>({
+export default defineTask({
   id: "threaded-echo",
   title: "Multi-threaded TCP echo server",
   section: "1.5",
@@ -169,7 +171,7 @@ export default defineTask<Options>({
       title: "every client exits with code 0 after its quit word",
       points: 1,
     }),
-    taskCheck({
+    taskCheck<Options>({
       id: "clients-echoed",
       title: "every client's line comes back",
       points: 1,
@@ -188,14 +190,14 @@ export default defineTask<Options>({
         });
       },
     }),
-    taskCheck({
+    taskCheck<Options>({
       id: "overlap",
       title: "the clients' connections overlap in time",
       points: 1,
       dependsOn: "server-ready",
       run: (evidence) => {
         const run = runOf(evidence, "main");
-        const want = (evidence.env.entry.options as Options).clients;
+        const want = evidence.env.entry.options.clients;
         const convs = tcpConversations(run);
         const instants = report(run)?.idleAtUs ?? [];
         // Connections open while every client sat idle, so the verdict does not hang on how the short
@@ -214,16 +216,16 @@ export default defineTask<Options>({
         });
       },
     }),
-    taskCheck({
+    taskCheck<Options>({
       id: "concurrent-echo",
       title: "a second client is echoed while the first is still connected",
       points: 2,
       dependsOn: "server-ready",
       run: (evidence) => {
         const run = runOf(evidence, "probe");
-        const report = probeReport(run) as ConcurrencyReport | null;
-        const want = (evidence.env.entry.options as Options).clients;
-        if (!report || !Array.isArray(report.connections) || typeof report.error === "string") {
+        const report = probeReport(run, concurrencyReport);
+        const want = evidence.env.entry.options.clients;
+        if (!report || report.error !== undefined) {
           // socklab's own program failed: not the student's fault (an error, not a verdict).
           const probe = run.clients.find((c) => c.role.source === "probe");
           throw new Error(
@@ -253,14 +255,14 @@ export default defineTask<Options>({
         });
       },
     }),
-    taskCheck({
+    taskCheck<Options>({
       id: "socket-snapshot",
       title: "LISTEN plus one ESTABLISHED per client, inside the namespace",
       points: 1,
       dependsOn: "server-ready",
       run: (evidence) => {
         const run = runOf(evidence, "main");
-        const want = (evidence.env.entry.options as Options).clients;
+        const want = evidence.env.entry.options.clients;
         // The snapshot with the most connections while the clients ran.
         const connectedIn = (shot: (typeof run.snapshots)[number]) =>
           shot.sockets.filter((s) => s.localPort === run.port && s.state === "ESTABLISHED").length;
@@ -283,7 +285,7 @@ export default defineTask<Options>({
         });
       },
     }),
-    taskCheck({
+    taskCheck<Options>({
       id: "keeps-listening",
       title: "the server keeps listening after the clients leave",
       points: 1,
@@ -301,7 +303,7 @@ export default defineTask<Options>({
         });
       },
     }),
-    taskCheck({
+    taskCheck<Options>({
       id: "idle-cpu",
       title: "the server does not burn CPU once the clients have gone",
       points: 2,

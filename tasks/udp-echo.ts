@@ -26,16 +26,21 @@ const SCORED_SIZES = [1, 100, 512];
 const ADVICE_SIZES = [1400, 8000];
 const PROBE_SIZES = [...SCORED_SIZES, ...ADVICE_SIZES];
 
-interface ProbeDatagram {
-  readonly size: number;
-  readonly replySize: number | null;
-  readonly intact: boolean;
-  readonly error?: string;
-}
+/** What socklab's UDP echo probe (tasks/probes/udp_echo_probe.py) prints: one entry per datagram size. */
+const echoReport = z.object({
+  datagrams: z.array(
+    z.object({
+      size: z.number(),
+      replySize: z.number().nullable(),
+      intact: z.boolean(),
+      error: z.string().optional(),
+    }),
+  ),
+});
+type ProbeDatagram = z.output<typeof echoReport>["datagrams"][number];
 
 function probeDatagrams(run: RunRecord): ProbeDatagram[] | null {
-  const report = probeReport(run);
-  return Array.isArray(report?.datagrams) ? (report.datagrams as ProbeDatagram[]) : null;
+  return probeReport(run, echoReport)?.datagrams ?? null;
 }
 
 function datagramText(d: ProbeDatagram): string {

@@ -40,7 +40,7 @@ describe("fixture captures end to end", () => {
     expect(tcp(analysis)).toHaveLength(1);
     expectCleanEcho(tcp(analysis)[0]!, "Hello, world");
     expect(analysis.capture.ignored).toMatchObject({ marker: 1, markerIcmp: 1, total: 2 });
-    // Notes §6: 10 frames, 2 × 74 + 8 × 66 = 676 header bytes on Linux lo with timestamps.
+    // 10 frames on Linux lo with TCP timestamps: 2 × 74 (SYN, SYN/ACK) + 8 × 66 = 676 header bytes.
     expect(tcp(analysis)[0]!.overhead.total).toMatchObject({ packets: 10, headers: 676, payload: 24 });
   });
 

@@ -1,8 +1,8 @@
-// socklab's capture barrier (notes §10.8): at the end of a run the harness sends one UDP datagram to port 9
-// whose payload starts with `GRADER-END-`, and the kernel answers it with an ICMP port-unreachable. Both are
-// the harness's own traffic: they are counted as ignored, never as a conversation or in its overhead.
+// socklab's capture barrier: at the end of a run the harness sends one UDP datagram to port 9 whose payload
+// starts with `GRADER-END-`, and the kernel answers it with an ICMP port-unreachable. Both are the harness's
+// own traffic: they are counted as ignored, never as a conversation or in its overhead.
 
-import type { DecodedPacket } from "../decode/index.ts";
+import { type DecodedPacket, readU16 } from "../decode/index.ts";
 
 /** The marker's destination port (discard). */
 export const MARKER_PORT = 9;
@@ -39,7 +39,7 @@ export function isMarkerIcmp(packet: DecodedPacket): boolean {
 
 function quotedPortIsMarker(bytes: Uint8Array, udp: number): boolean {
   if (bytes.length < udp + 4) return false;
-  if (((bytes[udp + 2]! << 8) | bytes[udp + 3]!) !== MARKER_PORT) return false;
+  if (readU16(bytes, udp + 2) !== MARKER_PORT) return false;
   // When the quote is long enough to show the payload, it must be the marker's.
   return bytes.length < udp + 8 + PREFIX.length || startsWithPrefix(bytes, udp + 8);
 }

@@ -1,6 +1,6 @@
-// Header overhead (notes §6): every frame split into link, network and transport headers, application
-// payload and trailer (padding or bytes after the IP packet), so that the parts add up to the frame length
-// exactly. Counters are mutable while packets stream in and become OverheadBucket data at the end.
+// Header overhead: every frame split into link, network and transport headers, application payload and
+// trailer (padding or bytes after the IP packet), so that the parts add up to the frame length exactly.
+// Counters are mutable while packets stream in and become OverheadBucket data at the end.
 
 import type { DecodedPacket } from "../decode/index.ts";
 import type { OverheadBucket, PacketKind } from "./types.ts";

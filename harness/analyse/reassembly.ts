@@ -1,8 +1,8 @@
-// One direction's byte stream rebuilt with Wireshark's "Follow TCP Stream" semantics (notes §1.5): bytes are
-// delivered in sequence order; bytes already delivered (retransmissions, overlaps) are trimmed; data beyond
-// a hole waits in a queue until the hole is filled; a hole the peer acknowledged (so the data existed but was
-// not captured) or one still open at the end is skipped and reported as a gap. Positions are relative,
-// unwrapped sequence numbers; the first data byte is 1.
+// One direction's byte stream rebuilt with Wireshark's "Follow TCP Stream" semantics: bytes are delivered in
+// sequence order; bytes already delivered (retransmissions, overlaps) are trimmed; data beyond a hole waits
+// in a queue until the hole is filled; a hole the peer acknowledged (so the data existed but was not
+// captured) or one still open at the end is skipped and reported as a gap. Positions are relative, unwrapped
+// sequence numbers; the first data byte is 1.
 
 import { createHash, type Hash, hash as oneShotHash } from "node:crypto";
 import type { Range } from "./types.ts";

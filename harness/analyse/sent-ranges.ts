@@ -1,8 +1,8 @@
-// The sequence space one direction of a TCP connection has covered, tcptrace-style (notes §2): which byte
-// ranges were sent and by which packet first, so that a segment overlapping them is a retransmission of
-// exactly those bytes ("bytes 1–100 were sent again by packet 15; packet 12 had sent them"). Positions are
-// relative, unwrapped sequence numbers. Ranges are kept sorted and disjoint; memory is bounded by merging
-// acknowledged ranges (their first senders are then forgotten).
+// The sequence space one direction of a TCP connection has covered, tcptrace-style: which byte ranges were
+// sent and by which packet first, so that a segment overlapping them is a retransmission of exactly those
+// bytes ("bytes 1–100 were sent again by packet 15; packet 12 had sent them"). Positions are relative,
+// unwrapped sequence numbers. Ranges are kept sorted and disjoint; memory is bounded by merging acknowledged
+// ranges (their first senders are then forgotten).
 
 /** Byte ranges sent so far, as parallel arrays sorted by start. Packet 0 means "no longer known". */
 export interface SentRanges {

@@ -1,5 +1,5 @@
-// How a TCP connection ended (notes §10.4): a FIN each way and whether (and by which packet) the peer
-// acknowledged it, or an RST, who sent it and in which phase, or still open when the capture ends.
+// How a TCP connection ended: a FIN each way and whether (and by which packet) the peer acknowledged it, or
+// an RST, who sent it and in which phase, or still open when the capture ends.
 
 import { type DirectionState, finAcked } from "./tcp-direction.ts";
 import { FIN, RST, type TcpSegment } from "./tcp-segment.ts";

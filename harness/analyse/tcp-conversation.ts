@@ -4,7 +4,7 @@
 // as soon as that direction is closed.
 
 import type { DecodedPacket, TcpLayer } from "../decode/index.ts";
-import { formatTcpFlags } from "../decode/index.ts";
+import { formatTcpFlags, seqAdd, seqUnwrap } from "../decode/index.ts";
 import type { ConversationContext } from "./conversation-context.ts";
 import type { EndpointKey } from "./flow-key.ts";
 import {
@@ -36,15 +36,13 @@ import {
   observeHandshake,
   summarizeHandshake,
 } from "./tcp-handshake.ts";
-import { ACK, FIN, isPureSyn, RST, SYN, type TcpSegment, unwrap } from "./tcp-segment.ts";
-import type { Completeness, Endpoint, PacketKind, TcpConversation, TcpLabel, TcpPacketRow } from "./types.ts";
+import { countsByLabel, labelNames, TCP_LABEL_BITS, TCP_LABELS } from "./tcp-labels.ts";
+import { ACK, FIN, isPureSyn, RST, SYN, type TcpSegment } from "./tcp-segment.ts";
+import type { Completeness, Endpoint, PacketKind, TcpConversation, TcpPacketRow } from "./types.ts";
 import {
   type ConversationLabelState,
   createConversationLabelState,
-  LABEL_ORDER,
-  LABEL_ORDER_BITS,
   type LabelOutcome,
-  labelNames,
   labelSegment,
 } from "./wireshark-labels.ts";
 
@@ -71,6 +69,7 @@ export interface TcpConversationState {
   readonly dirs: readonly [DirectionState, DirectionState];
   readonly close: CloseState;
   completeness: number;
+  /** Packets carrying each label, indexed like TCP_LABELS. */
   readonly labelCounts: Int32Array;
   readonly kinds: KindCounters;
   timeline: TcpPacketRow[] | null;
@@ -130,7 +129,7 @@ export function createTcpConversation(
     dirs: [createDirectionState(0, context.streamOptions), createDirectionState(1, context.streamOptions)],
     close: createCloseState(),
     completeness,
-    labelCounts: new Int32Array(LABEL_ORDER.length),
+    labelCounts: new Int32Array(TCP_LABELS.length),
     kinds: createKindCounters(),
     timeline: start.full && context.keepTimeline ? [] : null,
     timelineTruncated: false,
@@ -179,17 +178,17 @@ export function addTcpPacket(
 
   const bits = outcome.bits;
   if (bits !== 0) {
-    for (let i = 0; i < LABEL_ORDER_BITS.length; i++)
-      if ((bits & LABEL_ORDER_BITS[i]!) !== 0) state.labelCounts[i]!++;
+    for (let i = 0; i < TCP_LABEL_BITS.length; i++)
+      if ((bits & TCP_LABEL_BITS[i]!) !== 0) state.labelCounts[i]!++;
   }
   const other = dir === 0 ? 1 : 0;
   const own = state.dirs[dir];
   const peer = state.dirs[other];
   const fwd = state.labels.flows[dir];
   const rev = state.labels.flows[other];
-  const relSeq = unwrap((seq - fwd.baseSeq) >>> 0, own.nextSeq ?? 0);
+  const relSeq = seqUnwrap(seqAdd(seq, -fwd.baseSeq), own.nextSeq ?? 0);
   const hasAck = (flags & ACK) !== 0 && rev.baseSet;
-  const relAck = hasAck ? unwrap((ack - rev.baseSeq) >>> 0, peer.nextSeq ?? 0) : 0;
+  const relAck = hasAck ? seqUnwrap(seqAdd(ack, -rev.baseSeq), peer.nextSeq ?? 0) : 0;
   if (seglen === 0) {
     seg.payload = null;
     seg.capturedLength = 0;
@@ -253,7 +252,7 @@ export function finishTcpConversation(state: TcpConversationState, id: number): 
   const [c2s, s2c] = state.dirs;
   const [clientFlow, serverFlow] = state.labels.flows;
   const irtt = state.labels.firstRttUs;
-  const labels = labelCounts(state.labelCounts);
+  const labels = countsByLabel(state.labelCounts);
   const handshake = summarizeHandshake(state.handshake, irtt === 0 ? null : irtt);
   return {
     protocol: "tcp",
@@ -292,27 +291,6 @@ export function finishTcpConversation(state: TcpConversationState, id: number): 
     },
     timeline: state.timeline,
     timelineTruncated: state.timelineTruncated,
-  };
-}
-
-// The label counts as an object literal with every key in Wireshark's order (one shape for all conversations).
-function labelCounts(counts: Int32Array): Record<TcpLabel, number> {
-  const at = (label: TcpLabel) => counts[LABEL_ORDER.indexOf(label)]!;
-  return {
-    "zero-window-probe": at("zero-window-probe"),
-    "zero-window": at("zero-window"),
-    "previous-segment-not-captured": at("previous-segment-not-captured"),
-    "keep-alive": at("keep-alive"),
-    "window-update": at("window-update"),
-    "window-full": at("window-full"),
-    "keep-alive-ack": at("keep-alive-ack"),
-    "zero-window-probe-ack": at("zero-window-probe-ack"),
-    "duplicate-ack": at("duplicate-ack"),
-    "acked-unseen-segment": at("acked-unseen-segment"),
-    "spurious-retransmission": at("spurious-retransmission"),
-    "fast-retransmission": at("fast-retransmission"),
-    "out-of-order": at("out-of-order"),
-    retransmission: at("retransmission"),
   };
 }
 

@@ -1,9 +1,9 @@
-// The three-way handshake, checked field by field (notes §10.3): a SYN without ACK from the client; a
-// SYN/ACK from the server whose ack is the client's ISN + 1; then an ACK from the client with seq = client
-// ISN + 1 and ack = server ISN + 1. Findings say what was expected, what was seen and in which packet.
+// The three-way handshake, checked field by field: a SYN without ACK from the client; a SYN/ACK from the
+// server whose ack is the client's ISN + 1; then an ACK from the client with seq = client ISN + 1 and
+// ack = server ISN + 1. Findings say what was expected, what was seen and in which packet.
 
 import type { TcpOptions } from "../decode/index.ts";
-import { formatTcpFlags, seqAdd } from "../decode/index.ts";
+import { formatTcpFlags, seqAdd, seqDiff } from "../decode/index.ts";
 import { ACK, isPureSyn, RST, SYN, type TcpSegment } from "./tcp-segment.ts";
 import type { Handshake, HandshakeFinding, SynOptions } from "./types.ts";
 
@@ -44,11 +44,6 @@ export function synOptions(options: TcpOptions, headerLength: number): SynOption
     // The decoder parses options afresh for each packet: its list can be kept as it is.
     kinds: options.kinds as number[],
   };
-}
-
-/** Whether the handshake's final ACK has been seen. */
-export function handshakeDone(state: HandshakeState): boolean {
-  return state.ack !== null;
 }
 
 /**
@@ -184,7 +179,7 @@ export function summarizeHandshake(state: HandshakeState, initialRttUs: number |
 
 // "ISN + 0", "ISN + 2": how far a number is from the expected one, in words.
 function describeOffset(seen: number, expected: number): string {
-  const diff = (seen - expected) | 0;
+  const diff = seqDiff(seen, expected);
   if (diff === 0) return "as expected";
   return diff > 0 ? `${diff} too high` : `${-diff} too low`;
 }

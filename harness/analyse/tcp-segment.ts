@@ -36,8 +36,3 @@ export interface TcpSegment {
 export function isPureSyn(flags: number): boolean {
   return (flags & (SYN | ACK)) === SYN;
 }
-
-/** Relative position `relative32` (0..2^32−1) unwrapped to the value nearest `reference`. */
-export function unwrap(relative32: number, reference: number): number {
-  return reference + ((relative32 - reference) | 0);
-}

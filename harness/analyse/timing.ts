@@ -6,11 +6,8 @@ export interface ArrivalStats {
   /** Gaps between consecutive arrivals, µs. */
   readonly gapsUs: readonly number[];
   readonly medianUs: number | null;
-  readonly meanUs: number | null;
   readonly minUs: number | null;
   readonly maxUs: number | null;
-  /** Gaps shorter than a fifth of the median: messages sent in a burst rather than one per period. */
-  readonly bursts: number;
 }
 
 /** The median of a list of numbers (null for an empty list). */
@@ -24,15 +21,12 @@ export function median(values: readonly number[]): number | null {
 /** Statistics of the gaps between arrival times (µs, in capture order). */
 export function arrivalStats(timesUs: readonly number[]): ArrivalStats {
   const gapsUs = timesUs.slice(1).map((t, i) => t - timesUs[i]!);
-  const mid = median(gapsUs);
   return {
     count: timesUs.length,
     gapsUs,
-    medianUs: mid,
-    meanUs: gapsUs.length === 0 ? null : gapsUs.reduce((a, b) => a + b, 0) / gapsUs.length,
+    medianUs: median(gapsUs),
     minUs: gapsUs.length === 0 ? null : Math.min(...gapsUs),
     maxUs: gapsUs.length === 0 ? null : Math.max(...gapsUs),
-    bursts: mid === null ? 0 : gapsUs.filter((g) => g < mid / 5).length,
   };
 }
 

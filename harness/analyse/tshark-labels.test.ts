@@ -1,6 +1,6 @@
 // Our Wireshark labels against tshark's own (the installed 4.0.x), packet by packet, on every fixture
-// capture and on synthetic captures of each scenario in test-scenarios.ts. tshark's
-// `tcp.analysis.retransmission` matches plain, fast and spurious retransmissions (notes §1.3).
+// capture and on synthetic captures of each scenario in test/support/analyse-scenarios.ts. tshark's
+// `tcp.analysis.retransmission` matches plain, fast and spurious retransmissions.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -10,27 +10,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SCENARIOS } from "../../test/support/analyse-scenarios.ts";
 import { writePcap } from "../capture/index.ts";
 import { analyseCapture } from "./analyse-capture.ts";
-import type { TcpLabel } from "./types.ts";
+import { TCP_LABEL_TABLE, type TcpLabel } from "./tcp-labels.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/captures");
 
 // tshark field → our label ("retransmission" stands for the whole family, as tshark's filter does).
-const FIELDS: ReadonlyArray<readonly [string, TcpLabel]> = [
-  ["tcp.analysis.retransmission", "retransmission"],
-  ["tcp.analysis.fast_retransmission", "fast-retransmission"],
-  ["tcp.analysis.spurious_retransmission", "spurious-retransmission"],
-  ["tcp.analysis.out_of_order", "out-of-order"],
-  ["tcp.analysis.duplicate_ack", "duplicate-ack"],
-  ["tcp.analysis.lost_segment", "previous-segment-not-captured"],
-  ["tcp.analysis.ack_lost_segment", "acked-unseen-segment"],
-  ["tcp.analysis.keep_alive", "keep-alive"],
-  ["tcp.analysis.keep_alive_ack", "keep-alive-ack"],
-  ["tcp.analysis.window_update", "window-update"],
-  ["tcp.analysis.window_full", "window-full"],
-  ["tcp.analysis.zero_window", "zero-window"],
-  ["tcp.analysis.zero_window_probe", "zero-window-probe"],
-  ["tcp.analysis.zero_window_probe_ack", "zero-window-probe-ack"],
-];
+const FIELDS: ReadonlyArray<readonly [string, TcpLabel]> = TCP_LABEL_TABLE.map((entry) => [
+  entry.tsharkField,
+  entry.label,
+]);
 const RETRANSMISSION_FAMILY: readonly TcpLabel[] = [
   "retransmission",
   "fast-retransmission",

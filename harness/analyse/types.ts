@@ -7,6 +7,10 @@
 // name says otherwise.
 
 import type { LinkTypeName } from "../decode/index.ts";
+import type { TcpLabel } from "./tcp-labels.ts";
+
+/** Wireshark's `tcp.analysis.*` flags, listed with their bits and tshark fields in tcp-labels.ts. */
+export type { TcpLabel };
 
 /** The whole document. */
 export interface CaptureAnalysis {
@@ -118,23 +122,6 @@ export interface TcpConversation extends ConversationBase {
   /** How many packets carry each label. */
   readonly labels: Record<TcpLabel, number>;
 }
-
-/** Wireshark's `tcp.analysis.*` flags (notes §1.2), in Wireshark's evaluation order. */
-export type TcpLabel =
-  | "zero-window-probe"
-  | "zero-window"
-  | "previous-segment-not-captured"
-  | "keep-alive"
-  | "window-update"
-  | "window-full"
-  | "keep-alive-ack"
-  | "zero-window-probe-ack"
-  | "duplicate-ack"
-  | "acked-unseen-segment"
-  | "spurious-retransmission"
-  | "fast-retransmission"
-  | "out-of-order"
-  | "retransmission";
 
 export interface SynOptions {
   readonly mss: number | null;

@@ -7,7 +7,7 @@ import {
   TcpScript,
   tcpOf,
 } from "../../test/support/analyse-scenarios.ts";
-import { createConversationLabelState, LABEL_BITS, labelNames, labelSegment } from "./wireshark-labels.ts";
+import { createConversationLabelState, labelSegment } from "./wireshark-labels.ts";
 
 // Each label on the packet that must carry it (the passing case) and on one that must not (the failing one);
 // tshark-labels.test.ts checks the same scenarios against tshark itself.
@@ -120,14 +120,6 @@ describe("Wireshark's labels", () => {
     expect(state.flows[0]).toMatchObject({ baseSeq: 100, nextseq: 111, lastack: 501, winScale: 7 });
     expect(state.flows[1]).toMatchObject({ baseSeq: 500, nextseq: 501, lastack: 101, winScale: 7 });
     expect(state.firstRttUs).toBe(2);
-  });
-
-  it("names label bits in Wireshark's order", () => {
-    expect(labelNames(LABEL_BITS["zero-window-probe-ack"] | LABEL_BITS["zero-window"])).toEqual([
-      "zero-window",
-      "zero-window-probe-ack",
-    ]);
-    expect(labelNames(0)).toEqual([]);
   });
 
   it("has a scenario for every behaviour it compares with tshark", () => {

@@ -1,55 +1,16 @@
 // Wireshark's TCP sequence analysis (`tcp_analyze_sequence_number` in epan/dissectors/packet-tcp.c of
-// Wireshark 4.0.17, the tshark the tests compare with), reproduced rule by rule and in the same order; see
-// notes/traffic-analysis.md §1.2. The state mirrors `tcp_analyze_seq_flow_info_t` per direction, including
-// its quirks: 0 means "unset" for nextseq/lastack/maxseqtobeacked/iRTT, the window starts at 2^32 − 1, the
-// dup-ACK counter is unsigned (its −1 reads as ≥ 2), and a SYN or FIN only adds 1 to nextseq while the
-// unacked-segment list has room. Functions here mutate the state they are given: call them once per TCP
-// packet, in capture order.
+// Wireshark 4.0.17, the tshark the tests compare with), reproduced rule by rule and in the same order. The
+// labels themselves are listed in tcp-labels.ts. The state mirrors `tcp_analyze_seq_flow_info_t` per
+// direction, including its quirks: 0 means "unset" for nextseq/lastack/maxseqtobeacked/iRTT, the window
+// starts at 2^32 − 1, the dup-ACK counter is unsigned (its −1 reads as ≥ 2), and a SYN or FIN only adds 1 to
+// nextseq while the unacked-segment list has room. Functions here mutate the state they are given: call them
+// once per TCP packet, in capture order.
 
 import { seqAdd, seqGt, seqLe, seqLt } from "../decode/index.ts";
+import { LABEL_BITS } from "./tcp-labels.ts";
 import { ACK, FIN, RST, SYN } from "./tcp-segment.ts";
-import type { TcpLabel } from "./types.ts";
-
-/** Analysis flag bits (Wireshark's TCP_A_*), one per label. */
-export const LABEL_BITS: Readonly<Record<TcpLabel, number>> = {
-  retransmission: 0x0001,
-  "previous-segment-not-captured": 0x0002,
-  "acked-unseen-segment": 0x0004,
-  "keep-alive": 0x0008,
-  "duplicate-ack": 0x0010,
-  "zero-window": 0x0020,
-  "zero-window-probe": 0x0040,
-  "zero-window-probe-ack": 0x0080,
-  "keep-alive-ack": 0x0100,
-  "out-of-order": 0x0200,
-  "fast-retransmission": 0x0400,
-  "window-update": 0x0800,
-  "window-full": 0x1000,
-  "spurious-retransmission": 0x4000,
-};
 
 const A = LABEL_BITS;
-
-/** Labels in Wireshark's evaluation order (notes §1.2), for turning bits into names. */
-export const LABEL_ORDER: readonly TcpLabel[] = [
-  "zero-window-probe",
-  "zero-window",
-  "previous-segment-not-captured",
-  "keep-alive",
-  "window-update",
-  "window-full",
-  "keep-alive-ack",
-  "zero-window-probe-ack",
-  "duplicate-ack",
-  "acked-unseen-segment",
-  "spurious-retransmission",
-  "fast-retransmission",
-  "out-of-order",
-  "retransmission",
-];
-
-/** The bit of each label of LABEL_ORDER, at the same index. */
-export const LABEL_ORDER_BITS: readonly number[] = LABEL_ORDER.map((label) => LABEL_BITS[label]);
 
 /** Wireshark's TCP_MAX_UNACKED_SEGMENTS: the unacked list stops growing at this size. */
 export const MAX_UNACKED_SEGMENTS = 10000;
@@ -366,13 +327,4 @@ function removeAcked(flow: FlowLabelState, ack: number): void {
     }
   }
   flow.unackedCount = kept;
-}
-
-/** Label names of a bit set, in evaluation order. */
-export function labelNames(bits: number): TcpLabel[] {
-  const names: TcpLabel[] = [];
-  if (bits === 0) return names;
-  for (let i = 0; i < LABEL_ORDER.length; i++)
-    if ((bits & LABEL_ORDER_BITS[i]!) !== 0) names.push(LABEL_ORDER[i]!);
-  return names;
 }

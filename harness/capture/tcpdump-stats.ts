@@ -1,5 +1,5 @@
 // tcpdump's closing statistics (printed on stderr when it stops on SIGINT/SIGTERM) and the checks a capture
-// must pass before its packets are trusted (sandbox recipe §6.4).
+// must pass before its packets are trusted.
 
 export interface TcpdumpStats {
   /** "N packets captured": packets written to the file. */

@@ -2,6 +2,8 @@
 // IPv6 text follows RFC 5952: lower case, leading zeros dropped, the longest run of two or more zero groups
 // (the first one on a tie) written as "::".
 
+import { readU16 } from "./bytes.ts";
+
 /** Parses dotted-quad IPv4 text into 4 bytes; throws on malformed text (builder input, not packet data). */
 export function parseIpv4(text: string): Uint8Array {
   const parts = text.split(".");
@@ -55,7 +57,7 @@ export function formatIpv4(bytes: Uint8Array, offset: number): string {
 /** Formats 16 bytes at `offset` as RFC 5952 IPv6 text. */
 export function formatIpv6(bytes: Uint8Array, offset: number): string {
   const words: number[] = [];
-  for (let i = 0; i < 8; i++) words.push((bytes[offset + 2 * i]! << 8) | bytes[offset + 2 * i + 1]!);
+  for (let i = 0; i < 8; i++) words.push(readU16(bytes, offset + 2 * i));
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {

@@ -1,10 +1,12 @@
 // The Internet checksum (RFC 1071): the one's complement of the one's complement sum of 16-bit words.
 
+import { readU16 } from "./bytes.ts";
+
 /** Adds the bytes [start, end) to a running one's complement sum (not folded, not complemented). */
 export function sumWords(bytes: Uint8Array, start: number, end: number, initial = 0): number {
   let sum = initial;
   let i = start;
-  for (; i + 1 < end; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
+  for (; i + 1 < end; i += 2) sum += readU16(bytes, i);
   // An odd trailing byte is padded with a zero byte on the right.
   if (i < end) sum += bytes[i]! << 8;
   return sum;

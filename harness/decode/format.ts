@@ -2,6 +2,7 @@
 // timestamp, no "IP"/"IP6" prefix): `127.0.0.1.41234 > 127.0.0.1.65432: Flags [S.], seq 123, ack 456,
 // win 65483, options [mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0`.
 
+import { readU16, readU32 } from "./bytes.ts";
 import type { DecodedPacket, TcpLayer, TcpOptions } from "./packet-types.ts";
 import { seqAdd } from "./seq.ts";
 import { TcpView } from "./tcp.ts";
@@ -31,7 +32,6 @@ export function formatTcpOptions(tcp: TcpView): string {
   const parts: string[] = [];
   let at = tcp.offset + 20;
   const end = tcp.offset + tcp.optionsEnd;
-  const u32 = (i: number) => ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
   while (at < end) {
     const kind = b[at]!;
     if (kind === 1) {
@@ -42,7 +42,7 @@ export function formatTcpOptions(tcp: TcpView): string {
     const length = b[at + 1]!;
     switch (kind) {
       case 2:
-        parts.push(`mss ${(b[at + 2]! << 8) | b[at + 3]!}`);
+        parts.push(`mss ${readU16(b, at + 2)}`);
         break;
       case 3:
         parts.push(`wscale ${b[at + 2]!}`);
@@ -52,12 +52,13 @@ export function formatTcpOptions(tcp: TcpView): string {
         break;
       case 5: {
         let blocks = "";
-        for (let i = at + 2; i + 8 <= at + length; i += 8) blocks += `{${u32(i)}:${u32(i + 4)}}`;
+        for (let i = at + 2; i + 8 <= at + length; i += 8)
+          blocks += `{${readU32(b, i)}:${readU32(b, i + 4)}}`;
         parts.push(`sack ${(length - 2) / 8} ${blocks}`);
         break;
       }
       case 8:
-        parts.push(`TS val ${u32(at + 2)} ecr ${u32(at + 6)}`);
+        parts.push(`TS val ${readU32(b, at + 2)} ecr ${readU32(b, at + 6)}`);
         break;
       default: {
         let hex = "";

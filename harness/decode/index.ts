@@ -1,5 +1,6 @@
 export * from "./address.ts";
 export * from "./build.ts";
+export * from "./bytes.ts";
 export * from "./checksum.ts";
 export * from "./format.ts";
 export * from "./ipv4.ts";

@@ -17,6 +17,7 @@
 //  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 
 import { formatIpv4 } from "./address.ts";
+import { readU16, readU32 } from "./bytes.ts";
 import { internetChecksum } from "./checksum.ts";
 import type { DecodeProblem, Ipv4Layer } from "./packet-types.ts";
 import { problem, truncated } from "./problem.ts";
@@ -95,11 +96,11 @@ export class Ipv4View implements Ipv4Layer {
   }
   /** Bytes 2–3: the whole datagram's length, header included. */
   get totalLength(): number {
-    return (this.bytes[this.offset + 2]! << 8) | this.bytes[this.offset + 3]!;
+    return readU16(this.bytes, this.offset + 2);
   }
   /** Bytes 4–5. */
   get identification(): number {
-    return (this.bytes[this.offset + 4]! << 8) | this.bytes[this.offset + 5]!;
+    return readU16(this.bytes, this.offset + 4);
   }
   /** Byte 6, bit 0x40: DF. */
   get dontFragment(): boolean {
@@ -111,7 +112,7 @@ export class Ipv4View implements Ipv4Layer {
   }
   /** Bytes 6–7, low 13 bits, in 8-byte units; returned in bytes. Non-zero means no transport header here. */
   get fragmentOffset(): number {
-    return (((this.bytes[this.offset + 6]! & 0x1f) << 8) | this.bytes[this.offset + 7]!) * 8;
+    return (readU16(this.bytes, this.offset + 6) & 0x1fff) * 8;
   }
   /** Whether this datagram is a fragment (MF set or a non-zero offset). */
   get isFragment(): boolean {
@@ -130,7 +131,7 @@ export class Ipv4View implements Ipv4Layer {
   }
   /** Bytes 10–11. */
   get checksum(): number {
-    return (this.bytes[this.offset + 10]! << 8) | this.bytes[this.offset + 11]!;
+    return readU16(this.bytes, this.offset + 10);
   }
   /** Whether the header checksum verifies. */
   get checksumValid(): boolean {
@@ -157,8 +158,4 @@ export class Ipv4View implements Ipv4Layer {
   get upperLayerLength(): number {
     return this.totalLength - this.headerLength;
   }
-}
-
-function readU32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }

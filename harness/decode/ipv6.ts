@@ -24,6 +24,7 @@
 //   59 No Next Header: nothing follows. 50 ESP: encrypted, nothing to decode.
 
 import { formatIpv6 } from "./address.ts";
+import { readU16, readU32 } from "./bytes.ts";
 import { type IpProtocolName, ipProtocolName } from "./ipv4.ts";
 import type { DecodeProblem, Ipv6Layer } from "./packet-types.ts";
 import { problem, truncated } from "./problem.ts";
@@ -110,7 +111,7 @@ export class Ipv6View implements Ipv6Layer {
       }
       if (next === FRAGMENT) {
         hasFragmentHeader = true;
-        const field = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+        const field = readU16(bytes, at + 2);
         fragmentOffset = field & 0xfff8;
         moreFragments = (field & 1) !== 0;
       }
@@ -134,17 +135,15 @@ export class Ipv6View implements Ipv6Layer {
   }
   /** Bytes 0–1: traffic class, the 8 bits after the version. */
   get trafficClass(): number {
-    return ((this.bytes[this.offset]! & 0x0f) << 4) | (this.bytes[this.offset + 1]! >> 4);
+    return (readU16(this.bytes, this.offset) >> 4) & 0xff;
   }
   /** Bytes 1–3: the low 20 bits. */
   get flowLabel(): number {
-    const b = this.bytes;
-    const o = this.offset;
-    return ((b[o + 1]! & 0x0f) << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+    return readU32(this.bytes, this.offset) & 0xfffff;
   }
   /** Bytes 4–5: the bytes after the fixed header, extension headers included. */
   get payloadLength(): number {
-    return (this.bytes[this.offset + 4]! << 8) | this.bytes[this.offset + 5]!;
+    return readU16(this.bytes, this.offset + 4);
   }
   /** Byte 6: the first next-header value (before any extension header). */
   get nextHeader(): number {

@@ -34,6 +34,7 @@
 // RAW (LINKTYPE_RAW 101; DLT 12 and 14 on some systems), 0 bytes: the IP version nibble says v4 or v6.
 // LINKTYPE_IPV4 228 and LINKTYPE_IPV6 229, 0 bytes: the link type says it.
 
+import { readU16, readU32, readU32Le } from "./bytes.ts";
 import type { DecodeProblem, LinkLayer, LinkTypeName } from "./packet-types.ts";
 import { problem, truncated } from "./problem.ts";
 
@@ -151,15 +152,15 @@ export function decodeLink(data: Uint8Array, linkType: number): LinkView {
       if (length < 14)
         return failed("ethernet", code, truncated("link", "the Ethernet header", 0, 14, length));
       let at = 12;
-      let etherType = (data[12]! << 8) | data[13]!;
+      let etherType = readU16(data, 12);
       let vlan: number | undefined;
       while (isVlanTpid(etherType)) {
         if (length < at + 6) {
           return failed("ethernet", code, truncated("link", "an 802.1Q VLAN tag", at, at + 6, length));
         }
-        vlan ??= ((data[at + 2]! << 8) | data[at + 3]!) & 0x0fff;
+        vlan ??= readU16(data, at + 2) & 0x0fff;
         at += 4;
-        etherType = (data[at]! << 8) | data[at + 1]!;
+        etherType = readU16(data, at);
       }
       const network = fromEtherType(etherType);
       if (network === "unknown") return unknownNetwork("ethernet", code, at + 2, etherType, at, vlan);
@@ -170,11 +171,11 @@ export function decodeLink(data: Uint8Array, linkType: number): LinkView {
     case 108: {
       const type = code === 0 ? "null" : "loop";
       if (length < 4) return failed(type, code, truncated("link", `the ${type} header`, 0, 4, length));
-      const be = ((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0;
+      const be = readU32(data, 0);
       let af = be;
       if (code === 0) {
         // The writer's byte order: a small value read little-endian means a little-endian writer.
-        const le = ((data[3]! << 24) | (data[2]! << 16) | (data[1]! << 8) | data[0]!) >>> 0;
+        const le = readU32Le(data, 0);
         af = le <= 0xffff ? le : be;
       }
       const network = fromAddressFamily(af);
@@ -184,7 +185,7 @@ export function decodeLink(data: Uint8Array, linkType: number): LinkView {
     case 113: {
       if (length < 16)
         return failed("linux-sll", code, truncated("link", "the Linux SLL header", 0, 16, length));
-      const etherType = (data[14]! << 8) | data[15]!;
+      const etherType = readU16(data, 14);
       const network = fromEtherType(etherType);
       if (network === "unknown") return unknownNetwork("linux-sll", code, 16, etherType, 14);
       return shared("linux-sll", code, 16, network, etherType);
@@ -193,7 +194,7 @@ export function decodeLink(data: Uint8Array, linkType: number): LinkView {
       if (length < 20) {
         return failed("linux-sll2", code, truncated("link", "the Linux SLL2 header", 0, 20, length));
       }
-      const etherType = (data[0]! << 8) | data[1]!;
+      const etherType = readU16(data, 0);
       const network = fromEtherType(etherType);
       if (network === "unknown") return unknownNetwork("linux-sll2", code, 20, etherType, 0);
       return shared("linux-sll2", code, 20, network, etherType);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { seqAdd, seqDiff, seqGe, seqGt, seqInRange, seqLe, seqLt } from "./seq.ts";
+import { seqAdd, seqDiff, seqGe, seqGt, seqInRange, seqLe, seqLt, seqUnwrap } from "./seq.ts";
 
 const MAX = 0xffffffff;
 
@@ -44,5 +44,16 @@ describe("sequence arithmetic modulo 2^32", () => {
     [MAX - 3, MAX - 2, 3, false],
   ])("seqInRange(%d, [%d, %d)) is %s", (seq, start, end, inside) => {
     expect(seqInRange(seq, start, end)).toBe(inside);
+  });
+
+  test.each([
+    [5, 0, 5],
+    [5, 10, 5], // a little behind the reference
+    [3, 2 ** 32 - 10, 2 ** 32 + 3], // past 2^32: keeps counting
+    [MAX - 1, 2 ** 32 + 3, MAX - 1], // just before the wrap, seen from after it
+    [7, 3 * 2 ** 32, 3 * 2 ** 32 + 7], // several wraps on
+    [0x80000000, 0, -0x80000000], // exactly half way round: the lower one
+  ])("seqUnwrap(%d, near %d) = %d", (seq, reference, unwrapped) => {
+    expect(seqUnwrap(seq, reference)).toBe(unwrapped);
   });
 });

@@ -32,6 +32,15 @@ export function seqGe(a: number, b: number): boolean {
   return ((a - b) | 0) >= 0;
 }
 
+/**
+ * `seq` unwrapped near `reference`: of the numbers equal to `seq` modulo 2^32, the one nearest `reference`
+ * (an unwrapped position, which may pass 2^32), the lower one on a tie. This is how a 32-bit sequence
+ * number becomes a position that keeps counting past 2^32.
+ */
+export function seqUnwrap(seq: number, reference: number): number {
+  return reference + seqDiff(seq, reference);
+}
+
 /** Whether `seq` lies in [start, end), wrap-aware. */
 export function seqInRange(seq: number, start: number, end: number): boolean {
   return seqLe(start, seq) && seqLt(seq, end);

@@ -22,6 +22,7 @@
 //   2 MSS (len 4): mss (2)          3 window scale (len 3): shift (1)     4 SACK permitted (len 2)
 //   5 SACK (len 2 + 8n): n × (left edge (4), right edge (4))             8 timestamps (len 10): val (4), ecr (4)
 
+import { readU16, readU32 } from "./bytes.ts";
 import type { DecodeProblem, TcpLayer, TcpOptions } from "./packet-types.ts";
 import { problem, truncated } from "./problem.ts";
 
@@ -123,11 +124,11 @@ export class TcpView implements TcpLayer {
 
   /** Bytes 0–1. */
   get srcPort(): number {
-    return (this.bytes[this.offset]! << 8) | this.bytes[this.offset + 1]!;
+    return readU16(this.bytes, this.offset);
   }
   /** Bytes 2–3. */
   get dstPort(): number {
-    return (this.bytes[this.offset + 2]! << 8) | this.bytes[this.offset + 3]!;
+    return readU16(this.bytes, this.offset + 2);
   }
   /** Bytes 4–7, unsigned. */
   get seq(): number {
@@ -139,7 +140,7 @@ export class TcpView implements TcpLayer {
   }
   /** Byte 12 low bit (NS) and byte 13 (CWR … FIN). */
   get flags(): number {
-    return ((this.bytes[this.offset + 12]! & 1) << 8) | this.bytes[this.offset + 13]!;
+    return readU16(this.bytes, this.offset + 12) & 0x1ff;
   }
   get fin(): boolean {
     return (this.bytes[this.offset + 13]! & TCP_FIN) !== 0;
@@ -167,25 +168,21 @@ export class TcpView implements TcpLayer {
   }
   /** Bytes 14–15, not scaled. */
   get window(): number {
-    return (this.bytes[this.offset + 14]! << 8) | this.bytes[this.offset + 15]!;
+    return readU16(this.bytes, this.offset + 14);
   }
   /** Bytes 16–17. */
   get checksum(): number {
-    return (this.bytes[this.offset + 16]! << 8) | this.bytes[this.offset + 17]!;
+    return readU16(this.bytes, this.offset + 16);
   }
   /** Bytes 18–19. */
   get urgentPointer(): number {
-    return (this.bytes[this.offset + 18]! << 8) | this.bytes[this.offset + 19]!;
+    return readU16(this.bytes, this.offset + 18);
   }
   /** The options from byte 20 up to the first malformed one (parsed on first use, then kept). */
   get options(): TcpOptions {
     this.parsedOptions ??= parseOptions(this.bytes, this.offset, this.optionsEnd);
     return this.parsedOptions;
   }
-}
-
-function readU32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
 // The length a known option kind must have; 0 for kinds with a variable or unknown length.
@@ -295,7 +292,7 @@ function parseOptions(bytes: Uint8Array, offset: number, end: number): TcpOption
       continue;
     }
     const length = bytes[at + 1]!;
-    if (kind === 2) mss = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    if (kind === 2) mss = readU16(bytes, at + 2);
     else if (kind === 3) windowScale = bytes[at + 2]!;
     else if (kind === 4) sackPermitted = true;
     else if (kind === 8) timestamp = { value: readU32(bytes, at + 2), echo: readU32(bytes, at + 6) };

@@ -11,6 +11,7 @@
 //  |          data octets ...
 //  +---------------- ...
 
+import { readU16 } from "./bytes.ts";
 import type { DecodeProblem, UdpLayer } from "./packet-types.ts";
 import { problem, truncated } from "./problem.ts";
 
@@ -43,19 +44,19 @@ export class UdpView implements UdpLayer {
   }
   /** Bytes 0–1. */
   get srcPort(): number {
-    return (this.bytes[this.offset]! << 8) | this.bytes[this.offset + 1]!;
+    return readU16(this.bytes, this.offset);
   }
   /** Bytes 2–3. */
   get dstPort(): number {
-    return (this.bytes[this.offset + 2]! << 8) | this.bytes[this.offset + 3]!;
+    return readU16(this.bytes, this.offset + 2);
   }
   /** Bytes 4–5: header plus data. */
   get length(): number {
-    return (this.bytes[this.offset + 4]! << 8) | this.bytes[this.offset + 5]!;
+    return readU16(this.bytes, this.offset + 4);
   }
   /** Bytes 6–7 (0 means the sender computed none, IPv4 only). */
   get checksum(): number {
-    return (this.bytes[this.offset + 6]! << 8) | this.bytes[this.offset + 7]!;
+    return readU16(this.bytes, this.offset + 6);
   }
 
   /** A problem when the length field disagrees with the segment length the IP header gives. */

@@ -5,9 +5,9 @@ import { substitute, type TaskEntry } from "./manifest.ts";
 import type { ProgramRole } from "./run-session.ts";
 
 /** Placeholder values for an entry: host, port, and every scalar option (lists joined by spaces). */
-export function placeholders(entry: TaskEntry<unknown>): Record<string, string | number> {
+export function placeholders(entry: TaskEntry): Record<string, string | number> {
   const values: Record<string, string | number> = { host: entry.host, port: entry.port };
-  for (const [key, value] of Object.entries(entry.options as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(entry.options)) {
     if (typeof value === "string" || typeof value === "number") values[key] = value;
     else if (Array.isArray(value)) values[key] = value.join(" ");
   }
@@ -20,7 +20,7 @@ export function placeholders(entry: TaskEntry<unknown>): Record<string, string |
  * (`{values}`) becomes one argument per item. A command that cannot be split is substituted as text, and its
  * launch then says what is wrong with it.
  */
-export function fillCommand(command: string, entry: TaskEntry<unknown>): string {
+export function fillCommand(command: string, entry: TaskEntry): string {
   const values = placeholders(entry);
   let words: string[];
   try {
@@ -28,11 +28,10 @@ export function fillCommand(command: string, entry: TaskEntry<unknown>): string 
   } catch {
     return substitute(command, values);
   }
-  const options = entry.options as Record<string, unknown>;
   return formatCommand(
     words.flatMap((word) => {
       const whole = /^\{([a-z]+)\}$/.exec(word);
-      const list = whole ? options[whole[1]!] : undefined;
+      const list = whole ? entry.options[whole[1]!] : undefined;
       if (Array.isArray(list)) return list.map(String);
       return [substitute(word, values)];
     }),
@@ -41,7 +40,7 @@ export function fillCommand(command: string, entry: TaskEntry<unknown>): string 
 
 /** The student's (or reference's) server or client as a program role. */
 export function role(
-  entry: TaskEntry<unknown>,
+  entry: TaskEntry,
   which: "server" | "client",
   source: "student" | "reference",
   name: string = which,

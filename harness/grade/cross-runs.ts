@@ -14,8 +14,8 @@ import { z } from "./schema.ts";
 export const typedInputOption = z.array(z.string().max(1000)).max(50).default(["Hello, world"]);
 
 /** The lines to type, from an entry's options (none when the task has no `input` option). */
-export function typedInput(entry: TaskEntry<unknown>): readonly string[] {
-  const input = (entry.options as { input?: unknown }).input;
+export function typedInput(entry: TaskEntry): readonly string[] {
+  const input = entry.options.input;
   return Array.isArray(input) ? input.map(String) : [];
 }
 
@@ -40,9 +40,9 @@ export async function awaitServerLine(ctx: RunContext, before: number, what: str
 }
 
 export interface CrossRunsOptions {
-  readonly entry: TaskEntry<unknown>;
+  readonly entry: TaskEntry;
   /** The reference's entry (with the student's host, port and options). */
-  readonly reference: TaskEntry<unknown>;
+  readonly reference: TaskEntry;
   readonly protocol: "tcp" | "udp";
   /** socklab's probe: its script in tasks/probes/, its arguments, and a title for the run. */
   readonly probe?: {

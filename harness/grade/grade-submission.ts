@@ -10,7 +10,7 @@ import { stageProgramFolders } from "./program-folders.ts";
 import type { SubmissionResult, TaskResult } from "./result.ts";
 import type { ProgramFolders } from "./run-session.ts";
 import { checkSubmissionSize } from "./submission-limits.ts";
-import type { TaskDefinition, TaskEvidence } from "./task.ts";
+import type { Task, TaskEvidence } from "./task.ts";
 
 /** CPU-heavy run phases at once across every grading in this process (2 cores: more only adds contention). */
 export const DEFAULT_CONCURRENCY = 6;
@@ -22,7 +22,7 @@ const WIND_DOWN_MS = 15_000;
 const sharedLimit = limiter(DEFAULT_CONCURRENCY * OPEN_RUNS_PER_SLOT);
 
 export interface GradeSubmissionOptions {
-  readonly tasks: readonly TaskDefinition<unknown>[];
+  readonly tasks: readonly Task[];
   /** Only these task ids (default: every task). */
   readonly only?: readonly string[];
   /** Where each task's runs keep their captures: `<outDir>/<task>/<run>/capture.pcap`. */
@@ -46,7 +46,7 @@ export interface GradeSubmissionOptions {
 
 export interface GradedSubmission {
   readonly result: SubmissionResult;
-  readonly evidence: ReadonlyMap<string, TaskEvidence<unknown>>;
+  readonly evidence: ReadonlyMap<string, TaskEvidence>;
   readonly manifest: Manifest;
 }
 
@@ -109,9 +109,9 @@ export async function gradeSubmission(
     options.concurrency === undefined ? sharedLimit : limiter(options.concurrency * OPEN_RUNS_PER_SLOT);
   const heavy = options.concurrency === undefined ? sharedHeavy : limiter(options.concurrency);
   const done = new Map<string, TaskResult>();
-  const evidence = new Map<string, TaskEvidence<unknown>>();
+  const evidence = new Map<string, TaskEvidence>();
   const warnings: string[] = [];
-  const unfinished = (t: TaskDefinition<unknown>) =>
+  const unfinished = (t: Task) =>
     manifest.tasks.has(t.id)
       ? interruptedTask(
           t,

@@ -10,7 +10,7 @@ import type { TaskEntry } from "./manifest.ts";
 import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
 import { executeRun, type ProgramFolders, type RunRecord, type RunSpec } from "./run-session.ts";
 import { taskProtocol } from "./sensor/protocol-option.ts";
-import { runAdvice, type TaskDefinition, type TaskEvidence } from "./task.ts";
+import { runAdvice, type Task, type TaskEvidence } from "./task.ts";
 
 export interface GradeTaskOptions {
   readonly submission: string;
@@ -30,11 +30,11 @@ export interface GradeTaskOptions {
 
 export interface GradedTask {
   readonly result: TaskResult;
-  readonly evidence: TaskEvidence<unknown> | null;
+  readonly evidence: TaskEvidence | null;
 }
 
 /** A task missing from the manifest: zero points, every check listed, not an error. */
-export function notSubmitted(def: TaskDefinition<unknown>): TaskResult {
+export function notSubmitted(def: Task): TaskResult {
   const checks: CheckResult[] = def.checks.map((c) => ({
     id: c.id,
     title: c.title,
@@ -64,12 +64,12 @@ export function notSubmitted(def: TaskDefinition<unknown>): TaskResult {
 }
 
 /** A submitted task that socklab did not finish grading (stopped, or not there yet): no verdict, no points. */
-export function interruptedTask(def: TaskDefinition<unknown>, reason: string): TaskResult {
+export function interruptedTask(def: Task, reason: string): TaskResult {
   return { ...notSubmitted(def), status: "interrupted", reason };
 }
 
 /** The points a task is worth. */
-export function maxScore(def: TaskDefinition<unknown>): number {
+export function maxScore(def: Task): number {
   return def.checks.reduce((n, c) => n + c.points, 0);
 }
 
@@ -163,9 +163,9 @@ function faultedRecord(spec: RunSpec, outDir: string, error: unknown): RunRecord
 
 /** Runs and checks one submitted task. A harness failure gives an `errored` task, never a thrown error. */
 export async function gradeTask(
-  def: TaskDefinition<unknown>,
-  entry: TaskEntry<unknown>,
-  reference: TaskEntry<unknown>,
+  def: Task,
+  entry: TaskEntry,
+  reference: TaskEntry,
   options: GradeTaskOptions,
 ): Promise<GradedTask> {
   const started = performance.now();
@@ -174,13 +174,13 @@ export async function gradeTask(
     entry,
     reference: { ...reference, host: entry.host, port: entry.port, options: entry.options },
     seed: options.seed,
-    protocol: taskProtocol(entry.options, options.protocol ?? null),
+    protocol: taskProtocol(entry, options.protocol ?? null),
   };
   const base = { id: def.id, title: def.title, section: def.section, maxScore: maxScore(def), report: null };
   try {
     const specs = def.runs(env);
     const records = await Promise.all(specs.map((spec) => runWithRetry(spec, options)));
-    const evidence: TaskEvidence<unknown> = {
+    const evidence: TaskEvidence = {
       env,
       runs: Object.fromEntries(records.map((r) => [r.name, r])),
     };

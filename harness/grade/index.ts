@@ -16,6 +16,7 @@ export * from "./manifest.ts";
 export * from "./manifest-error.ts";
 export * from "./printed-bytes.ts";
 export * from "./printed-values.ts";
+export * from "./probe-report.ts";
 export * from "./result.ts";
 export * from "./run-session.ts";
 export { keyPath, type SchemaIssue, validate, z } from "./schema.ts";

@@ -18,13 +18,18 @@ export const baseEntrySchema = z.object({
   port: z.number().int().min(1).max(65535).optional(),
 });
 
+/** A task's own options as the grader holds them, before the task reads them as its schema's type. */
+export type AnyOptions = Readonly<Record<string, unknown>>;
+
 /** A task entry after validation: commands, where to meet, and the task's own options. */
-export interface TaskEntry<O = Record<string, unknown>> {
+export interface TaskEntry<O = AnyOptions> {
   readonly server: string;
   readonly client: string;
   readonly host: string;
   readonly port: number;
   readonly options: O;
+  /** The manifest's value for the task, as written: the task's schema parses its options from it. */
+  readonly input: unknown;
 }
 
 /** What the manifest loader needs to know of each task. */
@@ -96,6 +101,7 @@ export function validateManifest(value: unknown, file: string, known: readonly T
       host: host ?? info.defaults.host,
       port: port ?? info.defaults.port,
       options,
+      input: raw ?? {},
     });
   }
   let protocol: Protocol | null = null;

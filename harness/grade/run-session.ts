@@ -30,7 +30,6 @@ import {
   type CaptureBudget,
   openSandbox,
   type Sandbox,
-  type SandboxCloseResult,
   type SandboxMode,
   type SocketEntry,
 } from "../sandbox/index.ts";

@@ -1,14 +1,16 @@
 // A lab task: its id and handout section, default host and port, its own manifest options (a zod schema),
 // the runs it needs (student and reference programs in parallel sandboxes) and the checks over what they did.
+// A task file writes a `TaskDefinition` typed by its options schema; `defineTask` seals that type in and
+// gives the grader a `Task`, which reads its options from the manifest with the same schema.
 import type { Protocol } from "../protocol/index.ts";
 import type { CheckDefinition } from "./check.ts";
-import type { TaskEntry, TaskSchemaInfo } from "./manifest.ts";
+import type { AnyOptions, TaskEntry, TaskSchemaInfo } from "./manifest.ts";
 import type { Advice, EvidenceRef } from "./result.ts";
 import type { RunRecord, RunSpec } from "./run-session.ts";
 import type { z } from "./schema.ts";
 
 /** What a task's runs and checks know: the student's entry, the reference's, and the seed. */
-export interface TaskEnvironment<O> {
+export interface TaskEnvironment<O = AnyOptions> {
   readonly entry: TaskEntry<O>;
   /** The reference solution's commands for this task, with the student's host, port and options. */
   readonly reference: TaskEntry<O>;
@@ -18,36 +20,95 @@ export interface TaskEnvironment<O> {
 }
 
 /** What the checks of a task look at. */
-export interface TaskEvidence<O> {
+export interface TaskEvidence<O = AnyOptions> {
   readonly env: TaskEnvironment<O>;
   readonly runs: Readonly<Record<string, RunRecord>>;
 }
 
-export interface TaskDefinition<O = Record<string, unknown>> extends TaskSchemaInfo {
+/** What `socklab init` may say of a task when it drafts a manifest from the files of a project. */
+export interface InitHints {
+  /** Words in a server's file name (lower case) that point at this task, e.g. ["udp", "echo"]. */
+  readonly server: readonly (readonly string[])[];
+  /** Words in a client's file name. */
+  readonly client: readonly (readonly string[])[];
+}
+
+/** What a task file declares: everything typed by its options schema `S`. */
+export interface TaskDefinition<S extends z.ZodObject> extends TaskSchemaInfo {
   readonly title: string;
   /** The handout section, e.g. "1.1". */
   readonly section: string;
   /** One paragraph for the report: what the task asks and what socklab checks. */
   readonly summary: string;
-  readonly options: z.ZodObject;
+  readonly options: S;
   /** The runs, executed in parallel sandboxes. */
-  runs(env: TaskEnvironment<O>): RunSpec[];
-  readonly checks: readonly CheckDefinition<TaskEvidence<O>>[];
+  runs(env: TaskEnvironment<z.output<S>>): RunSpec[];
+  readonly checks: readonly CheckDefinition<TaskEvidence<z.output<S>>>[];
   /** Good practice looked for but not scored: each returns its advice, or null when there is nothing to say. */
-  readonly advice?: readonly AdviceDefinition<TaskEvidence<O>>[];
+  readonly advice?: readonly AdviceDefinition<TaskEvidence<z.output<S>>>[];
   /** Task-specific Markdown sections for the report (e.g. an annotated hex dump). */
-  sections?(evidence: TaskEvidence<O>): string[];
+  sections?(evidence: TaskEvidence<z.output<S>>): string[];
+  /** How `socklab init` recognises the task's programs in a project (none: init leaves the task out). */
+  readonly init?: InitHints;
 }
 
-/** Declares a task (identity function, for types). */
-export function defineTask<O>(definition: TaskDefinition<O>): TaskDefinition<O> {
-  return definition;
+/** A task as the grader holds it: the same parts, over options it has not read as their own type yet. */
+export interface Task extends TaskSchemaInfo {
+  readonly title: string;
+  readonly section: string;
+  readonly summary: string;
+  runs(env: TaskEnvironment): RunSpec[];
+  readonly checks: readonly CheckDefinition<TaskEvidence>[];
+  readonly advice: readonly AdviceDefinition<TaskEvidence>[];
+  sections(evidence: TaskEvidence): string[];
+  readonly init: InitHints | null;
+}
+
+/**
+ * Declares a task. Its runs, checks, advice and sections receive the entry's options as the schema's output
+ * type: parsed here from the manifest's own value for the task, with the schema the manifest was validated
+ * with (so the parse cannot fail; if it did, that is socklab's error, and the task is errored).
+ */
+export function defineTask<S extends z.ZodObject>(definition: TaskDefinition<S>): Task {
+  const typed = new WeakMap<TaskEnvironment, TaskEnvironment<z.output<S>>>();
+  const envOf = (env: TaskEnvironment): TaskEnvironment<z.output<S>> => {
+    let found = typed.get(env);
+    if (!found) {
+      const options = definition.options.parse(env.entry.input);
+      found = { ...env, entry: { ...env.entry, options }, reference: { ...env.reference, options } };
+      typed.set(env, found);
+    }
+    return found;
+  };
+  const evidenceOf = (evidence: TaskEvidence): TaskEvidence<z.output<S>> => ({
+    env: envOf(evidence.env),
+    runs: evidence.runs,
+  });
+  return {
+    id: definition.id,
+    title: definition.title,
+    section: definition.section,
+    summary: definition.summary,
+    defaults: definition.defaults,
+    options: definition.options,
+    runs: (env) => definition.runs(envOf(env)),
+    checks: definition.checks.map((check) => ({
+      ...check,
+      run: (evidence) => check.run(evidenceOf(evidence)),
+    })),
+    advice: (definition.advice ?? []).map((advice) => ({
+      ...advice,
+      run: (evidence) => advice.run(evidenceOf(evidence)),
+    })),
+    sections: (evidence) => definition.sections?.(evidenceOf(evidence)) ?? [],
+    init: definition.init ?? null,
+  };
 }
 
 /** Declares a check over a task's evidence (a task-specific check written inline in a task file). */
-export function taskCheck(
-  definition: CheckDefinition<TaskEvidence<unknown>>,
-): CheckDefinition<TaskEvidence<unknown>> {
+export function taskCheck<O = AnyOptions>(
+  definition: CheckDefinition<TaskEvidence<O>>,
+): CheckDefinition<TaskEvidence<O>> {
   return definition;
 }
 
@@ -60,9 +121,9 @@ export interface AdviceDefinition<E> {
 }
 
 /** Declares a piece of advice over a task's evidence. */
-export function taskAdvice(
-  definition: AdviceDefinition<TaskEvidence<unknown>>,
-): AdviceDefinition<TaskEvidence<unknown>> {
+export function taskAdvice<O = AnyOptions>(
+  definition: AdviceDefinition<TaskEvidence<O>>,
+): AdviceDefinition<TaskEvidence<O>> {
   return definition;
 }
 

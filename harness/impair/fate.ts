@@ -1,7 +1,7 @@
-// What the lossy link does to one datagram (notes traffic-analysis.md §8). A fate depends on the seed and on the
-// datagram's identity (direction, an identity string such as `reading:3` or the payload's SHA-1, how often that
-// identity was seen), never on the clock, so a run replays exactly from its seed however fast or slow the
-// student's retransmission timer is, and whatever random values the student's readings carry.
+// What the lossy link does to one datagram. A fate depends on the seed and on the datagram's identity
+// (direction, an identity string such as `reading:3` or the payload's SHA-1, how often that identity was
+// seen), never on the clock, so a run replays exactly from its seed however fast or slow the student's
+// retransmission timer is, and whatever random values the student's readings carry.
 
 import { createHash } from "node:crypto";
 

@@ -1,7 +1,7 @@
-// Cross-checking the link's log against the capture (notes traffic-analysis.md §8.4). Both legs are on `lo`:
-// the client leg (client ↔ link port) and the server leg (link's upstream socket ↔ server port). Every logged
-// arrival must be on its inbound leg, in order, with the same bytes; the outbound leg must carry exactly the
-// copies the log says were sent: none for a drop, two for a duplicate, one otherwise.
+// Cross-checking the link's log against the capture. Both legs are on `lo`: the client leg (client ↔ link
+// port) and the server leg (link's upstream socket ↔ server port). Every logged arrival must be on its
+// inbound leg, in order, with the same bytes; the outbound leg must carry exactly the copies the log says
+// were sent: none for a drop, two for a duplicate, one otherwise.
 
 import type { Conversation, Direction } from "../analyse/types.ts";
 import { sha1Hex } from "./fate.ts";

@@ -1,6 +1,6 @@
-// Deterministic kernel drops, the fallback when no user-space link can sit between client and server (notes
-// traffic-analysis.md §8.7): an `nft -f` file for RunSpec.nftRules with a fresh table and one `numgen inc`
-// counter per rule. The rules hook prerouting, after tcpdump has seen the packet, so drops stay in the capture.
+// Deterministic kernel drops, the fallback when no user-space link can sit between client and server: an
+// `nft -f` file for RunSpec.nftRules with a fresh table and one `numgen inc` counter per rule. The rules hook
+// prerouting, after tcpdump has seen the packet, so drops stay in the capture.
 // `numgen inc` counts from 0: `mod N == 0` drops the 1st, (N+1)th, (2N+1)th… matching datagram.
 
 import { ImpairError } from "./impair-error.ts";

@@ -1,7 +1,7 @@
-// A seeded lossy UDP link on loopback (notes traffic-analysis.md §8): the client talks to the proxy's front
-// socket; each client address gets its own socket towards the server, so replies map back to that client.
-// Fates come from a FateFunction (seeded policy or script), keyed on each datagram's identity (`identify`, by
-// default the payload's SHA-1); the log records the ground truth per datagram.
+// A seeded lossy UDP link on loopback: the client talks to the proxy's front socket; each client address gets
+// its own socket towards the server, so replies map back to that client. Fates come from a FateFunction
+// (seeded policy or script), keyed on each datagram's identity (`identify`, by default the payload's SHA-1);
+// the log records the ground truth per datagram.
 
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { performance } from "node:perf_hooks";

@@ -49,10 +49,10 @@ export function timingSection(readings: readonly TimedMessage[], intervalSeconds
     label,
     stats.count,
     ms(stats.medianUs),
-    ms(stats.meanUs),
+    ms(stats.gapsUs.length === 0 ? null : stats.gapsUs.reduce((a, b) => a + b, 0) / stats.gapsUs.length),
     ms(stats.minUs),
     ms(stats.maxUs),
-    periodUs === null ? stats.bursts : burstGaps(stats.gapsUs, periodUs).length,
+    periodUs === null ? "–" : burstGaps(stats.gapsUs, periodUs).length,
     ms(periodUs),
     medianError(stats, periodUs),
   ]);
@@ -69,7 +69,7 @@ export function timingSection(readings: readonly TimedMessage[], intervalSeconds
   ];
   const note =
     periodUs === null
-      ? "A burst is a gap shorter than a fifth of the median gap."
+      ? "No period was declared, so no gap is judged a burst."
       : `A burst is a gap shorter than a quarter of the declared period (${ms(periodUs * BURST_FRACTION)} ms), ` +
         `unless it follows a gap over ${CATCH_UP_FRACTION} periods (a late reading caught up). ` +
         `The median error compares the median gap with the declared period (the check allows ±${PERIOD_TOLERANCE * 100} %).`;

@@ -2,7 +2,7 @@
 # The run holder. In namespace mode it is PID 1 of the run's user, net, pid and mount namespaces (started by
 # `unshare … --pid --fork --kill-child --mount-proc`); in host mode it is a plain process on the host.
 # It prepares the run, starts tcpdump, prints READY, waits for STOP on stdin, then runs the capture barrier
-# (docs/sandbox.md, sandbox recipe §1.A and §6.3).
+# (docs/sandbox.md).
 #
 # Usage: holder.sh OUTDIR SCRATCHDIR
 # Settings come from the environment (set by harness/sandbox/holder.ts):

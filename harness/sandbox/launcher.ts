@@ -1,5 +1,5 @@
-// The command line that starts one student program inside a run (recipe §1.B): join the run's namespaces,
-// drop every capability, apply resource limits, and enter a bubblewrap sandbox with a minimal read-only root.
+// The command line that starts one student program inside a run: join the run's namespaces, drop every
+// capability, apply resource limits, and enter a bubblewrap sandbox with a minimal read-only root.
 import { isAbsolute, join, posix, relative } from "node:path";
 import type { ProgramCgroup } from "./cgroups.ts";
 import type { RunIdentity } from "./identity.ts";

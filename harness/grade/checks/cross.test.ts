@@ -5,7 +5,7 @@ import type { RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
 import { crossRunCheck } from "./cross.ts";
 
-function evidenceWithProbe(stdout: string, exitCode: number): TaskEvidence<unknown> {
+function evidenceWithProbe(stdout: string, exitCode: number): TaskEvidence {
   const run = {
     name: "probe",
     serverReady: { status: "done" },
@@ -19,7 +19,7 @@ function evidenceWithProbe(stdout: string, exitCode: number): TaskEvidence<unkno
     ],
     faults: [],
   } as unknown as RunRecord;
-  return { env: {} as TaskEvidence<unknown>["env"], runs: { probe: run } };
+  return { env: {} as TaskEvidence["env"], runs: { probe: run } };
 }
 
 describe("crossRunCheck with socklab's probe", () => {

@@ -2,13 +2,13 @@
 // student's client against the reference server — so a pair that only works with itself is caught.
 import { type CheckDefinition, defineCheck, fail, pass, type Verdict } from "../check.ts";
 import { outputRefs, tracebackLine } from "../evidence.ts";
+import type { AnyOptions } from "../manifest.ts";
+import { probeReport, probeReportBase } from "../probe-report.ts";
 import type { ProgramRecord, RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
 import { clientEndedWell, runOf } from "./programs.ts";
 
-type Check = CheckDefinition<TaskEvidence<unknown>>;
-
-export interface CrossOptions {
+export interface CrossOptions<O = AnyOptions> {
   readonly id: string;
   readonly title: string;
   readonly points: number;
@@ -17,9 +17,9 @@ export interface CrossOptions {
   readonly proves: string;
   readonly help: string;
   /** Another check that must hold on this run too (e.g. the echo in the capture), built for the run's name. */
-  readonly also?: (run: string) => Check;
+  readonly also?: (run: string) => CheckDefinition<TaskEvidence<O>>;
   /** Extra judgement once every client exited 0; null means fine. */
-  readonly judge?: (run: RunRecord, evidence: TaskEvidence<unknown>) => Verdict | null;
+  readonly judge?: (run: RunRecord, evidence: TaskEvidence<O>) => Verdict | null;
   /** Set when the student's side of this run is the client (the server is the reference). */
   readonly studentIsClient?: boolean;
   /** The readiness check this one needs (default "server-ready"; none when the student is the client). */
@@ -33,8 +33,8 @@ function problem(record: ProgramRecord): string {
 }
 
 /** A run passes when its server became ready, every client exited 0, and the extra judgement holds. */
-export function crossRunCheck(options: CrossOptions): Check {
-  return defineCheck({
+export function crossRunCheck<O = AnyOptions>(options: CrossOptions<O>): CheckDefinition<TaskEvidence<O>> {
+  return defineCheck<TaskEvidence<O>>({
     id: options.id,
     title: options.title,
     points: options.points,
@@ -51,10 +51,10 @@ export function crossRunCheck(options: CrossOptions): Check {
       // socklab's probes report what they saw as JSON and exit 0 whatever the server did; a probe without a
       // report failed on its own, which is socklab's fault, never the student's (an error, not a verdict).
       const probe = run.clients.find((c) => c.role.source === "probe");
-      const report = probe ? probeReport(run) : null;
-      if (probe && (report === null || typeof report.error === "string")) {
+      const report = probe ? probeReport(run, probeReportBase) : null;
+      if (probe && (report === null || report.error !== undefined)) {
         throw new Error(
-          `socklab's probe ${report ? `failed: ${String(report.error)}` : `printed no report (${probe.outcome.description})`}`,
+          `socklab's probe ${report ? `failed: ${report.error}` : `printed no report (${probe.outcome.description})`}`,
         );
       }
       const bad = run.clients.filter((c) => c.role.source !== "probe" && !clientEndedWell(c));
@@ -77,16 +77,4 @@ export function crossRunCheck(options: CrossOptions): Check {
       return pass(options.proves);
     },
   });
-}
-
-/** The JSON line a socklab probe printed, or null. */
-export function probeReport(run: RunRecord): Record<string, unknown> | null {
-  const probe = run.clients.find((c) => c.role.source === "probe");
-  const line = probe?.outcome.stdout.trim().split("\n").pop();
-  if (!line) return null;
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
 }

@@ -70,17 +70,19 @@ describe("protocolOption", () => {
 });
 
 describe("taskProtocol", () => {
-  const own = protocolOf(READING, REPLY);
+  const raw = { messages: [READING, REPLY] };
   const manifest = protocolOf(READING);
+  const entry = (input: unknown) => ({ server: "s", client: "c", host: "h", port: 1, options: {}, input });
 
-  it("prefers the task's own protocol", () => {
-    expect(taskProtocol({ interval: 0.2, protocol: own }, manifest)).toBe(own);
+  it("prefers the task's own protocol, read from the manifest's value", () => {
+    expect(
+      taskProtocol(entry({ interval: 0.2, protocol: raw }), manifest)?.messages.map((m) => m.name),
+    ).toEqual(protocolOf(READING, REPLY).messages.map((m) => m.name));
   });
 
   it("falls back to the manifest's, else none", () => {
-    expect(taskProtocol({ interval: 0.2 }, manifest)).toBe(manifest);
-    expect(taskProtocol({ protocol: undefined }, null)).toBeNull();
-    expect(taskProtocol(null, manifest)).toBe(manifest);
-    expect(taskProtocol(undefined, null)).toBeNull();
+    expect(taskProtocol(entry({ interval: 0.2 }), manifest)).toBe(manifest);
+    expect(taskProtocol(entry({}), null)).toBeNull();
+    expect(taskProtocol(entry(null), manifest)).toBe(manifest);
   });
 });

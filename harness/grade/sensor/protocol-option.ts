@@ -1,6 +1,7 @@
 // A task option holding a protocol description (the sensor tasks' per-task override of the manifest's
 // top-level `protocol:`), checked with the protocol descriptor; each problem names its key under the task.
 import { checkProtocol, type Protocol } from "../../protocol/index.ts";
+import type { TaskEntry } from "../manifest.ts";
 import { z } from "../schema.ts";
 
 /** `protocol:` under a task: the same shape as the top-level one, checked into a Protocol. */
@@ -19,8 +20,11 @@ export const protocolOption = z
     return z.NEVER;
   });
 
+/** A task entry's own protocol, read from the manifest's value with the option's schema. */
+const ownProtocol = z.object({ protocol: protocolOption });
+
 /** The protocol a task grades with: its own `protocol` option, else the manifest's, else none. */
-export function taskProtocol(options: unknown, manifestProtocol: Protocol | null): Protocol | null {
-  const own = (options as { protocol?: Protocol } | null)?.protocol;
-  return own ?? manifestProtocol;
+export function taskProtocol(entry: TaskEntry, manifestProtocol: Protocol | null): Protocol | null {
+  const own = ownProtocol.safeParse(entry.input);
+  return (own.success ? own.data.protocol : undefined) ?? manifestProtocol;
 }

@@ -17,6 +17,7 @@ import {
   sequenceCheck,
   stallUs,
 } from "./sensor-checks.ts";
+import type { SensorOptions } from "./sensor-options.ts";
 
 // ------------------------------------------------------------------ inputs
 
@@ -173,13 +174,14 @@ function evidenceOf(
   runs: Record<string, RunRecord>,
   protocol: Protocol | null = PROTOCOL,
   interval = 0.2,
-): TaskEvidence<unknown> {
+): TaskEvidence<SensorOptions> {
   const entry = {
     server: "python3 sensor_server.py {port}",
     client: "python3 sensor_client.py {host} {port} {interval} {count}",
     host: "127.0.0.1",
     port: 9000,
-    options: { interval, count: 5 },
+    options: { interval, count: 5, protocol: undefined },
+    input: { interval, count: 5 },
   };
   return { env: { entry, reference: entry, seed: 1, protocol }, runs };
 }

@@ -24,10 +24,10 @@ import type { TaskEvidence } from "../task.ts";
 import { judgeTcpProbe, judgeUdpProbe, type ProbeCause, parseProbeReport } from "./probe-judge.ts";
 import { unanswered } from "./reply-pairs.ts";
 import { trafficOf } from "./sensor-evidence.ts";
-import { sensorOptionsOf } from "./sensor-options.ts";
+import type { SensorOptions } from "./sensor-options.ts";
 import type { SensorTraffic, TimedMessage } from "./sensor-traffic.ts";
 
-type Check = CheckDefinition<TaskEvidence<unknown>>;
+type Check = CheckDefinition<TaskEvidence<SensorOptions>>;
 
 interface Options {
   readonly points: number;
@@ -40,7 +40,7 @@ interface Options {
 const NO_PROTOCOL_HELP =
   "Describe your messages in socklab.yaml under `protocol: messages:` (name, from, format, fields; see docs/manifest.md).";
 
-function protocolOrFail(evidence: TaskEvidence<unknown>): Protocol | Verdict {
+function protocolOrFail(evidence: TaskEvidence<SensorOptions>): Protocol | Verdict {
   const protocol = evidence.env.protocol;
   if (protocol) return protocol;
   return fail({
@@ -56,7 +56,10 @@ function isVerdict(value: Protocol | Verdict): value is Verdict {
 }
 
 /** The traffic of the check's run, or a failing verdict when there is no protocol to read it with. */
-function trafficFor(evidence: TaskEvidence<unknown>, runName: string): [RunRecord, SensorTraffic] | Verdict {
+function trafficFor(
+  evidence: TaskEvidence<SensorOptions>,
+  runName: string,
+): [RunRecord, SensorTraffic] | Verdict {
   const protocol = protocolOrFail(evidence);
   if (isVerdict(protocol)) return protocol;
   const run = runOf(evidence, runName);
@@ -68,7 +71,7 @@ function trafficCheck(
   options: Options,
   id: string,
   title: string,
-  judge: (run: RunRecord, traffic: SensorTraffic, evidence: TaskEvidence<unknown>) => Verdict,
+  judge: (run: RunRecord, traffic: SensorTraffic, evidence: TaskEvidence<SensorOptions>) => Verdict,
 ): Check {
   return defineCheck({
     id: options.id ?? id,
@@ -297,7 +300,7 @@ export function periodicCheck(options: Options & { readonly stalls?: boolean }):
     "periodic",
     "readings arrive once per interval (median within 20%, no bursts)",
     (run, traffic, evidence) => {
-      const periodUs = sensorOptionsOf(evidence.env.entry.options).interval * 1e6;
+      const periodUs = evidence.env.entry.options.interval * 1e6;
       const problems = (groups: ReturnType<typeof readingStats>) =>
         groups.flatMap((s) => {
           const why = periodProblem(s.stats, periodUs, options.stalls ?? false);

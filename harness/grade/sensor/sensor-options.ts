@@ -1,5 +1,6 @@
 // The manifest keys every sensor task shares: how often and how many readings the client sends (substituted
 // as {interval} and {count} in its command), and an optional per-task protocol description.
+import type { TaskEntry } from "../manifest.ts";
 import { z } from "../schema.ts";
 import { protocolOption } from "./protocol-option.ts";
 
@@ -15,7 +16,10 @@ export const sensorOptionsShape = {
 export const sensorOptions = z.object(sensorOptionsShape);
 export type SensorOptions = z.infer<typeof sensorOptions>;
 
-/** The options of a sensor task's evidence (every sensor task's schema extends the shared shape). */
-export function sensorOptionsOf(options: unknown): SensorOptions {
-  return options as SensorOptions;
+/**
+ * The shared sensor options of an entry held without its task's type (the summary across tasks): read from
+ * the manifest's value with the shared schema, which every sensor task's schema extends.
+ */
+export function sensorOptionsOf(entry: TaskEntry): SensorOptions {
+  return sensorOptions.parse(entry.input);
 }

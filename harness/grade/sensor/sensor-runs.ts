@@ -5,14 +5,14 @@ import type { TaskEntry } from "../manifest.ts";
 import type { RunSpec } from "../run-session.ts";
 import type { TaskEnvironment } from "../task.ts";
 import { probeConfig } from "./probe-readings.ts";
-import { sensorOptionsOf } from "./sensor-options.ts";
+import type { SensorOptions } from "./sensor-options.ts";
 
 /** Extra time a client gets beyond its count × interval before it is stopped. */
 export const CLIENT_SLACK_MS = 10_000;
 
 /** How long a sensor client may run: its readings' schedule plus slack. */
-export function clientTimeoutMs(entry: TaskEntry<unknown>): number {
-  const o = sensorOptionsOf(entry.options);
+export function clientTimeoutMs(entry: TaskEntry<SensorOptions>): number {
+  const o = entry.options;
   return Math.round(o.count * o.interval * 1000) + CLIENT_SLACK_MS;
 }
 
@@ -21,12 +21,12 @@ export const SERVER_SLACK_MS = 30_000;
 
 /** The student's server for a run whose clients may take up to `clientMs`: it is never stopped by its own
  * time limit before them (socklab stops it when the run ends). */
-export function sensorServer(entry: TaskEntry<unknown>, clientMs: number) {
+export function sensorServer(entry: TaskEntry<SensorOptions>, clientMs: number) {
   return role(entry, "server", "student", "server", { timeoutMs: clientMs + SERVER_SLACK_MS });
 }
 
 /** main (student server + client) and probe (student server + socklab's probe). */
-export function sensorRuns(env: TaskEnvironment<unknown>, transport: "tcp" | "udp"): RunSpec[] {
+export function sensorRuns(env: TaskEnvironment<SensorOptions>, transport: "tcp" | "udp"): RunSpec[] {
   const { entry } = env;
   const base = { protocol: transport, port: entry.port } as const;
   const runs: RunSpec[] = [
