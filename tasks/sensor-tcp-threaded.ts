@@ -74,7 +74,6 @@ export default defineTask({
         );
         const connected = await ctx.waitForEstablished(n, 3000);
         await ctx.snapshot(connected ? `${n} clients connected` : `waiting for ${n} clients (timed out)`, n);
-        ctx.note("allConnected", connected);
         await Promise.all(programs.map((p) => p.outcome));
       },
     },

@@ -338,7 +338,7 @@ function judgeRun(evidence: TaskEvidence<Options>, name: string): RunJudgement {
       `socklab's link log and the capture disagree: ${link.agreement.findings.slice(0, 3).join("; ")}`,
     );
   }
-  if (run.notes.linkError) linkNotes.push(String(run.notes.linkError));
+  if (run.notes.linkError) linkNotes.push(run.notes.linkError);
   const ok = verdict.ok && clientEnded;
   const line = `${run.name}: ${describeDelivery(verdict, delivered)}${clientEnded ? "" : `; the client did not end by itself (${client?.outcome.description ?? "not started"})`}`;
   return { run, ok, line, delivered, expected, log: link?.log ?? [], linkNotes };

@@ -55,7 +55,7 @@ const IDLE_LINES_LIMIT = 100;
 const IDLE_CPU_LIMIT_MS = IDLE_WINDOW_MS * 0.05;
 
 function report(run: RunRecord): InteractiveReport | null {
-  return (run.notes.interactive as InteractiveReport | undefined) ?? null;
+  return run.notes.interactive ?? null;
 }
 
 /** Every client of an interactive run printed the echo of its typed line in time (null), or a failure. */

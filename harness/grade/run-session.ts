@@ -33,6 +33,7 @@ import {
   type SandboxMode,
   type SocketEntry,
 } from "../sandbox/index.ts";
+import type { InteractiveReport } from "./interactive-clients.ts";
 import type { Limit } from "./limiter.ts";
 
 export type { ProgramRole, ProgramSource } from "../run/index.ts";
@@ -78,8 +79,16 @@ export interface RunContext {
    * that changes meanwhile); the fullest is kept.
    */
   snapshot(label: string, established?: number): Promise<Snapshot>;
-  /** Free-form facts the driver wants the checks to see. */
-  note(key: string, value: unknown): void;
+  /** Records a fact for the checks (one of the kinds of RunNotes). */
+  note<K extends keyof RunNotes>(key: K, value: NonNullable<RunNotes[K]>): void;
+}
+
+/** What a run's driver records for the checks, beside its programs, snapshots and capture. */
+export interface RunNotes {
+  /** The interactive-clients scenario: each client's typed line and whether its echo came back. */
+  readonly interactive?: InteractiveReport;
+  /** socklab's own lossy link did not start (its fault, said in the checks that read the run). */
+  readonly linkError?: string;
 }
 
 export interface RunSpec {
@@ -133,7 +142,7 @@ export interface RunRecord {
   readonly captureFile: string | null;
   readonly analysis: CaptureAnalysis | null;
   readonly captureFindings: readonly CaptureFinding[];
-  readonly notes: Readonly<Record<string, unknown>>;
+  readonly notes: RunNotes;
   /**
    * socklab's own faults (never the student's): a program of its own, or the launcher of any program, that
    * could not start; a capture it could not read; a driver that threw; a sandbox that failed. Any fault makes
@@ -234,7 +243,7 @@ export async function executeRun(
   });
   const clients: { role: ProgramRole; program: Program; script: ScriptResult | null }[] = [];
   const snapshots: Snapshot[] = [];
-  const notes: Record<string, unknown> = {};
+  const notes: { -readonly [K in keyof RunNotes]: RunNotes[K] } = {};
   const faults: Fault[] = [];
   const inject = injectedFault();
   const launch = (role: ProgramRole, timeoutMs: number) => {
@@ -398,7 +407,7 @@ interface RunState {
   readonly serverReady: StepResult<SocketEntry> | undefined;
   readonly clients: readonly { role: ProgramRole; program: Program; script: ScriptResult | null }[];
   readonly snapshots: Snapshot[];
-  readonly notes: Record<string, unknown>;
+  readonly notes: RunNotes;
   readonly faults: Fault[];
   readonly inject: InjectedFault | undefined;
 }

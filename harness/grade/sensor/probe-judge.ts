@@ -7,28 +7,33 @@
 // reply, and no reply answers a bad datagram as if it were a reading (told by the sequence number when the
 // reply declares one; without one, an answer to a bad datagram is only advice: it may be an error notice).
 import { decodeMessage, type Protocol, splitStream } from "../../protocol/index.ts";
+import { readProbeReport } from "../probe-report.ts";
+import { z } from "../schema.ts";
 import { readingMessage } from "./probe-readings.ts";
 
-export interface ProbePhase {
-  readonly phase: string;
+const probePhase = z.object({
+  phase: z.string(),
   /** Bytes sent in this phase (per send). */
-  readonly sent: readonly number[];
+  sent: z.array(z.number()),
   /** Whether the server was seen to read what was sent (its receive queue emptied). */
-  readonly serverRead?: boolean;
+  serverRead: z.boolean().optional(),
   /** What came back: one hex string per datagram (UDP), or the whole byte stream of the phase (TCP). */
-  readonly received: readonly string[];
+  received: z.array(z.string()),
   /** TCP: the server closed or reset the connection during the phase. */
-  readonly closed?: boolean;
-}
+  closed: z.boolean().optional(),
+});
+export type ProbePhase = z.output<typeof probePhase>;
 
-export interface ProbeReport {
-  readonly transport: "tcp" | "udp";
-  readonly phases: readonly ProbePhase[];
+/** What socklab's sensor probe (tasks/probes/sensor_probe.py) prints last. */
+const probeReportSchema = z.object({
+  transport: z.enum(["tcp", "udp"]),
+  phases: z.array(probePhase),
   /** The server refused, reset or closed on the probe, or its UDP port closed. */
-  readonly serverGone?: string;
+  serverGone: z.string().optional(),
   /** The probe's own failure (socklab's fault). */
-  readonly error?: string;
-}
+  error: z.string().optional(),
+});
+export type ProbeReport = z.output<typeof probeReportSchema>;
 
 /** Why the probe's phases do not show the expected replies. */
 export type ProbeCause =
@@ -55,13 +60,7 @@ const bytesOf = (hex: string) => new Uint8Array(Buffer.from(hex, "hex"));
 
 /** The probe's report from its last output line, or null when it printed none. */
 export function parseProbeReport(stdout: string): ProbeReport | null {
-  const line = stdout.trim().split("\n").pop() ?? "";
-  try {
-    const parsed = JSON.parse(line) as ProbeReport;
-    return Array.isArray(parsed?.phases) ? parsed : null;
-  } catch {
-    return null;
-  }
+  return readProbeReport(stdout, probeReportSchema);
 }
 
 function replies(n: number): string {
