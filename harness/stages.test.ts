@@ -1,5 +1,5 @@
-// The pipeline runs one way: sandbox → run → capture → decode → analyse → (protocol, impair) → grade → report
-// → tasks → cli. A stage imports only from stages before it (and `fault`, which every stage shares), never from
+// The pipeline runs one way: sandbox → run → capture → decode → analyse → protocol → impair → session → grade →
+// report → tasks → cli. A stage imports only from stages before it (and `fault`, which every stage shares), never from
 // a later one: this test reads every production file's imports and names any that runs back up.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -7,7 +7,10 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-/** Each stage folder and its place along the pipeline: a file may import from its own place or an earlier one. */
+/**
+ * Each stage folder and its place along the pipeline: a file may import from its own stage or an earlier one.
+ * No two stages share a place, so no two stages can import each other: there are no cycles between them.
+ */
 const STAGES: Readonly<Record<string, number>> = {
   "harness/fault": 0,
   "harness/sandbox": 1,
@@ -15,12 +18,13 @@ const STAGES: Readonly<Record<string, number>> = {
   "harness/capture": 3,
   "harness/decode": 4,
   "harness/analyse": 5,
-  "harness/protocol": 5,
-  "harness/impair": 6,
-  "harness/grade": 7,
-  "harness/report": 8,
-  tasks: 9,
-  "harness/cli": 10,
+  "harness/protocol": 6,
+  "harness/impair": 7,
+  "harness/session": 8,
+  "harness/grade": 9,
+  "harness/report": 10,
+  tasks: 11,
+  "harness/cli": 12,
 };
 
 function stageOf(path: string): string | undefined {

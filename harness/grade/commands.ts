@@ -1,8 +1,8 @@
 // The program roles of a task's runs, built from the manifest entries: the student's and the reference's
 // commands with {host}, {port} and the task's options substituted, and socklab's probes.
 import { formatCommand, splitCommand } from "../run/index.ts";
+import type { ProgramRole } from "../session/index.ts";
 import { substitute, type TaskEntry } from "./manifest.ts";
-import type { ProgramRole } from "./run-session.ts";
 
 /** Placeholder values for an entry: host, port, and every scalar option (lists joined by spaces). */
 export function placeholders(entry: TaskEntry): Record<string, string | number> {

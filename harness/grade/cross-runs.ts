@@ -1,9 +1,9 @@
 // The usual runs of a client/server task: the student's pair together, the student's server with the
 // reference client (and optionally a socklab probe), and the student's client with the reference server.
 import type { ScriptStep } from "../run/index.ts";
+import type { ProgramRole, RunContext, RunSpec } from "../session/index.ts";
 import { probe as probeRole, role } from "./commands.ts";
 import type { TaskEntry } from "./manifest.ts";
-import type { ProgramRole, RunContext, RunSpec } from "./run-session.ts";
 import { z } from "./schema.ts";
 
 /**

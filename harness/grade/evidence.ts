@@ -2,8 +2,8 @@
 // output line) and turn them into evidence references for failure messages.
 import type { Conversation, TcpConversation, UdpConversation } from "../analyse/types.ts";
 import type { Outcome } from "../run/index.ts";
+import type { ProgramRecord, RunRecord } from "../session/index.ts";
 import type { EvidenceRef } from "./result.ts";
-import type { ProgramRecord, RunRecord } from "./run-session.ts";
 
 /** The TCP conversations with the run's server port. */
 export function tcpConversations(run: RunRecord): TcpConversation[] {

@@ -3,12 +3,11 @@
 // caller can write partial results as tasks finish.
 import { basename, join, resolve } from "node:path";
 import { interruptRuns, removeStaleStages, resolveSandboxMode, type SandboxMode } from "../sandbox/index.ts";
+import type { ProgramFolders } from "../session/index.ts";
+import { limiter, stageProgramFolders } from "../session/index.ts";
 import { type GradedTask, gradeTask, interruptedTask, notSubmitted } from "./grade-task.ts";
-import { limiter } from "./limiter.ts";
 import { loadManifest, type Manifest } from "./manifest.ts";
-import { stageProgramFolders } from "./program-folders.ts";
 import type { SubmissionResult, TaskResult } from "./result.ts";
-import type { ProgramFolders } from "./run-session.ts";
 import { checkSubmissionSize } from "./submission-limits.ts";
 import type { Task, TaskEvidence } from "./task.ts";
 

@@ -3,12 +3,12 @@ import { join } from "node:path";
 import { faultOf } from "../fault/index.ts";
 import type { Protocol } from "../protocol/index.ts";
 import type { SandboxMode } from "../sandbox/index.ts";
+import type { Limit } from "../session/index.ts";
+import { executeRun, type ProgramFolders, type RunRecord, type RunSpec } from "../session/index.ts";
 import { runChecks } from "./check.ts";
 import { ctrlCAdvice, limitsAdvice, peerErrorAdvice } from "./checks/programs.ts";
-import type { Limit } from "./limiter.ts";
 import type { TaskEntry } from "./manifest.ts";
 import type { CheckResult, RunSummary, TaskResult } from "./result.ts";
-import { executeRun, type ProgramFolders, type RunRecord, type RunSpec } from "./run-session.ts";
 import { taskProtocol } from "./sensor/protocol-option.ts";
 import { runAdvice, type Task, type TaskEvidence } from "./task.ts";
 

@@ -1,4 +1,6 @@
 // The grade stage: manifests, tasks, runs, checks and the result document.
+
+export * from "../session/index.ts";
 export * from "./check.ts";
 export * from "./checks/cross.ts";
 export * from "./checks/programs.ts";
@@ -10,15 +12,12 @@ export * from "./draft-manifest.ts";
 export * from "./evidence.ts";
 export * from "./grade-submission.ts";
 export * from "./grade-task.ts";
-export * from "./interactive-clients.ts";
-export * from "./limiter.ts";
 export * from "./manifest.ts";
 export * from "./manifest-error.ts";
 export * from "./printed-bytes.ts";
 export * from "./printed-values.ts";
 export * from "./probe-report.ts";
 export * from "./result.ts";
-export * from "./run-session.ts";
 export { keyPath, type SchemaIssue, validate, z } from "./schema.ts";
 export * from "./sensor/delivery.ts";
 export * from "./sensor/link-evidence.ts";

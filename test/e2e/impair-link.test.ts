@@ -14,7 +14,6 @@ import {
   type RunRecord,
   type RunSpec,
 } from "../../harness/grade/index.ts";
-import { stageProgramFolders } from "../../harness/grade/program-folders.ts";
 import {
   chooseSeeds,
   crossCheckLink,
@@ -28,6 +27,7 @@ import {
   parseLinkOutput,
   planOf,
 } from "../../harness/impair/index.ts";
+import { stageProgramFolders } from "../../harness/session/index.ts";
 import { type OnFinished, tempOutDir } from "./sandbox-helpers.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");

@@ -1,7 +1,7 @@
 // A cross run's probe is socklab's own program: when it reports nothing, or its own failure, the check is an
 // error of socklab's (thrown, so the check is errored), never the student's failure.
 import { describe, expect, it } from "vitest";
-import type { RunRecord } from "../run-session.ts";
+import type { RunRecord } from "../../session/index.ts";
 import type { TaskEvidence } from "../task.ts";
 import { crossRunCheck } from "./cross.ts";
 

@@ -1,10 +1,11 @@
 // Cross-testing checks: the student's server driven by the reference client or socklab's probe, and the
 // student's client against the reference server — so a pair that only works with itself is caught.
+
+import type { ProgramRecord, RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass, type Verdict } from "../check.ts";
 import { outputRefs, tracebackLine } from "../evidence.ts";
 import type { AnyOptions } from "../manifest.ts";
 import { probeReport, probeReportBase } from "../probe-report.ts";
-import type { ProgramRecord, RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
 import { clientEndedWell, runOf } from "./programs.ts";
 

@@ -2,9 +2,9 @@
 // print what they should. Each factory names the run it looks at.
 import { FaultError } from "../../fault/index.ts";
 import { limitText } from "../../run/index.ts";
+import type { ProgramRecord, RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
 import { crashLines, outputRefs, studentClients, tracebackLine, tracebackLines } from "../evidence.ts";
-import type { ProgramRecord, RunRecord } from "../run-session.ts";
 import type { AdviceDefinition, TaskEvidence } from "../task.ts";
 
 type Check = CheckDefinition<TaskEvidence<unknown>>;

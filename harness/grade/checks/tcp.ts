@@ -2,9 +2,9 @@
 // acknowledged, an orderly close. Retransmissions are reported as notes with their likely cause, never
 // penalised by themselves.
 import type { TcpConversation } from "../../analyse/types.ts";
+import type { RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
 import { packetRef, showBytes, streamBytes, tcpConversations } from "../evidence.ts";
-import type { RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
 import { runOf } from "./programs.ts";
 

@@ -1,10 +1,10 @@
 // Checks on a run's UDP traffic, from the capture: datagrams and no handshake, an ephemeral source port,
 // replies to the client's exact source address and port, echoed bytes.
 import type { UdpConversation, UdpPacketRow } from "../../analyse/types.ts";
+import type { RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
 import { packetRef, tcpConversations, udpConversations } from "../evidence.ts";
 import { findPrintedBytes } from "../printed-bytes.ts";
-import type { RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
 import { runOf } from "./programs.ts";
 

@@ -7,8 +7,8 @@ import {
   linkLegsOf,
   parseLinkOutput,
 } from "../../impair/index.ts";
+import type { RunRecord } from "../../session/index.ts";
 import { conversations } from "../evidence.ts";
-import type { RunRecord } from "../run-session.ts";
 
 /** The link's output in a run, and whether its log agrees with the capture. */
 export interface RunLink extends LinkOutput {

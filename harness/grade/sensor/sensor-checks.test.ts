@@ -4,8 +4,8 @@ import type { CaptureAnalysis } from "../../analyse/types.ts";
 import { buildUdp } from "../../decode/index.ts";
 import { checkProtocol, type Protocol, pack, type StructValue } from "../../protocol/index.ts";
 import type { Outcome } from "../../run/index.ts";
+import type { ProgramRecord, RunRecord } from "../../session/index.ts";
 import type { Verdict } from "../check.ts";
-import type { ProgramRecord, RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
 import {
   messagesDecodeCheck,

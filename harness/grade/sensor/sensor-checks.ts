@@ -15,11 +15,11 @@ import {
   type Protocol,
   type StructValue,
 } from "../../protocol/index.ts";
+import type { RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass, type Verdict } from "../check.ts";
 import { runOf } from "../checks/programs.ts";
 import { outputRefs, packetRef, tracebackLine } from "../evidence.ts";
 import type { EvidenceRef } from "../result.ts";
-import type { RunRecord } from "../run-session.ts";
 import type { TaskEvidence } from "../task.ts";
 import { judgeTcpProbe, judgeUdpProbe, type ProbeCause, parseProbeReport } from "./probe-judge.ts";
 import { unanswered } from "./reply-pairs.ts";

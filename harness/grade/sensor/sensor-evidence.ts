@@ -2,8 +2,8 @@
 // computed once per run, port and protocol, and shared by the checks and the report.
 import type { Conversation } from "../../analyse/types.ts";
 import type { Protocol } from "../../protocol/index.ts";
+import type { RunRecord } from "../../session/index.ts";
 import { conversations } from "../evidence.ts";
-import type { RunRecord } from "../run-session.ts";
 import { type SensorTraffic, sensorTraffic } from "./sensor-traffic.ts";
 
 const cache = new WeakMap<RunRecord, Map<number, WeakMap<Protocol, SensorTraffic>>>();

@@ -1,8 +1,9 @@
 // The runs of the sensor deliverable (TCP and UDP): the student's client and server together, and the
 // student's server with socklab's sensor probe, which sends readings built from the protocol description.
+
+import type { RunSpec } from "../../session/index.ts";
 import { probe, role } from "../commands.ts";
 import type { TaskEntry } from "../manifest.ts";
-import type { RunSpec } from "../run-session.ts";
 import type { TaskEnvironment } from "../task.ts";
 import { probeConfig } from "./probe-readings.ts";
 import type { SensorOptions } from "./sensor-options.ts";
