@@ -61,4 +61,9 @@ describe("stage order", () => {
     }
     expect(backwards).toEqual([]);
   });
+
+  it("says each stage's public surface by name: no `export *` barrels", () => {
+    const barrels = files.filter((file) => /^export \*/m.test(readFileSync(join(ROOT, file), "utf8")));
+    expect(barrels).toEqual([]);
+  });
 });

@@ -2,5 +2,3 @@
 
 export { analyseCapture } from "./analyse-capture.ts";
 export { type AnalyseOptions, type Analyser, createAnalyser } from "./analyser.ts";
-export * from "./timing.ts";
-export type * from "./types.ts";

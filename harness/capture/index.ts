@@ -1,7 +1,11 @@
-export * from "./capture-error.ts";
-export * from "./pcap-file.ts";
-export * from "./pcap-header.ts";
-export * from "./pcap-trim.ts";
-export * from "./pcap-writer.ts";
-export * from "./record.ts";
-export * from "./tcpdump-stats.ts";
+export { readCapture } from "./pcap-file.ts";
+export { trimPartialRecord } from "./pcap-trim.ts";
+export { type PcapPacket, writePcap } from "./pcap-writer.ts";
+export type { CaptureHeader } from "./record.ts";
+export {
+  type CaptureFinding,
+  type OfferedTraffic,
+  offeredPastBudget,
+  parseTcpdumpStats,
+  verifyCapture,
+} from "./tcpdump-stats.ts";
