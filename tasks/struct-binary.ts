@@ -130,6 +130,7 @@ export default defineTask({
     "server's printed values, and names a byte-order mismatch. `=` means native byte order with standard " +
     "sizes (little-endian on x86), not network order — that is `!` (big-endian).",
   defaults: { host: "localhost", port: 10001 },
+  init: { match: [["struct"], ["binary"], ["binario"], ["binaria"], ["pack"], ["packed"]], rank: 40 },
   options,
   runs: ({ entry, reference }) =>
     crossRuns({ entry, reference, protocol: "tcp", after: awaitServerValues(entry.options) }),

@@ -39,6 +39,7 @@ export default defineTask({
     "sends a message and prints the reply. socklab checks the programs, then the traffic: the three-way " +
     "handshake, the echo byte for byte, the acknowledgements and the close.",
   defaults: { host: "127.0.0.1", port: 65432 },
+  init: { match: [["echo"], ["eco"], ["tcp"]], rank: 10 },
   options: z.object({ input: typedInputOption }),
   runs: ({ entry, reference }) =>
     crossRuns({

@@ -102,6 +102,21 @@ export default defineTask({
     "sockets inside the namespace (LISTEN plus one ESTABLISHED per client, as with netstat), and measures the " +
     "server's CPU time once they have left.",
   defaults: { host: "127.0.0.1", port: 8080 },
+  init: {
+    match: [
+      ["thread"],
+      ["threaded"],
+      ["threads"],
+      ["threading"],
+      ["hilos"],
+      ["hilo"],
+      ["concurrent"],
+      ["concurrente"],
+      ["multithread"],
+      ["multi"],
+    ],
+    rank: 50,
+  },
   options,
   runs: ({ entry, reference }) => {
     const { clients, quit } = entry.options;

@@ -55,6 +55,13 @@ export default defineTask({
     "The echo of 1.1 over UDP: the server answers each datagram with the same bytes, sent back to the address " +
     "recvfrom() returned. socklab compares the traffic with TCP's: no handshake, no acknowledgements, no close.",
   defaults: { host: "localhost", port: 5005 },
+  init: {
+    match: [
+      ["udp", "echo"],
+      ["udp", "eco"],
+    ],
+    rank: 30,
+  },
   options: z.object({ input: typedInputOption }),
   runs: ({ entry, reference }) =>
     crossRuns({

@@ -34,6 +34,7 @@ export default defineTask({
     "The handout's one-way UDP exchange: a receiver bound to a port, and a sender that binds to port 0 (an " +
     "ephemeral port the OS chooses) and sends one datagram with sendto(). No handshake, no acknowledgement.",
   defaults: { host: "localhost", port: 5005 },
+  init: { match: [["udp"], ["receiver"], ["receptor"], ["sender"], ["emisor"]], rank: 20 },
   options: z.object({ input: typedInputOption }),
   runs: ({ entry, reference }) => [
     {

@@ -2,6 +2,7 @@
 import { access, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { TASKS } from "../../tasks/index.ts";
 import { draftManifest, MANIFEST_NAME, toYaml } from "../grade/index.ts";
 import { type Command, EXIT } from "./command.ts";
 import { HarnessError, UsageError } from "./harness-error.ts";
@@ -46,7 +47,7 @@ export const initCommand: Command = {
     } catch (error) {
       throw new HarnessError("no-dir", `cannot read the folder ${dir}: ${(error as Error).message}`);
     }
-    const draft = draftManifest(files);
+    const draft = draftManifest(files, TASKS);
     const header =
       "# Drafted by `socklab init`: check each command (docs/manifest.md), then run `socklab check`.\n";
     await writeFile(file, header + toYaml({ tasks: draft.tasks }));

@@ -1,21 +1,25 @@
 import { describe, expect, it } from "vitest";
+import { TASKS } from "../../tasks/index.ts";
 import { draftManifest } from "./draft-manifest.ts";
 
 describe("draftManifest", () => {
   it("recognises the handout's file names in English and Spanish", () => {
-    const draft = draftManifest([
-      "server_echo.py",
-      "cliente_echo.py",
-      "udp_receiver.py",
-      "udp_sender.py",
-      "servidor_echo_udp.py",
-      "client-echo-udp.py",
-      "struct_server.py",
-      "struct_client.py",
-      "servidor_hilos.py",
-      "cliente_hilos.py",
-      "notes.txt",
-    ]);
+    const draft = draftManifest(
+      [
+        "server_echo.py",
+        "cliente_echo.py",
+        "udp_receiver.py",
+        "udp_sender.py",
+        "servidor_echo_udp.py",
+        "client-echo-udp.py",
+        "struct_server.py",
+        "struct_client.py",
+        "servidor_hilos.py",
+        "cliente_hilos.py",
+        "notes.txt",
+      ],
+      TASKS,
+    );
     expect(draft.tasks).toEqual({
       "tcp-echo": { server: "python3 server_echo.py", client: "python3 cliente_echo.py" },
       "udp-oneway": { server: "python3 udp_receiver.py", client: "python3 udp_sender.py" },
@@ -27,8 +31,21 @@ describe("draftManifest", () => {
   });
 
   it("says what it could not place and which task lacks a program", () => {
-    const draft = draftManifest(["helper.py", "server_echo.py", "server-echo-copy.py"]);
+    const draft = draftManifest(["helper.py", "server_echo.py", "server-echo-copy.py"], TASKS);
     expect(draft.unplaced).toEqual(["helper.py", "server_echo.py"]);
     expect(draft.incomplete).toEqual([{ task: "tcp-echo", missing: "client", have: "server-echo-copy.py" }]);
+  });
+
+  it("takes each task's words from the task, the most specific first", () => {
+    const tasks = [
+      { id: "any-echo", init: { match: [["echo"]], rank: 1 } },
+      { id: "time-server", init: { match: [["time"], ["hora"]], rank: 5 } },
+      { id: "no-hints", init: null },
+    ];
+    const draft = draftManifest(["time_echo_server.py", "cliente_hora.py", "echo_client.py"], tasks);
+    expect(draft.tasks).toEqual({
+      "time-server": { server: "python3 time_echo_server.py", client: "python3 cliente_hora.py" },
+    });
+    expect(draft.incomplete).toEqual([{ task: "any-echo", missing: "server", have: "echo_client.py" }]);
   });
 });

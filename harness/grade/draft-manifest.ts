@@ -1,6 +1,7 @@
-// Drafting a manifest from a submission's file names (`socklab init`): recognises the handout's names in
-// English and Spanish (server_echo.py, servidor_echo.py, client-echo.py, udp_sender.py, …) and says what it
-// could not place.
+// Drafting a manifest from a submission's file names (`socklab init`): each task says how its programs are
+// named (its init hints: udp + echo, hilos, struct…); the words for server and client, in English and
+// Spanish, are shared. Says what it could not place.
+import type { InitHints } from "./task.ts";
 
 export type Role = "server" | "client";
 
@@ -36,54 +37,43 @@ function roleOf(w: readonly string[]): Role | null {
   return null;
 }
 
-/** Which task a file belongs to, judging by the words of its name. */
-function taskOf(w: readonly string[]): string | null {
-  const has = (...xs: string[]) => xs.some((x) => w.includes(x));
-  if (
-    has(
-      "thread",
-      "threaded",
-      "threads",
-      "threading",
-      "hilos",
-      "hilo",
-      "concurrent",
-      "concurrente",
-      "multithread",
-      "multi",
-    )
-  ) {
-    return "threaded-echo";
-  }
-  if (has("struct", "binary", "binario", "binaria", "pack", "packed")) return "struct-binary";
-  if (has("udp")) return has("echo", "eco") ? "udp-echo" : "udp-oneway";
-  if (has("receiver", "receptor", "sender", "emisor")) return "udp-oneway";
-  if (has("echo", "eco", "tcp")) return "tcp-echo";
-  return null;
+/** A task as drafting sees it: its id and how its programs are named. */
+export interface DraftTask {
+  readonly id: string;
+  readonly init: InitHints | null;
+}
+
+/** Which task a file belongs to, judging by the words of its name: the highest-ranked task that matches. */
+function taskOf(w: readonly string[], tasks: readonly DraftTask[]): string | null {
+  const ranked = tasks
+    .flatMap((t) => (t.init ? [{ id: t.id, init: t.init }] : []))
+    .sort((a, b) => b.init.rank - a.init.rank);
+  const found = ranked.find((t) => t.init.match.some((pattern) => pattern.every((x) => w.includes(x))));
+  return found?.id ?? null;
 }
 
 /** Places each Python file of a submission into a task and a role. */
-export function draftManifest(files: readonly string[]): Draft {
+export function draftManifest(files: readonly string[], tasks: readonly DraftTask[]): Draft {
   const placed: Placement[] = [];
   const unplaced: string[] = [];
   for (const file of [...files].filter((f) => f.endsWith(".py")).sort()) {
     const w = words(file);
     const role = roleOf(w);
-    const task = taskOf(w);
+    const task = taskOf(w, tasks);
     if (!role || !task || placed.some((p) => p.task === task && p.role === role)) unplaced.push(file);
     else placed.push({ task, role, file });
   }
-  const tasks: Record<string, { server: string; client: string }> = {};
+  const drafted: Record<string, { server: string; client: string }> = {};
   const incomplete: { task: string; missing: Role; have: string }[] = [];
   for (const task of [...new Set(placed.map((p) => p.task))]) {
     const server = placed.find((p) => p.task === task && p.role === "server");
     const client = placed.find((p) => p.task === task && p.role === "client");
     if (server && client)
-      tasks[task] = { server: `python3 ${server.file}`, client: `python3 ${client.file}` };
+      drafted[task] = { server: `python3 ${server.file}`, client: `python3 ${client.file}` };
     else {
       const have = (server ?? client)!;
       incomplete.push({ task, missing: server ? "client" : "server", have: have.file });
     }
   }
-  return { tasks, placed, unplaced, incomplete };
+  return { tasks: drafted, placed, unplaced, incomplete };
 }

@@ -25,12 +25,19 @@ export interface TaskEvidence<O = AnyOptions> {
   readonly runs: Readonly<Record<string, RunRecord>>;
 }
 
-/** What `socklab init` may say of a task when it drafts a manifest from the files of a project. */
+/** How `socklab init` recognises a task's programs by their file names when it drafts a manifest. */
 export interface InitHints {
-  /** Words in a server's file name (lower case) that point at this task, e.g. ["udp", "echo"]. */
-  readonly server: readonly (readonly string[])[];
-  /** Words in a client's file name. */
-  readonly client: readonly (readonly string[])[];
+  /**
+   * Word patterns: a file whose name holds every word of one pattern (lower case, in any order) belongs to
+   * the task, e.g. [["udp", "echo"], ["udp", "eco"]]. Whether it is the server or the client is told by
+   * words every task shares (server, servidor, client, cliente…).
+   */
+  readonly match: readonly (readonly string[])[];
+  /**
+   * Tasks are tried from the highest rank down, so that a specific one (a threaded echo server) claims a file
+   * before a general one (any echo server) does.
+   */
+  readonly rank: number;
 }
 
 /** What a task file declares: everything typed by its options schema `S`. */
