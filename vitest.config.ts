@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["harness/**/*.test.ts", "tasks/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["harness/**/*.test.ts", "tasks/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
     // Hang guards, not speed limits: a loaded machine may take several times as long, and must still pass.
     testTimeout: 300_000,
     hookTimeout: 300_000,

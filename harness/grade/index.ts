@@ -39,6 +39,7 @@ export {
   streamBytes,
   studentClients,
   tcpConversations,
+  udpConversations,
 } from "./evidence.ts";
 export { gradeSubmission } from "./grade-submission.ts";
 export { maxScore } from "./grade-task.ts";
