@@ -2,7 +2,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Task } from "../harness/grade/index.ts";
-import { sensorSummarySections } from "./sensor-report.ts";
+import { sensorSummarySections } from "../harness/report/index.ts";
 import sensorTcp from "./sensor-tcp.ts";
 import sensorTcpThreaded from "./sensor-tcp-threaded.ts";
 import sensorUdp from "./sensor-udp.ts";

@@ -22,7 +22,7 @@ import {
   trafficOf,
   z,
 } from "../harness/grade/index.ts";
-import { sensorSections } from "./sensor-report.ts";
+import { sensorSections } from "../harness/report/index.ts";
 
 const options = z.object({
   ...sensorOptionsShape,

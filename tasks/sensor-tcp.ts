@@ -18,7 +18,7 @@ import {
   serverReadyCheck,
   serverSurvivesCheck,
 } from "../harness/grade/index.ts";
-import { sensorSections } from "./sensor-report.ts";
+import { sensorSections } from "../harness/report/index.ts";
 
 export default defineTask({
   id: "sensor-tcp",

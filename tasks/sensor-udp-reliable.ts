@@ -43,12 +43,14 @@ import {
   type LinkConfig,
   type LogEntry,
   linkRole,
+  messageKey,
   nftDropRules,
   type Policy,
+  parseIdentityKey,
   type Script,
 } from "../harness/impair/index.ts";
 import type { Protocol } from "../harness/protocol/index.ts";
-import { sensorSections } from "./sensor-report.ts";
+import { sensorSections } from "../harness/report/index.ts";
 
 /** Whether `text` compiles to a regular expression with at least one capturing group. */
 export function groupCount(text: string): boolean {
@@ -122,7 +124,7 @@ export function gradedSeeds(protocol: Protocol | null, count: number, howMany: n
   const numbering =
     (first: number): IdentityOf =>
     (dir, i) =>
-      dir === "c2s" ? `${reading}:${first + i}` : `${reply}:${first + i}`;
+      messageKey(dir === "c2s" ? reading : reply, first + i);
   try {
     return chooseSeeds(DEFAULT_POLICY, count, howMany, [numbering(0), numbering(1)]);
   } catch {
@@ -486,7 +488,7 @@ export default defineTask({
         const notes = judged.flatMap((j) => j.linkNotes);
         if (!clientTakesPort(evidence.env.entry.client)) notes.push(FALLBACK_NOTE);
         const unnamed = judged.some((j) =>
-          j.log.some((e) => e.dir === "c2s" && !(e.identity ?? "").includes(":")),
+          j.log.some((e) => e.dir === "c2s" && parseIdentityKey(e.identity ?? "").kind !== "message"),
         );
         if (unnamed) {
           notes.push(

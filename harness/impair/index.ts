@@ -3,6 +3,12 @@
 // deterministic nftables drops as a fallback.
 
 export {
+  type DatagramIdentity,
+  identityKey,
+  messageKey,
+  parseIdentityKey,
+} from "./datagram-identity.ts";
+export {
   ACTIONS,
   type Action,
   type Datagram,

@@ -3,6 +3,7 @@
 
 import { decodeMessage } from "../protocol/protocol-decode.ts";
 import { checkProtocol } from "../protocol/protocol-descriptor.ts";
+import { messageKey } from "./datagram-identity.ts";
 import { ImpairError } from "./impair-error.ts";
 import type { LinkConfig } from "./link-config.ts";
 import type { Identify } from "./proxy.ts";
@@ -18,6 +19,6 @@ export function protocolIdentify(identify: NonNullable<LinkConfig["identify"]>):
   return (direction, payload) => {
     const result = decodeMessage(protocol, direction === "c2s" ? "client" : "server", payload);
     if (!result.ok || result.decoded.sequence === undefined) return null;
-    return `${result.decoded.message.name}:${result.decoded.sequence}`;
+    return messageKey(result.decoded.message.name, result.decoded.sequence);
   };
 }

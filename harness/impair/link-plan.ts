@@ -2,6 +2,7 @@
 // the run (fates depend on identities, not timing). Grading picks seeds whose plan exercises every impairment a
 // reliable-UDP client must survive, so a buggy client or server fails on every chosen seed, not on a lucky few.
 
+import { messageKey } from "./datagram-identity.ts";
 import { type Direction, type Fate, fateOf, type Policy } from "./fate.ts";
 import { ImpairError } from "./impair-error.ts";
 
@@ -10,7 +11,7 @@ export type IdentityOf = (direction: Direction, index: number) => string;
 
 /** Readings go client to server, their replies come back: `reading:<i>` and `reply:<i>`. */
 export const DEFAULT_IDENTITY_OF: IdentityOf = (direction, index) =>
-  direction === "c2s" ? `reading:${index}` : `reply:${index}`;
+  messageKey(direction === "c2s" ? "reading" : "reply", index);
 
 /** The graded lossy link: frequent enough impairments that a short exchange meets each of them. */
 export const DEFAULT_POLICY: Policy = { drop: 0.15, duplicate: 0.08, reorder: 0.1, delayMs: [0, 0] };

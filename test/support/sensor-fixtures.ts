@@ -1,5 +1,5 @@
 // Test support (not a test): a lossy link's log shared by the sensor report tests.
-import type { LinkLogEntry } from "../../harness/report/sensor-link-log.ts";
+import type { LinkLogEntry } from "../../harness/report/sensor/link-log.ts";
 
 // A reading dropped and sent twice more, its reply dropped once, a reading resent with other bytes
 // (same identity), a datagram without identity and one still held when the link closed. Listed in the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkProtocol, type Protocol } from "../protocol/index.ts";
-import { byteOrder, protocolSection } from "./sensor-protocol.ts";
+import { checkProtocol, type Protocol } from "../../protocol/index.ts";
+import { byteOrder, protocolSection } from "./protocol.ts";
 
 function protocolOf(messages: unknown[]): Protocol {
   const checked = checkProtocol({ protocol: { messages } });

@@ -1,8 +1,8 @@
 // What one reading costs on the wire, layer by layer: its own payload, the reply's, and the transport,
 // network and link headers of every packet of the conversations (handshake, ACKs, close, retransmissions and
 // replies included), divided by the readings delivered. TCP and UDP side by side make the lab's overhead point.
-import type { Conversation } from "../analyse/types.ts";
-import { table, bytes as thousands } from "./markdown.ts";
+import type { Conversation } from "../../analyse/types.ts";
+import { table, bytes as thousands } from "../markdown.ts";
 
 /** Bytes of one layer or payload part. */
 export interface LayerBytes {

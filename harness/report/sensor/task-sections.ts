@@ -10,18 +10,13 @@ import {
   type SensorOptions,
   type TaskEvidence,
   trafficOf,
-} from "../harness/grade/index.ts";
-import {
-  overheadComparison,
-  overheadPerReading,
-  priceOfReliability,
-  protocolSection,
-  type ReadingOverhead,
-  readingsTable,
-  stevensPlot,
-  stevensPoints,
-  timingSection,
-} from "../harness/report/index.ts";
+} from "../../grade/index.ts";
+import { overheadComparison, overheadPerReading, type ReadingOverhead } from "./overhead.ts";
+import { protocolSection } from "./protocol.ts";
+import { readingsTable } from "./readings.ts";
+import { priceOfReliability } from "./reliability.ts";
+import { stevensPlot, stevensPoints } from "./stevens.ts";
+import { timingSection } from "./timing.ts";
 
 /** The run a task's readings are shown from: "main", or the perfect link of reliable UDP. */
 function mainRun(evidence: TaskEvidence<unknown>): RunRecord | null {

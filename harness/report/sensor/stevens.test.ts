@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LOSSY_LOG } from "../../test/support/sensor-fixtures.ts";
-import { STEVENS_KINDS, type StevensPoint, stevensPlot, stevensPoints } from "./sensor-stevens.ts";
+import { LOSSY_LOG } from "../../../test/support/sensor-fixtures.ts";
+import { STEVENS_KINDS, type StevensPoint, stevensPlot, stevensPoints } from "./stevens.ts";
 
 const marks = (svg: string, kind: string) => svg.match(new RegExp(`class="mark ${kind}"`, "g"))?.length ?? 0;
 

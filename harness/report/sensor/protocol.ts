@@ -7,8 +7,8 @@ import {
   type ProtocolMessage,
   packetDiagram,
   type StructLayout,
-} from "../protocol/index.ts";
-import { code, fenced } from "./markdown.ts";
+} from "../../protocol/index.ts";
+import { code, fenced } from "../markdown.ts";
 
 export interface ProtocolSectionOptions {
   /** Markdown heading level of each message's heading (default 3). */

@@ -1,9 +1,10 @@
 // A time-sequence graph of reliable UDP in the spirit of Wireshark's Stevens graph (tcptrace's time-sequence
 // plot): time across, the reading's sequence number up, one mark per datagram the lossy link saw. A reading
 // dropped by the link and sent again shows as a cross followed, later on the same row, by a retransmission.
-import { type IdentityToSeq, identitySeq, type LinkLogEntry, linkDatagrams } from "./sensor-link-log.ts";
-import { axes, frame, niceTicks, num, svgOpen } from "./sensor-svg.ts";
-import { xmlAttribute } from "./xml.ts";
+
+import { xmlAttribute } from "../xml.ts";
+import { type IdentityToSeq, identitySeq, type LinkLogEntry, linkDatagrams } from "./link-log.ts";
+import { axes, frame, niceTicks, num, svgOpen } from "./svg.ts";
 
 /** What happened to one datagram: readings sent, sent again, dropped or duplicated; replies passed or dropped. */
 export type StevensKind = "sent" | "retransmitted" | "dropped" | "duplicated" | "ack" | "ack-dropped";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { analysePackets, TcpScript, udp } from "../../test/support/analyse-scenarios.ts";
-import { overheadComparison, overheadPerReading } from "./sensor-overhead.ts";
+import { analysePackets, TcpScript, udp } from "../../../test/support/analyse-scenarios.ts";
+import { overheadComparison, overheadPerReading } from "./overhead.ts";
 
 // Two 12-byte readings, each answered with 4 bytes, over TCP (handshake, data, an ACK, close) and over UDP.
 function tcpRun() {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { pairReplies } from "../grade/sensor/reply-pairs.ts";
-import type { TimedMessage, TrafficProblem } from "../grade/sensor/sensor-traffic.ts";
-import { checkProtocol, type Protocol, type StructValue } from "../protocol/index.ts";
-import { readingsTable } from "./sensor-readings.ts";
+import { pairReplies } from "../../grade/sensor/reply-pairs.ts";
+import type { TimedMessage, TrafficProblem } from "../../grade/sensor/sensor-traffic.ts";
+import { checkProtocol, type Protocol, type StructValue } from "../../protocol/index.ts";
+import { readingsTable } from "./readings.ts";
 
 function protocolOf(messages: unknown[]): Protocol {
   const checked = checkProtocol({ protocol: { messages } });

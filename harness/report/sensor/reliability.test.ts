@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LOSSY_LOG } from "../../test/support/sensor-fixtures.ts";
-import { priceOfReliability } from "./sensor-reliability.ts";
+import { LOSSY_LOG } from "../../../test/support/sensor-fixtures.ts";
+import { priceOfReliability } from "./reliability.ts";
 
 describe("priceOfReliability", () => {
   it("counts what reliability cost on the lossy link", () => {

@@ -1,10 +1,10 @@
 // The decoded readings of a run and the server's reply to each, as a Markdown table, with the bytes that fit
 // no message of the student's protocol listed after it. Replies are paired with readings as the checks pair
 // them (harness/grade/sensor/reply-pairs.ts).
-import { pairReplies } from "../grade/sensor/reply-pairs.ts";
-import type { TimedMessage, TrafficProblem } from "../grade/sensor/sensor-traffic.ts";
-import { formatValue, type Protocol, type StructChar } from "../protocol/index.ts";
-import { table } from "./markdown.ts";
+import { pairReplies } from "../../grade/sensor/reply-pairs.ts";
+import type { TimedMessage, TrafficProblem } from "../../grade/sensor/sensor-traffic.ts";
+import { formatValue, type Protocol, type StructChar } from "../../protocol/index.ts";
+import { table } from "../markdown.ts";
 
 export interface ReadingsTableOptions {
   /** Readings shown at most (default 50); the rest are counted in a line under the table. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TimedMessage } from "../grade/sensor/sensor-traffic.ts";
-import { medianError, timingPlot, timingSection, timingSeries } from "./sensor-timing.ts";
+import type { TimedMessage } from "../../grade/sensor/sensor-traffic.ts";
+import { medianError, timingPlot, timingSection, timingSeries } from "./timing.ts";
 
 function reading(conversation: number, timeMs: number): TimedMessage {
   return {

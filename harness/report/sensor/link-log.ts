@@ -1,7 +1,7 @@
 // The lossy link's log read for reliable UDP: which reading (or reply) each datagram was, whether the client
 // had sent it before, and whether the link passed it on. The Stevens graph and the price of reliability both
 // read the log through this file.
-import type { LogEntry } from "../impair/index.ts";
+import { type LogEntry, parseIdentityKey } from "../../impair/index.ts";
 
 /**
  * The fields of the impair proxy's log that reports read. `identity` names the message a datagram carries
@@ -16,10 +16,10 @@ export type LinkLogEntry = Readonly<
 /** Maps a datagram's identity to the reading sequence number it is about (null: not a reading or reply). */
 export type IdentityToSeq = (identity: string) => number | null;
 
-/** The number after the last colon of an identity such as `reading:5` or `reply:5` (a SHA-1: null). */
-export const identitySeq: IdentityToSeq = (identity) => {
-  const found = /:(-?\d+)$/.exec(identity);
-  return found === null ? null : Number(found[1]);
+/** The sequence number of an identity such as `reading:5` or `reply:5` (bytes: null). */
+export const identitySeq: IdentityToSeq = (key) => {
+  const identity = parseIdentityKey(key);
+  return identity.kind === "message" ? identity.sequence : null;
 };
 
 /** One log entry with what the reports need to know about it. */

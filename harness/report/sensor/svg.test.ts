@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { frame, niceTicks, num, tickLabel } from "./sensor-svg.ts";
+import { frame, niceTicks, num, tickLabel } from "./svg.ts";
 
 describe("sensor-svg helpers", () => {
   it("formats coordinates without negative zero", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LOSSY_LOG } from "../../test/support/sensor-fixtures.ts";
-import type { LogEntry } from "../impair/index.ts";
-import { identitySeq, linkDatagrams } from "./sensor-link-log.ts";
+import { LOSSY_LOG } from "../../../test/support/sensor-fixtures.ts";
+import type { LogEntry } from "../../impair/index.ts";
+import { identitySeq, linkDatagrams } from "./link-log.ts";
 
 describe("linkDatagrams", () => {
   it("accepts the proxy's own log entries", () => {

@@ -1,7 +1,7 @@
 // Building blocks shared by the sensor plots (gaps against the period, the Stevens graph): escaping, fixed
 // number formatting so the same data always gives the same bytes, "nice" axis ticks and the plot frame.
 // Every plot is a self-contained <svg>: no scripts, no styles or fonts from elsewhere.
-import { xmlAttribute } from "./xml.ts";
+import { xmlAttribute } from "../xml.ts";
 
 /** A coordinate with one decimal and no "-0". */
 export function num(value: number): string {

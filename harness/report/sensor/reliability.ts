@@ -1,9 +1,9 @@
 // The price of reliability over a lossy link, from the link's own log: how many datagrams the client sent for
 // the readings that got through, how many were retransmissions, what the link dropped and duplicated, and the
 // payload bytes spent beyond one transmission of each reading and one reply to it.
-import type { Direction } from "../impair/index.ts";
-import { table, bytes as thousands } from "./markdown.ts";
-import { type IdentityToSeq, identitySeq, type LinkLogEntry, linkDatagrams } from "./sensor-link-log.ts";
+import type { Direction } from "../../impair/index.ts";
+import { table, bytes as thousands } from "../markdown.ts";
+import { type IdentityToSeq, identitySeq, type LinkLogEntry, linkDatagrams } from "./link-log.ts";
 
 /** Per direction of the link: client to server (readings) and server to client (replies). */
 export type PerDirection = Readonly<Record<Direction, number>>;

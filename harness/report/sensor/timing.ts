@@ -7,11 +7,11 @@ import {
   burstGaps,
   CATCH_UP_FRACTION,
   PERIOD_TOLERANCE,
-} from "../analyse/timing.ts";
-import type { TimedMessage } from "../grade/sensor/sensor-traffic.ts";
-import { table } from "./markdown.ts";
-import { axes, type Frame, frame, niceTicks, num, svgOpen } from "./sensor-svg.ts";
-import { xmlAttribute } from "./xml.ts";
+} from "../../analyse/timing.ts";
+import type { TimedMessage } from "../../grade/sensor/sensor-traffic.ts";
+import { table } from "../markdown.ts";
+import { xmlAttribute } from "../xml.ts";
+import { axes, type Frame, frame, niceTicks, num, svgOpen } from "./svg.ts";
 
 /** The arrivals of one client conversation. */
 export interface TimingSeries {
