@@ -91,7 +91,7 @@ export default defineTask({
         const run = runOf(evidence, "main");
         const n = evidence.env.entry.options.clients;
         const traffic = trafficOf(run, evidence.env.protocol);
-        const shot = run.snapshots.find((s) => s.label.includes("clients"));
+        const shot = run.snapshots.find((s) => s.kind === "during");
         const established =
           shot?.sockets.filter((s) => s.localPort === run.port && s.state === "ESTABLISHED").length ?? 0;
         const spans = replySpans(traffic);

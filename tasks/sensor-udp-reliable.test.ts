@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { clientTakesPort, validate } from "../harness/grade/index.ts";
+import {
+  clientTakesPort,
+  gradedSeeds,
+  groupCount,
+  linkPort,
+  linkSummary,
+  validate,
+} from "../harness/grade/index.ts";
 import { DEFAULT_POLICY, type LogEntry, missingImpairments, planOf } from "../harness/impair/index.ts";
 import { checkProtocol, type Protocol } from "../harness/protocol/index.ts";
-import task, { gradedSeeds, groupCount, linkPort, linkSummary } from "./sensor-udp-reliable.ts";
+import task from "./sensor-udp-reliable.ts";
 
 function protocolOf(reading: string, reply: string): Protocol {
   const checked = checkProtocol({

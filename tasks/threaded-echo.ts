@@ -282,7 +282,7 @@ export default defineTask({
         const connectedIn = (shot: (typeof run.snapshots)[number]) =>
           shot.sockets.filter((s) => s.localPort === run.port && s.state === "ESTABLISHED").length;
         const shot = run.snapshots
-          .filter((s) => s.label !== "after the clients left")
+          .filter((s) => s.kind === "during")
           .sort((a, b) => connectedIn(b) - connectedIn(a))[0];
         const onPort = shot?.sockets.filter((s) => s.localPort === run.port) ?? [];
         const listen = onPort.filter((s) => s.state === "LISTEN").length;

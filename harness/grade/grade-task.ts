@@ -137,6 +137,7 @@ function faultedRecord(spec: RunSpec, outDir: string, error: unknown): RunRecord
   const fault = faultOf(error, "sandbox");
   return {
     name: spec.name,
+    group: spec.group ?? null,
     title: spec.title,
     protocol: spec.protocol,
     port: spec.port,

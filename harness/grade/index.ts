@@ -57,23 +57,47 @@ export type {
   Visibility,
 } from "./result.ts";
 export { keyPath, type SchemaIssue, validate, z } from "./schema.ts";
-export { deliveredPattern, deliveredSequence, describeDelivery, judgeDelivery } from "./sensor/delivery.ts";
-export { clientTakesPort, LINK_PROGRAM, linkOf } from "./sensor/link-evidence.ts";
-export { readingMessage } from "./sensor/probe-readings.ts";
-export { replyTo } from "./sensor/reply-pairs.ts";
 export {
+  clientTakesPort,
+  clientTimeoutMs,
+  deliveredPattern,
+  deliveredSequence,
+  deliveryCheck,
+  describeDelivery,
+  givesUpCheck,
+  gradedSeeds,
+  groupCount,
+  judgeDelivery,
+  LINK_PROGRAM,
+  legConversations,
+  linkOf,
+  linkPort,
+  linkSummary,
   messagesDecodeCheck,
+  numberedReadings,
   periodicCheck,
   protocolDesignCheck,
+  type ReliableOptions,
   randomValuesCheck,
+  readingMessage,
+  reliableOptions,
+  reliableRuns,
   repliesCheck,
+  replyTo,
+  SCRIPTED,
+  SERVER_SLACK_MS,
+  type SensorOptions,
+  type SensorTraffic,
+  seededLinksCheck,
+  sensorOptions,
+  sensorOptionsShape,
   sensorProbeCheck,
+  sensorRuns,
+  sensorServer,
   sequenceCheck,
-} from "./sensor/sensor-checks.ts";
-export { legConversations, trafficOf } from "./sensor/sensor-evidence.ts";
-export { type SensorOptions, sensorOptions, sensorOptionsShape } from "./sensor/sensor-options.ts";
-export { clientTimeoutMs, SERVER_SLACK_MS, sensorRuns, sensorServer } from "./sensor/sensor-runs.ts";
-export type { SensorTraffic, TimedMessage } from "./sensor/sensor-traffic.ts";
+  type TimedMessage,
+  trafficOf,
+} from "./sensor/index.ts";
 export { matchesValues, swappedOrder, toStructValues, valueChars } from "./struct-values.ts";
 export {
   defineTask,

@@ -45,6 +45,8 @@ export interface ProgramFolders {
 }
 
 export interface Snapshot {
+  /** Taken by the driver while its clients ran, or by socklab once they had left. */
+  readonly kind: "during" | "after";
   readonly label: string;
   /** Milliseconds since the run started. */
   readonly atMs: number;
@@ -94,6 +96,8 @@ export interface RunNotes {
 export interface RunSpec {
   /** "main", "reference-client", "probe", "reference-server". */
   readonly name: string;
+  /** The task's own kind of run (e.g. the lossy links of reliable UDP), for checks that judge every run of a kind. */
+  readonly group?: string;
   readonly title: string;
   readonly protocol: "tcp" | "udp";
   readonly port: number;
@@ -114,6 +118,8 @@ export interface RunSpec {
 
 export interface RunRecord {
   readonly name: string;
+  /** The spec's group, or null. */
+  readonly group: string | null;
   readonly title: string;
   readonly protocol: "tcp" | "udp";
   readonly port: number;
@@ -316,7 +322,8 @@ export async function executeRun(
             sockets.filter((e) => e.localPort === spec.port && e.state === "ESTABLISHED").length;
           let best: Snapshot | null = null;
           for (let attempt = 0; attempt < (established === undefined ? 1 : 3); attempt++) {
-            const shot = {
+            const shot: Snapshot = {
+              kind: "during",
               label,
               atMs: elapsed(),
               sockets: await sandbox.socketTable(),
@@ -372,6 +379,7 @@ export async function executeRun(
         listeningAfter = table.some(bound);
         if (spec.snapshotAfter ?? spec.name === "main") {
           snapshots.push({
+            kind: "after",
             label: "after the clients left",
             atMs: elapsed(),
             sockets: table,
@@ -492,6 +500,7 @@ async function finishRun(
   }
   return {
     name: spec.name,
+    group: spec.group ?? null,
     title: spec.title,
     protocol: spec.protocol,
     port: spec.port,

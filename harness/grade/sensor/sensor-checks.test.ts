@@ -132,6 +132,7 @@ function outcome(name: string, stdout: string, overrides: Partial<Outcome> = {})
 function fakeRun(analysis: CaptureAnalysis | null, overrides: Partial<RunRecord> = {}): RunRecord {
   return {
     name: "main",
+    group: null,
     title: "a test run",
     protocol: "tcp",
     port: 9000,

@@ -271,21 +271,38 @@ export function stallUs(periodUs: number): number {
   return Math.max(3 * periodUs, periodUs + 250_000);
 }
 
+/** Why arrivals do not keep the period: its kind, and in words. */
+export interface PeriodProblem {
+  readonly kind: "too-few" | "off-period" | "burst" | "stall";
+  readonly text: string;
+}
+
 /** Why arrivals do not keep the period, or null when they do; `stalls` also refuses gaps over stallUs. */
-export function periodProblem(stats: ArrivalStats, periodUs: number, stalls = false): string | null {
-  if (stats.count < 3) return `only ${stats.count} reading(s): too few to measure a period`;
+export function periodProblem(stats: ArrivalStats, periodUs: number, stalls = false): PeriodProblem | null {
+  const problem = (kind: PeriodProblem["kind"], text: string): PeriodProblem => ({ kind, text });
+  if (stats.count < 3)
+    return problem("too-few", `only ${stats.count} reading(s): too few to measure a period`);
   const median = stats.medianUs!;
   const bursts = burstGaps(stats.gapsUs, periodUs).length;
   const off = Math.abs(median - periodUs) / periodUs;
   if (off > PERIOD_TOLERANCE) {
-    return `median gap ${(median / 1000).toFixed(1)} ms is ${(off * 100).toFixed(0)}% off the period ${(periodUs / 1000).toFixed(0)} ms`;
+    return problem(
+      "off-period",
+      `median gap ${(median / 1000).toFixed(1)} ms is ${(off * 100).toFixed(0)}% off the period ${(periodUs / 1000).toFixed(0)} ms`,
+    );
   }
   if (bursts > 0) {
-    return `${bursts} gap(s) shorter than ${((periodUs * BURST_FRACTION) / 1000).toFixed(0)} ms (a burst; shortest ${(stats.minUs! / 1000).toFixed(1)} ms)`;
+    return problem(
+      "burst",
+      `${bursts} gap(s) shorter than ${((periodUs * BURST_FRACTION) / 1000).toFixed(0)} ms (a burst; shortest ${(stats.minUs! / 1000).toFixed(1)} ms)`,
+    );
   }
   const stalled = stats.gapsUs.filter((g) => g > stallUs(periodUs));
   if (stalls && stalled.length > 0) {
-    return `${stalled.length} gap(s) longer than ${(stallUs(periodUs) / 1000).toFixed(0)} ms (a stall; longest ${(stats.maxUs! / 1000).toFixed(0)} ms)`;
+    return problem(
+      "stall",
+      `${stalled.length} gap(s) longer than ${(stallUs(periodUs) / 1000).toFixed(0)} ms (a stall; longest ${(stats.maxUs! / 1000).toFixed(0)} ms)`,
+    );
   }
   return null;
 }
@@ -320,10 +337,10 @@ export function periodicCheck(options: Options & { readonly stalls?: boolean }):
       if (bad.length === 0) return pass(all.map(summary).join("; "));
       const first = bad[0]!;
       const readings = traffic.readings.filter((m) => m.conversation === first.conversation);
-      const worstGap = first.why.includes("stall") ? first.stats.maxUs! : first.stats.minUs!;
+      const worstGap = first.why.kind === "stall" ? first.stats.maxUs! : first.stats.minUs!;
       const shortest = first.stats.gapsUs.indexOf(worstGap);
       return fail({
-        message: `readings do not keep the ${periodUs / 1000} ms period: ${first.why}`,
+        message: `readings do not keep the ${periodUs / 1000} ms period: ${first.why.text}`,
         expected: `one reading every ${periodUs / 1000} ms (median gap within ±${PERIOD_TOLERANCE * 100}%, no gap under ${(periodUs * BURST_FRACTION) / 1000} ms)`,
         actual: bad.map(summary).join("; "),
         evidence: readings[shortest + 1]
