@@ -16,10 +16,10 @@ export { crossRunCheck } from "./checks/cross.ts";
 export {
   clientsExitCheck,
   endOfInputAdvice,
-  runOf,
   serverReadyCheck,
   serverSurvivesCheck,
 } from "./checks/programs.ts";
+export { type RunCheckOptions, runCheck, runOf } from "./checks/run-check.ts";
 export { allAckedCheck, handshakeCheck, orderlyCloseCheck, tcpEchoCheck } from "./checks/tcp.ts";
 export {
   datagramsCheck,

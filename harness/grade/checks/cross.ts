@@ -7,7 +7,8 @@ import { outputRefs, tracebackLine } from "../evidence.ts";
 import type { AnyOptions } from "../manifest.ts";
 import { probeReport, probeReportBase } from "../probe-report.ts";
 import type { TaskEvidence } from "../task.ts";
-import { clientEndedWell, runOf } from "./programs.ts";
+import { clientEndedWell } from "./programs.ts";
+import { runOf } from "./run-check.ts";
 
 export interface CrossOptions<O = AnyOptions> {
   readonly id: string;

@@ -1,77 +1,40 @@
 // Checks on the programs themselves: the server becomes ready, does not crash; the clients exit 0 in time and
 // print what they should. Each factory names the run it looks at.
-import { FaultError } from "../../fault/index.ts";
 import { limitText } from "../../run/index.ts";
-import type { ProgramRecord, RunRecord } from "../../session/index.ts";
-import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
+import type { ProgramRecord } from "../../session/index.ts";
+import { type CheckDefinition, fail, pass } from "../check.ts";
 import { crashLines, outputRefs, studentClients, tracebackLine, tracebackLines } from "../evidence.ts";
 import type { AdviceDefinition, TaskEvidence } from "../task.ts";
+import { type RunCheckOptions, runCheck } from "./run-check.ts";
 
 type Check = CheckDefinition<TaskEvidence<unknown>>;
 
-/**
- * The run, or a thrown error: a task wired to a run it does not have is a harness bug, and a run with a fault
- * of socklab's own (a program of its own that would not start, an unreadable capture) cannot be judged, so
- * every check that reads it is errored, never failed. A run whose capture the submission spoiled (its traffic
- * went past the capture budget) fails every check that reads its traffic, with the limit named.
- */
-export function runOf(evidence: TaskEvidence<unknown>, name: string): RunRecord {
-  const run = evidence.runs[name];
-  if (!run) throw new Error(`no run named '${name}'`);
-  // socklab's own fault first: what it could not record it cannot blame on the student.
-  const ours = run.faults.find((f) => f.owner === "socklab");
-  if (ours) throw new FaultError(ours);
-  const theirs = run.faults.find((f) => f.owner === "submission");
-  if (!theirs) return run;
-  // The submission's fault (its traffic went past the capture budget) spoils the capture only: a check of
-  // the programs (ready, exit, output) still judges them; one that reads the traffic fails, with the limit.
-  const spoiled = { ...run };
-  Object.defineProperty(spoiled, "analysis", {
-    enumerable: true,
-    get: () => {
-      throw new FaultError(theirs);
-    },
-  });
-  return spoiled;
-}
-
 /** The server of `run` listened (TCP) or was bound (UDP) on its port in time. */
-export function serverReadyCheck(options: {
-  id?: string;
-  title?: string;
-  points: number;
-  run?: string;
-}): Check {
-  return defineCheck({
-    id: options.id ?? "server-ready",
-    title: options.title ?? "the server becomes ready",
-    points: options.points,
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
-      const ready = run.serverReady;
-      const what = `${run.protocol.toUpperCase()} port ${run.port}`;
-      if (ready?.status === "done") {
-        return pass(
-          `the server ${run.protocol === "tcp" ? "listened" : "was bound"} on ${ready.value.localAddress}:${run.port} after ${ready.elapsedMs} ms`,
-        );
-      }
-      const server = run.server;
-      const seen =
-        ready === null
-          ? "the server was not started"
-          : ready.status === "ended"
-            ? `the server ended first: ${ready.outcome.description}${tracebackLine(ready.outcome) ? ` (${tracebackLine(ready.outcome)})` : ""}`
-            : `nothing ${run.protocol === "tcp" ? "listening" : "bound"} on ${what} after ${ready.timeoutMs} ms`;
-      return fail({
-        message: `the server did not become ready on ${what}`,
-        expected: `a socket ${run.protocol === "tcp" ? "in LISTEN state" : "bound"} on ${what}`,
-        actual: seen,
-        evidence: server ? outputRefs(run, server) : [],
-        help:
-          `Check that the server binds the port the manifest gives (${run.port}; use {port} in the command) and ` +
-          `${run.protocol === "tcp" ? "calls listen()" : "calls bind()"} before anything that blocks. Run it by hand and look for a traceback.`,
-      });
-    },
+export function serverReadyCheck(options: Omit<RunCheckOptions, "dependsOn">): Check {
+  return runCheck(options, { id: "server-ready", title: "the server becomes ready" }, (run) => {
+    const ready = run.serverReady;
+    const what = `${run.protocol.toUpperCase()} port ${run.port}`;
+    if (ready?.status === "done") {
+      return pass(
+        `the server ${run.protocol === "tcp" ? "listened" : "was bound"} on ${ready.value.localAddress}:${run.port} after ${ready.elapsedMs} ms`,
+      );
+    }
+    const server = run.server;
+    const seen =
+      ready === null
+        ? "the server was not started"
+        : ready.status === "ended"
+          ? `the server ended first: ${ready.outcome.description}${tracebackLine(ready.outcome) ? ` (${tracebackLine(ready.outcome)})` : ""}`
+          : `nothing ${run.protocol === "tcp" ? "listening" : "bound"} on ${what} after ${ready.timeoutMs} ms`;
+    return fail({
+      message: `the server did not become ready on ${what}`,
+      expected: `a socket ${run.protocol === "tcp" ? "in LISTEN state" : "bound"} on ${what}`,
+      actual: seen,
+      evidence: server ? outputRefs(run, server) : [],
+      help:
+        `Check that the server binds the port the manifest gives (${run.port}; use {port} in the command) and ` +
+        `${run.protocol === "tcp" ? "calls listen()" : "calls bind()"} before anything that blocks. Run it by hand and look for a traceback.`,
+    });
   });
 }
 
@@ -99,20 +62,11 @@ function describeClient(record: ProgramRecord): string {
 }
 
 /** Every student client of `run` exited with code 0 before its time limit. */
-export function clientsExitCheck(options: {
-  id?: string;
-  title?: string;
-  points: number;
-  run?: string;
-  dependsOn?: string;
-}): Check {
-  return defineCheck({
-    id: options.id ?? "client-exit",
-    title: options.title ?? "the client exits with code 0 in time",
-    points: options.points,
-    dependsOn: options.dependsOn ?? "server-ready",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function clientsExitCheck(options: RunCheckOptions): Check {
+  return runCheck(
+    options,
+    { id: "client-exit", title: "the client exits with code 0 in time", dependsOn: "server-ready" },
+    (run) => {
       const clients = studentClients(run);
       if (clients.length === 0) {
         return fail({
@@ -139,24 +93,17 @@ export function clientsExitCheck(options: {
           : "Read the client's error output: the traceback's last line says what went wrong.",
       });
     },
-  });
+  );
 }
 
 /** The server of `run` did not crash: no traceback, no non-zero exit before socklab stopped it. */
-export function serverSurvivesCheck(options: {
-  id?: string;
-  title?: string;
-  points: number;
-  run?: string;
-  help?: string;
-}): Check {
-  return defineCheck({
-    id: options.id ?? "server-survives",
-    title: options.title ?? "the server does not crash",
-    points: options.points,
-    dependsOn: "server-ready",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function serverSurvivesCheck(
+  options: Omit<RunCheckOptions, "dependsOn"> & { readonly help?: string },
+): Check {
+  return runCheck(
+    options,
+    { id: "server-survives", title: "the server does not crash", dependsOn: "server-ready" },
+    (run) => {
       const server = run.server;
       if (!server) return fail({ message: "the server was not started", actual: "no server" });
       const stoppedBySocklab = server.outcome.killedBy === "stop";
@@ -182,7 +129,7 @@ export function serverSurvivesCheck(options: {
           "Handle a client that disconnects: recv() returns b'' then, and send() may raise BrokenPipeError or ConnectionResetError — end that client's loop instead of the program.",
       });
     },
-  });
+  );
 }
 
 /** Errors a peer causes by resetting or closing its end of a connection. */

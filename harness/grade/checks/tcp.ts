@@ -3,20 +3,12 @@
 // penalised by themselves.
 import type { TcpConversation } from "../../analyse/types.ts";
 import type { RunRecord } from "../../session/index.ts";
-import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
+import { type CheckDefinition, fail, pass } from "../check.ts";
 import { packetRef, showBytes, streamBytes, tcpConversations } from "../evidence.ts";
 import type { TaskEvidence } from "../task.ts";
-import { runOf } from "./programs.ts";
+import { type RunCheckOptions, runCheck } from "./run-check.ts";
 
 type Check = CheckDefinition<TaskEvidence<unknown>>;
-
-interface Options {
-  readonly id?: string;
-  readonly title?: string;
-  readonly points: number;
-  readonly run?: string;
-  readonly dependsOn?: string;
-}
 
 function noConnection(run: RunRecord) {
   return fail({
@@ -66,14 +58,11 @@ export function retransmissionNotes(run: RunRecord, conv: TcpConversation): stri
 }
 
 /** SYN, SYN/ACK acknowledging ISN+1, ACK acknowledging the server's ISN+1. */
-export function handshakeCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "handshake",
-    title: options.title ?? "three-way handshake (SYN, SYN/ACK, ACK)",
-    points: options.points,
-    dependsOn: options.dependsOn ?? "server-ready",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function handshakeCheck(options: RunCheckOptions): Check {
+  return runCheck(
+    options,
+    { id: "handshake", title: "three-way handshake (SYN, SYN/ACK, ACK)", dependsOn: "server-ready" },
+    (run) => {
       const all = tcpConversations(run);
       if (all.length === 0) return noConnection(run);
       const { convs, notes } = judged(all);
@@ -105,18 +94,15 @@ export function handshakeCheck(options: Options): Check {
             : "The kernel does the handshake when the client calls connect() and the server has called listen().",
       });
     },
-  });
+  );
 }
 
 /** The server sent back exactly the bytes the client sent, in order, on every connection. */
-export function tcpEchoCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "echo-bytes",
-    title: options.title ?? "the payload is echoed byte for byte, in order",
-    points: options.points,
-    dependsOn: options.dependsOn ?? "server-ready",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function tcpEchoCheck(options: RunCheckOptions): Check {
+  return runCheck(
+    options,
+    { id: "echo-bytes", title: "the payload is echoed byte for byte, in order", dependsOn: "server-ready" },
+    (run) => {
       const all = tcpConversations(run);
       if (all.length === 0) return noConnection(run);
       const { convs, notes: emptyNote } = judged(all);
@@ -162,18 +148,15 @@ export function tcpEchoCheck(options: Options): Check {
         [...emptyNote, ...convs.flatMap((c) => retransmissionNotes(run, c))],
       );
     },
-  });
+  );
 }
 
 /** Every byte, SYN and FIN each side sent was acknowledged by the other. */
-export function allAckedCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "all-acked",
-    title: options.title ?? "every byte is acknowledged",
-    points: options.points,
-    dependsOn: options.dependsOn ?? "server-ready",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function allAckedCheck(options: RunCheckOptions): Check {
+  return runCheck(
+    options,
+    { id: "all-acked", title: "every byte is acknowledged", dependsOn: "server-ready" },
+    (run) => {
       const all = tcpConversations(run);
       if (all.length === 0) return noConnection(run);
       const { convs, notes } = judged(all);
@@ -199,18 +182,19 @@ export function allAckedCheck(options: Options): Check {
         [...notes, ...convs.flatMap((c) => retransmissionNotes(run, c))],
       );
     },
-  });
+  );
 }
 
 /** A FIN each way, each acknowledged; an RST is a finding naming who sent it and why it usually happens. */
-export function orderlyCloseCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "orderly-close",
-    title: options.title ?? "orderly close (FIN each way, each acknowledged)",
-    points: options.points,
-    dependsOn: options.dependsOn ?? "server-ready",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function orderlyCloseCheck(options: RunCheckOptions): Check {
+  return runCheck(
+    options,
+    {
+      id: "orderly-close",
+      title: "orderly close (FIN each way, each acknowledged)",
+      dependsOn: "server-ready",
+    },
+    (run) => {
       const all = tcpConversations(run);
       if (all.length === 0) return noConnection(run);
       const { convs, notes } = judged(all);
@@ -255,5 +239,5 @@ export function orderlyCloseCheck(options: Options): Check {
         [...notes, ...convs.flatMap((c) => retransmissionNotes(run, c))],
       );
     },
-  });
+  );
 }

@@ -2,21 +2,13 @@
 // replies to the client's exact source address and port, echoed bytes.
 import type { UdpConversation, UdpPacketRow } from "../../analyse/types.ts";
 import type { RunRecord } from "../../session/index.ts";
-import { type CheckDefinition, defineCheck, fail, pass } from "../check.ts";
+import { type CheckDefinition, fail, pass } from "../check.ts";
 import { packetRef, tcpConversations, udpConversations } from "../evidence.ts";
 import { findPrintedBytes } from "../printed-bytes.ts";
 import type { TaskEvidence } from "../task.ts";
-import { runOf } from "./programs.ts";
+import { type RunCheckOptions, runCheck } from "./run-check.ts";
 
 type Check = CheckDefinition<TaskEvidence<unknown>>;
-
-interface Options {
-  readonly id?: string;
-  readonly title?: string;
-  readonly points: number;
-  readonly run?: string;
-  readonly dependsOn?: string;
-}
 
 /** Linux's default ephemeral range (net.ipv4.ip_local_port_range), the same in every fresh namespace. */
 export const EPHEMERAL_PORTS = { from: 32768, to: 60999 } as const;
@@ -27,14 +19,11 @@ function toServer(run: RunRecord): UdpConversation[] {
 }
 
 /** The message travels as UDP datagrams to the server's port, with no TCP connection. */
-export function datagramsCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "datagrams",
-    title: options.title ?? "messages travel as UDP datagrams, no handshake",
-    points: options.points,
-    dependsOn: options.dependsOn ?? "server-ready",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function datagramsCheck(options: RunCheckOptions): Check {
+  return runCheck(
+    options,
+    { id: "datagrams", title: "messages travel as UDP datagrams, no handshake", dependsOn: "server-ready" },
+    (run) => {
       const tcp = tcpConversations(run);
       const convs = toServer(run);
       if (tcp.length > 0) {
@@ -60,18 +49,15 @@ export function datagramsCheck(options: Options): Check {
         `${count} datagram(s) to port ${run.port} (payload sizes ${sizes.join(", ")} bytes), no handshake, no acknowledgements`,
       );
     },
-  });
+  );
 }
 
 /** The sender's source port was chosen by the OS (bind to port 0): inside the ephemeral range. */
-export function ephemeralPortCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "ephemeral-port",
-    title: options.title ?? "the sender uses an ephemeral source port",
-    points: options.points,
-    dependsOn: options.dependsOn ?? "datagrams",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function ephemeralPortCheck(options: RunCheckOptions): Check {
+  return runCheck(
+    options,
+    { id: "ephemeral-port", title: "the sender uses an ephemeral source port", dependsOn: "datagrams" },
+    (run) => {
       for (const c of toServer(run)) {
         const port = c.client.port;
         if (port < EPHEMERAL_PORTS.from || port > EPHEMERAL_PORTS.to) {
@@ -89,18 +75,19 @@ export function ephemeralPortCheck(options: Options): Check {
         `the sender's source port${ports.length > 1 ? "s" : ""} ${ports.join(", ")} ${ports.length > 1 ? "are" : "is"} ephemeral (chosen by the OS)`,
       );
     },
-  });
+  );
 }
 
 /** Each reply went back to the client's exact source address and port. */
-export function replyToSourceCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "reply-to-source",
-    title: options.title ?? "replies go back to the client's source address and port",
-    points: options.points,
-    dependsOn: options.dependsOn ?? "datagrams",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function replyToSourceCheck(options: RunCheckOptions): Check {
+  return runCheck(
+    options,
+    {
+      id: "reply-to-source",
+      title: "replies go back to the client's source address and port",
+      dependsOn: "datagrams",
+    },
+    (run) => {
       for (const c of toServer(run)) {
         const stray = c.replies.strayReplies[0];
         if (stray || c.s2c.datagrams === 0) {
@@ -122,7 +109,7 @@ export function replyToSourceCheck(options: Options): Check {
         `${pairs} repl${pairs === 1 ? "y" : "ies"} went back to the client's exact source address and port`,
       );
     },
-  });
+  );
 }
 
 function rowsByNumber(c: UdpConversation): Map<number, UdpPacketRow> {
@@ -132,14 +119,11 @@ function rowsByNumber(c: UdpConversation): Map<number, UdpPacketRow> {
 }
 
 /** Each reply carries exactly the bytes of its request (the whole payload, from the capture). */
-export function udpEchoCheck(options: Options): Check {
-  return defineCheck({
-    id: options.id ?? "echo-bytes",
-    title: options.title ?? "each reply carries the request's bytes",
-    points: options.points,
-    dependsOn: options.dependsOn ?? "datagrams",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
+export function udpEchoCheck(options: RunCheckOptions): Check {
+  return runCheck(
+    options,
+    { id: "echo-bytes", title: "each reply carries the request's bytes", dependsOn: "datagrams" },
+    (run) => {
       let compared = 0;
       for (const c of toServer(run)) {
         const rows = rowsByNumber(c);
@@ -173,50 +157,46 @@ export function udpEchoCheck(options: Options): Check {
       }
       return pass(`${compared} repl${compared === 1 ? "y" : "ies"} carried exactly the request's bytes`);
     },
-  });
+  );
 }
 
 /** A program printed the text of the datagrams it received (the first one's printable text). */
-export function udpOutputCheck(options: Options & { readonly program: "server" | "client" }): Check {
-  return defineCheck({
-    id: options.id ?? `${options.program}-output`,
-    title: options.title ?? `the ${options.program} prints what it received`,
-    points: options.points,
-    dependsOn: options.dependsOn ?? "datagrams",
-    run: (evidence) => {
-      const run = runOf(evidence, options.run ?? "main");
-      const record =
-        options.program === "server" ? run.server : run.clients.find((c) => c.role.source === "student");
-      const conv = toServer(run)[0];
-      const rows = conv ? [...rowsByNumber(conv).values()] : [];
-      const received = rows.find(
-        (r) => r.direction === (options.program === "server" ? "c2s" : "s2c") && r.payloadLength > 0,
-      );
-      if (!record || !received) {
-        return fail({
-          message: `the ${options.program} received no datagram`,
-          expected: `a datagram to the ${options.program}`,
-          actual: "none in the capture",
-        });
-      }
-      const payload =
-        received.payload === null ? null : new Uint8Array(Buffer.from(received.payload, "base64"));
-      const line = payload ? findPrintedBytes(record.outcome.lines, payload) : null;
-      if (line) {
-        return pass(
-          `the ${options.program} printed the payload of packet ${received.number} (${line.stream} line ${line.number}: "${line.text.slice(0, 80)}")`,
-          [packetRef(run, received.number)],
-        );
-      }
+export function udpOutputCheck(options: RunCheckOptions & { readonly program: "server" | "client" }): Check {
+  const defaults = {
+    id: `${options.program}-output`,
+    title: `the ${options.program} prints what it received`,
+    dependsOn: "datagrams",
+  };
+  return runCheck(options, defaults, (run) => {
+    const record =
+      options.program === "server" ? run.server : run.clients.find((c) => c.role.source === "student");
+    const conv = toServer(run)[0];
+    const rows = conv ? [...rowsByNumber(conv).values()] : [];
+    const received = rows.find(
+      (r) => r.direction === (options.program === "server" ? "c2s" : "s2c") && r.payloadLength > 0,
+    );
+    if (!record || !received) {
       return fail({
-        message: `the ${options.program}'s output does not show the payload it received`,
-        expected: `the output to show "${received.preview.text.slice(0, 60)}" (packet ${received.number}), as text or as Python shows bytes`,
-        actual: record.outcome.stdout.trim()
-          ? `"${record.outcome.stdout.trim().slice(0, 200)}"`
-          : "no output",
-        evidence: [packetRef(run, received.number)],
-        help: "Print the bytes recv()/recvfrom() returned, e.g. print('Received', data).",
+        message: `the ${options.program} received no datagram`,
+        expected: `a datagram to the ${options.program}`,
+        actual: "none in the capture",
       });
-    },
+    }
+    const payload =
+      received.payload === null ? null : new Uint8Array(Buffer.from(received.payload, "base64"));
+    const line = payload ? findPrintedBytes(record.outcome.lines, payload) : null;
+    if (line) {
+      return pass(
+        `the ${options.program} printed the payload of packet ${received.number} (${line.stream} line ${line.number}: "${line.text.slice(0, 80)}")`,
+        [packetRef(run, received.number)],
+      );
+    }
+    return fail({
+      message: `the ${options.program}'s output does not show the payload it received`,
+      expected: `the output to show "${received.preview.text.slice(0, 60)}" (packet ${received.number}), as text or as Python shows bytes`,
+      actual: record.outcome.stdout.trim() ? `"${record.outcome.stdout.trim().slice(0, 200)}"` : "no output",
+      evidence: [packetRef(run, received.number)],
+      help: "Print the bytes recv()/recvfrom() returned, e.g. print('Received', data).",
+    });
   });
 }

@@ -4,7 +4,7 @@ import { type LogEntry, parseIdentityKey } from "../../impair/index.ts";
 import type { Protocol } from "../../protocol/index.ts";
 import type { RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, fail, pass } from "../check.ts";
-import { runOf } from "../checks/programs.ts";
+import { runOf } from "../checks/run-check.ts";
 import { outputRefs } from "../evidence.ts";
 import { type TaskEvidence, taskCheck } from "../task.ts";
 import { deliveredPattern, deliveredSequence, describeDelivery, judgeDelivery } from "./delivery.ts";

@@ -17,7 +17,7 @@ import {
 } from "../../protocol/index.ts";
 import type { RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass, type Verdict } from "../check.ts";
-import { runOf } from "../checks/programs.ts";
+import { type RunCheckOptions, runOf } from "../checks/run-check.ts";
 import { outputRefs, packetRef, tracebackLine } from "../evidence.ts";
 import type { EvidenceRef } from "../result.ts";
 import type { TaskEvidence } from "../task.ts";
@@ -29,13 +29,8 @@ import type { SensorTraffic, TimedMessage } from "./sensor-traffic.ts";
 
 type Check = CheckDefinition<TaskEvidence<SensorOptions>>;
 
-interface Options {
-  readonly points: number;
-  readonly id?: string;
-  readonly title?: string;
-  /** The run to look at (default "main"). */
-  readonly run?: string;
-}
+/** The sensor checks take the shared options, but each keeps its own prerequisite. */
+type Options = Omit<RunCheckOptions, "dependsOn">;
 
 const NO_PROTOCOL_HELP =
   "Describe your messages in socklab.yaml under `protocol: messages:` (name, from, format, fields; see docs/manifest.md).";
