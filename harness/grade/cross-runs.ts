@@ -1,10 +1,10 @@
 // The usual runs of a client/server task: the student's pair together, the student's server with the
 // reference client (and optionally a socklab probe), and the student's client with the reference server.
 import type { ScriptStep } from "../run/index.ts";
+import { z } from "../schema/index.ts";
 import type { ProgramRole, RunContext, RunSpec } from "../session/index.ts";
 import { probe as probeRole, role } from "./commands.ts";
 import type { TaskEntry } from "./manifest.ts";
-import { z } from "./schema.ts";
 
 /**
  * The `input` option of the one-shot client tasks: lines socklab types on the client's standard input before

@@ -1,5 +1,6 @@
 // The grade stage: manifests, tasks, runs, checks and the result document.
 
+export { keyPath, type SchemaIssue, validate, z } from "../schema/index.ts";
 export {
   driveInteractiveClients,
   executeRun,
@@ -56,7 +57,6 @@ export type {
   TaskResult,
   Visibility,
 } from "./result.ts";
-export { keyPath, type SchemaIssue, validate, z } from "./schema.ts";
 export {
   clientTakesPort,
   clientTimeoutMs,

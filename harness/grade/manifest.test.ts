@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { z } from "../schema/index.ts";
 import { loadManifest, substitute, type TaskSchemaInfo, validateManifest } from "./manifest.ts";
 import { ManifestError } from "./manifest-error.ts";
-import { z } from "./schema.ts";
 
 const known: TaskSchemaInfo[] = [
   { id: "tcp-echo", defaults: { host: "127.0.0.1", port: 65432 }, options: z.object({}) },

@@ -4,8 +4,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { checkProtocol, type Protocol } from "../protocol/index.ts";
+import { keyPath, type SchemaIssue, validate, z } from "../schema/index.ts";
 import { ManifestError } from "./manifest-error.ts";
-import { keyPath, type SchemaIssue, validate, z } from "./schema.ts";
 import { parseYaml } from "./yaml.ts";
 
 export const MANIFEST_NAME = "socklab.yaml";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { z } from "../schema/index.ts";
 import { probeReportBase, readProbeReport } from "./probe-report.ts";
-import { z } from "./schema.ts";
 
 describe("readProbeReport", () => {
   const shape = z.object({ ok: z.boolean(), sizes: z.array(z.number()) });

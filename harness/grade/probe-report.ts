@@ -1,7 +1,8 @@
 // What socklab's probes report: each prints one JSON line last, read here with the zod schema of its shape.
 // A report that is missing or not of that shape is null: the probe failed on its own (socklab's fault).
+
+import { z } from "../schema/index.ts";
 import type { RunRecord } from "../session/index.ts";
-import { z } from "./schema.ts";
 
 /** What every probe report may say: its own failure. Other keys are the probe's own. */
 export const probeReportBase = z.looseObject({ error: z.string().optional() });

@@ -3,11 +3,11 @@
 // A task file writes a `TaskDefinition` typed by its options schema; `defineTask` seals that type in and
 // gives the grader a `Task`, which reads its options from the manifest with the same schema.
 import type { Protocol } from "../protocol/index.ts";
+import type { z } from "../schema/index.ts";
 import type { RunRecord, RunSpec } from "../session/index.ts";
 import type { CheckDefinition } from "./check.ts";
 import type { AnyOptions, TaskEntry, TaskSchemaInfo } from "./manifest.ts";
 import type { Advice, EvidenceRef } from "./result.ts";
-import type { z } from "./schema.ts";
 
 /** What a task's runs and checks know: the student's entry, the reference's, and the seed. */
 export interface TaskEnvironment<O = AnyOptions> {

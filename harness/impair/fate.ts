@@ -4,6 +4,7 @@
 // retransmission timer is, and whatever random values the student's readings carry.
 
 import { createHash } from "node:crypto";
+import { z } from "../schema/index.ts";
 
 /** Which way a datagram travels: client to server, or server to client. */
 export type Direction = "c2s" | "s2c";
@@ -41,27 +42,29 @@ export type FateFunction = (datagram: Datagram) => Fate;
 /**
  * Probabilities of each impairment, checked in this order: drop, duplicate, reorder, delay. A datagram that is
  * none of these is forwarded at once. `delayMs` is an inclusive range; `delay` (default 1) is the chance that a
- * remaining datagram is delayed when the range is above zero.
+ * remaining datagram is delayed when the range is above zero. Its numbers are checked by startProxy.
  */
-export interface Policy {
-  drop: number;
-  duplicate: number;
-  reorder: number;
-  delayMs: readonly [number, number];
-  delay?: number;
-}
+export const policySchema = z.object({
+  drop: z.number(),
+  duplicate: z.number(),
+  reorder: z.number(),
+  delayMs: z.tuple([z.number(), z.number()]).readonly(),
+  delay: z.number().optional(),
+});
+export type Policy = z.output<typeof policySchema>;
 
 /** Fates chosen by hand for targeted tests, packetdrill style; k counts arrivals, so retransmissions pass. */
-export interface Script {
+export const scriptSchema = z.object({
   /** A black-hole link: every datagram, both ways, is dropped (the other fields are ignored). */
-  dropAll?: boolean;
+  dropAll: z.boolean().optional(),
   /** Drop the first datagram in this direction (the first request, or the first ACK). */
-  dropFirst?: Direction;
+  dropFirst: z.enum(["c2s", "s2c"]).optional(),
   /** Duplicate the nth client-to-server datagram. */
-  duplicate?: number;
+  duplicate: z.number().int().optional(),
   /** Deliver client-to-server datagram a after datagram b (a < b). */
-  swap?: readonly [number, number];
-}
+  swap: z.tuple([z.number().int(), z.number().int()]).readonly().optional(),
+});
+export type Script = z.output<typeof scriptSchema>;
 
 /** The first occurrence that is never dropped: losing a datagram twice is enough to test a retransmission. */
 export const NEVER_DROP_FROM_OCCURRENCE = 3;

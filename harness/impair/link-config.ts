@@ -1,31 +1,56 @@
 // The link program's interface (proxy-main.ts run inside a grading run): the one JSON argument it takes, plain
 // or base64 so that a command line split on blanks keeps it whole, and the lines it prints on stdout.
 
-import type { Policy, Script } from "./fate.ts";
+import { z } from "../schema/index.ts";
+import { policySchema, scriptSchema } from "./fate.ts";
 import { ImpairError } from "./impair-error.ts";
 
 /** One message of the student's protocol, as in the manifest's `protocol.messages` (checked by the link). */
-export interface IdentifyMessage {
-  readonly name: string;
-  readonly from: "client" | "server";
-  readonly format: string;
-  readonly fields: readonly string[];
-  readonly sequence?: string;
-  readonly match?: Readonly<Record<string, unknown>>;
+const identifyMessage = z.object({
+  name: z.string(),
+  from: z.enum(["client", "server"]),
+  format: z.string(),
+  fields: z.array(z.string()).readonly(),
+  sequence: z.string().optional(),
+  match: z.record(z.string(), z.unknown()).readonly().optional(),
+});
+export type IdentifyMessage = z.output<typeof identifyMessage>;
+
+/** A port number, or (with `zeroAllowed`) 0 for any; the message names the key and the value. */
+function portNumber(key: string, zeroAllowed: boolean) {
+  const error = (issue: { input: unknown }) =>
+    `${key} ${String(issue.input)} is not a port${zeroAllowed ? " (0 = any)" : ""}`;
+  return z
+    .number({ error })
+    .int({ error })
+    .min(zeroAllowed ? 0 : 1, { error })
+    .max(65535, { error });
 }
 
 /** What the link program is asked to do. Exactly one of `policy` and `script`. */
-export interface LinkConfig {
-  /** The port clients send to; 0 picks an ephemeral one (printed on the listening line). */
-  readonly listenPort: number;
-  readonly target: { readonly port: number };
-  readonly seed: number;
-  readonly policy?: Policy;
-  readonly script?: Script;
-  readonly holdCapMs?: number;
-  /** Names datagrams `<message>:<sequence>` with the student's protocol (others are keyed on their SHA-1). */
-  readonly identify?: { readonly messages: readonly IdentifyMessage[] };
-}
+export const linkConfigSchema = z
+  .object({
+    /** The port clients send to; 0 picks an ephemeral one (printed on the listening line). */
+    listenPort: portNumber("listenPort", true),
+    target: z.object({ port: portNumber("target.port", false) }, { error: "target.port is not a port" }),
+    seed: z.number().refine(Number.isSafeInteger, {
+      error: (issue) => `seed ${String(issue.input)} is not a whole number`,
+    }),
+    policy: policySchema.optional(),
+    script: scriptSchema.optional(),
+    holdCapMs: z.number().min(0, { error: "holdCapMs is not a duration" }).optional(),
+    /** Names datagrams `<message>:<sequence>` with the student's protocol (others are keyed on their SHA-1). */
+    identify: z
+      .object(
+        { messages: z.array(identifyMessage, { error: "identify has no messages list" }).readonly() },
+        { error: "identify has no messages list" },
+      )
+      .optional(),
+  })
+  .refine((config) => (config.policy === undefined) !== (config.script === undefined), {
+    error: "needs exactly one of policy and script",
+  });
+export type LinkConfig = z.output<typeof linkConfigSchema>;
 
 /** The link program's file name in the staged probes folder (written by proxy-bundle.ts). */
 export const PROXY_BUNDLE_NAME = "impair_proxy.mjs";
@@ -59,33 +84,20 @@ export function decodeLinkConfig(argument: string): LinkConfig {
       cause: error,
     });
   }
-  const problem = problemWith(raw);
-  if (problem !== undefined) throw new ImpairError("bad-option", `impair: link config ${problem}`);
-  return raw as LinkConfig;
-}
-
-// What is wrong with the shape of a config, if anything (the policy's numbers are checked by startProxy).
-function problemWith(raw: unknown): string | undefined {
-  if (!isRecord(raw)) return "is not a JSON object";
-  if (!isPort(raw.listenPort, true)) return `listenPort ${String(raw.listenPort)} is not a port (0 = any)`;
-  if (!isRecord(raw.target) || !isPort(raw.target.port, false)) return "target.port is not a port";
-  if (!Number.isSafeInteger(raw.seed)) return `seed ${String(raw.seed)} is not a whole number`;
-  if ((raw.policy === undefined) === (raw.script === undefined))
-    return "needs exactly one of policy and script";
-  if (raw.policy !== undefined && !isRecord(raw.policy)) return "policy is not an object";
-  if (raw.script !== undefined && !isRecord(raw.script)) return "script is not an object";
-  const cap = raw.holdCapMs;
-  if (cap !== undefined && !(typeof cap === "number" && cap >= 0)) return "holdCapMs is not a duration";
-  if (raw.identify !== undefined && !(isRecord(raw.identify) && Array.isArray(raw.identify.messages))) {
-    return "identify has no messages list";
+  const parsed = linkConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map(String).join(".");
+    // The messages above name their key; zod's own ones get the key in front.
+    const message =
+      path === ""
+        ? issue.code === "invalid_type"
+          ? "is not a JSON object"
+          : issue.message
+        : issue.message.startsWith(path.split(".")[0]!)
+          ? issue.message
+          : `${path}: ${issue.message}`;
+    throw new ImpairError("bad-option", `impair: link config ${message}`);
   }
-  return undefined;
-}
-
-function isPort(value: unknown, zeroAllowed: boolean): boolean {
-  return Number.isInteger(value) && (value as number) >= (zeroAllowed ? 0 : 1) && (value as number) <= 65535;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return parsed.data;
 }

@@ -38,7 +38,7 @@ describe("decodeLinkConfig", () => {
     ["a fractional seed", '{"listenPort":0,"target":{"port":9},"seed":1.5,"script":{}}', "seed 1.5"],
     [
       "both policy and script",
-      '{"listenPort":0,"target":{"port":9},"seed":1,"script":{},"policy":{}}',
+      '{"listenPort":0,"target":{"port":9},"seed":1,"script":{},"policy":{"drop":0,"duplicate":0,"reorder":0,"delayMs":[0,0]}}',
       "exactly one",
     ],
     ["neither policy nor script", '{"listenPort":0,"target":{"port":9},"seed":1}', "exactly one"],
@@ -59,7 +59,19 @@ describe("parseLinkOutput", () => {
       listeningLine(41234),
       `log ${JSON.stringify({ ...entry, action: "drop", heldFor: 0, sent: 0 })}`,
       `log ${JSON.stringify({ ...entry, k: 2, action: "forward", heldFor: 0, sent: 1 })}`,
-      'stats {"seed":7,"held":0}',
+      `stats ${JSON.stringify({
+        seed: 7,
+        arrived: { c2s: 2, s2c: 0 },
+        actions: {
+          c2s: { forward: 1, drop: 1, duplicate: 0, reorder: 0, delay: 0 },
+          s2c: { forward: 0, drop: 0, duplicate: 0, reorder: 0, delay: 0 },
+        },
+        sent: { c2s: 1, s2c: 0 },
+        held: 0,
+        clients: 1,
+        ignored: 0,
+        sendErrors: 0,
+      })}`,
       "",
     ].join("\n");
     const output = parseLinkOutput(stdout);

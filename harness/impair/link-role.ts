@@ -12,7 +12,7 @@ import {
   PROXY_BUNDLE_NAME,
   STATS_PREFIX,
 } from "./link-config.ts";
-import type { LogEntry, ProxyStats } from "./proxy.ts";
+import { type LogEntry, logEntrySchema, type ProxyStats, proxyStatsSchema } from "./proxy.ts";
 
 /** Long enough for any run: the driver stops the link, and the run's end kills it anyway. */
 export const LINK_TIMEOUT_MS = 120_000;
@@ -43,10 +43,11 @@ export function parseLinkOutput(stdout: string): LinkOutput {
   let stats: ProxyStats | null = null;
   for (const line of stdout.split("\n")) {
     if (line.startsWith(LOG_PREFIX)) {
-      const entry = parseJson(line.slice(LOG_PREFIX.length));
-      if (entry !== undefined) log.push(entry as LogEntry);
+      const entry = logEntrySchema.safeParse(parseJson(line.slice(LOG_PREFIX.length)));
+      if (entry.success) log.push(entry.data);
     } else if (line.startsWith(STATS_PREFIX)) {
-      stats = (parseJson(line.slice(STATS_PREFIX.length)) as ProxyStats | undefined) ?? null;
+      const read = proxyStatsSchema.safeParse(parseJson(line.slice(STATS_PREFIX.length)));
+      stats = read.success ? read.data : null;
     }
   }
   return { port: listening === null ? null : Number(listening[1]), log, stats };

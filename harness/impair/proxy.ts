@@ -5,6 +5,7 @@
 
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { performance } from "node:perf_hooks";
+import { z } from "../schema/index.ts";
 import {
   ACTIONS,
   type Action,
@@ -29,24 +30,28 @@ export interface LogSink {
   write(line: string): unknown;
 }
 
+const direction = z.enum(["c2s", "s2c"]);
+const perDirection = (value: z.ZodType<number>) => z.object({ c2s: value, s2c: value });
+
 /** One JSONL log line: the ground truth about one arriving datagram. */
-export interface LogEntry {
+export const logEntrySchema = z.object({
   /** Milliseconds from the proxy's start to the datagram's arrival. */
-  t: number;
-  dir: Direction;
-  k: number;
-  len: number;
-  sha1: string;
+  t: z.number(),
+  dir: direction,
+  k: z.number(),
+  len: z.number(),
+  sha1: z.string(),
   /** What the fate was keyed on (`identify`'s answer, or the SHA-1). */
-  identity: string;
+  identity: z.string(),
   /** 1-based count of arrivals of this identity in this direction. */
-  occurrence: number;
-  action: Action;
+  occurrence: z.number(),
+  action: z.enum(ACTIONS),
   /** Milliseconds between arrival and sending (reorder and delay), or until close if never sent. */
-  heldFor: number;
+  heldFor: z.number(),
   /** Copies actually sent on: 0 (dropped, or still held at close), 1, or 2 (duplicated). */
-  sent: number;
-}
+  sent: z.number(),
+});
+export type LogEntry = z.output<typeof logEntrySchema>;
 
 interface CommonOptions {
   /** The port clients send to; 0 picks an ephemeral one (read it from `proxy.port`). */
@@ -69,19 +74,23 @@ export type ProxyOptions = CommonOptions &
   ({ policy: Policy; script?: never } | { script: Script; policy?: never });
 
 /** Counters for a report; every record is per direction. */
-export interface ProxyStats {
-  seed: number;
-  arrived: Record<Direction, number>;
-  actions: Record<Direction, Record<Action, number>>;
+export const proxyStatsSchema = z.object({
+  seed: z.number(),
+  arrived: perDirection(z.number()),
+  actions: z.object({
+    c2s: z.record(z.enum(ACTIONS), z.number()),
+    s2c: z.record(z.enum(ACTIONS), z.number()),
+  }),
   /** Copies sent on, duplicates counted twice. */
-  sent: Record<Direction, number>;
+  sent: perDirection(z.number()),
   /** Datagrams held (reorder or delay) right now. */
-  held: number;
-  clients: number;
+  held: z.number(),
+  clients: z.number(),
   /** Datagrams that reached a server-side socket from somewhere other than the server. */
-  ignored: number;
-  sendErrors: number;
-}
+  ignored: z.number(),
+  sendErrors: z.number(),
+});
+export type ProxyStats = z.output<typeof proxyStatsSchema>;
 
 /** A running proxy. */
 export interface ImpairProxy {

@@ -7,8 +7,8 @@
 // reply, and no reply answers a bad datagram as if it were a reading (told by the sequence number when the
 // reply declares one; without one, an answer to a bad datagram is only advice: it may be an error notice).
 import { decodeMessage, type Protocol, splitStream } from "../../protocol/index.ts";
+import { z } from "../../schema/index.ts";
 import { readProbeReport } from "../probe-report.ts";
-import { z } from "../schema.ts";
 import { readingMessage } from "./probe-readings.ts";
 
 const probePhase = z.object({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkProtocol, type Protocol } from "../../protocol/index.ts";
-import { validate, z } from "../schema.ts";
+import { validate, z } from "../../schema/index.ts";
 import { protocolOption, taskProtocol } from "./protocol-option.ts";
 
 const READING = { name: "reading", from: "client", format: "!If?", fields: ["seq", "t", "alarm"] };

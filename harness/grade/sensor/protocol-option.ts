@@ -1,8 +1,8 @@
 // A task option holding a protocol description (the sensor tasks' per-task override of the manifest's
 // top-level `protocol:`), checked with the protocol descriptor; each problem names its key under the task.
 import { checkProtocol, type Protocol } from "../../protocol/index.ts";
+import { z } from "../../schema/index.ts";
 import type { TaskEntry } from "../manifest.ts";
-import { z } from "../schema.ts";
 
 /** `protocol:` under a task: the same shape as the top-level one, checked into a Protocol. */
 export const protocolOption = z

@@ -1,6 +1,6 @@
 // The manifest options of reliable UDP (sensor-udp-reliable): the sensor options, at least 6 readings, how
 // the server's output shows a delivered reading, how many seeded links, and the give-up bound.
-import { z } from "../schema.ts";
+import { z } from "../../schema/index.ts";
 import { deliveredPattern } from "./delivery.ts";
 import { sensorOptionsShape } from "./sensor-options.ts";
 

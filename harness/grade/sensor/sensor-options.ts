@@ -1,7 +1,8 @@
 // The manifest keys every sensor task shares: how often and how many readings the client sends (substituted
 // as {interval} and {count} in its command), and an optional per-task protocol description.
+
+import { z } from "../../schema/index.ts";
 import type { TaskEntry } from "../manifest.ts";
-import { z } from "../schema.ts";
 import { protocolOption } from "./protocol-option.ts";
 
 /** interval, count, protocol — the keys of sensor-tcp and sensor-udp. */

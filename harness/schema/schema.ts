@@ -1,5 +1,5 @@
-// The adapter for zod (the only file that imports it): schemas for manifests and task options, and issues
-// turned into one clear line naming the file and the key.
+// The adapter for zod (the only file that imports it): every input socklab reads is a zod schema, and its
+// issues become one clear line naming the file and the key.
 import { z } from "zod";
 
 export { z };
