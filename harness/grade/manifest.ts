@@ -21,16 +21,14 @@ export const baseEntrySchema = z.object({
 /** A task's own options as the grader holds them, before the task reads them as its schema's type. */
 export type AnyOptions = Readonly<Record<string, unknown>>;
 
-/** A task entry after validation: commands, where to meet, and the task's own options. */
-export interface TaskEntry<O = AnyOptions> {
-  readonly server: string;
-  readonly client: string;
-  readonly host: string;
-  readonly port: number;
-  readonly options: O;
-  /** The manifest's value for the task, as written: the task's schema parses its options from it. */
-  readonly input: unknown;
-}
+/**
+ * A task entry after validation: the commands and where to meet (the base schema's keys, host and port filled
+ * in from the task's defaults), the task's own options, and `input`, the manifest's value for the task as
+ * written, which the task's schema parses its options from.
+ */
+export type TaskEntry<O = AnyOptions> = Readonly<
+  Required<z.output<typeof baseEntrySchema>> & { options: O; input: unknown }
+>;
 
 /** What the manifest loader needs to know of each task. */
 export interface TaskSchemaInfo {
@@ -93,15 +91,16 @@ export function validateManifest(value: unknown, file: string, known: readonly T
       problems.push(...entry.issues);
       continue;
     }
-    const { server, client, host, port, ...options } = entry.value as z.infer<typeof baseEntrySchema> &
-      Record<string, unknown>;
+    // Valid as a whole: read again as the base keys and as the task's own (each schema keeps its keys only).
+    const input = raw ?? {};
+    const { server, client, host, port } = baseEntrySchema.parse(input);
     tasks.set(id, {
       server,
       client,
       host: host ?? info.defaults.host,
       port: port ?? info.defaults.port,
-      options,
-      input: raw ?? {},
+      options: info.options.parse(input),
+      input,
     });
   }
   let protocol: Protocol | null = null;
