@@ -11,7 +11,8 @@ export function toStructValues(layout: StructLayout, raw: readonly unknown[]): S
     const char = chars[i] ?? "";
     if (char === "?") return Boolean(value);
     if (char === "s" || char === "p" || char === "c") return new TextEncoder().encode(String(value));
-    if ("bBhHiIlLqQnNP".includes(char) && Number.isInteger(value)) return BigInt(value as number);
+    if ("bBhHiIlLqQnNP".includes(char) && typeof value === "number" && Number.isInteger(value))
+      return BigInt(value);
     return typeof value === "boolean" ? (value ? 1 : 0) : Number(value);
   });
 }

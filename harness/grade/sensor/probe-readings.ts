@@ -17,7 +17,8 @@ export function readingMessage(protocol: Protocol): ProtocolMessage | null {
 export function probeValues(message: ProtocolMessage, k: number): ProbeValue[] {
   return message.slots.map((slot) => {
     const fixed = message.match[slot.name];
-    if (fixed !== undefined) return fixed as ProbeValue;
+    // A match value read from YAML is a number; one past 2^53 would have been rounded there already.
+    if (fixed !== undefined) return typeof fixed === "bigint" ? Number(fixed) : fixed;
     if (slot.name === message.sequence) return k;
     switch (slot.char) {
       case "?":

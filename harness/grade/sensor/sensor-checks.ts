@@ -13,7 +13,6 @@ import {
   dataKinds,
   formatValue,
   type Protocol,
-  type StructValue,
 } from "../../protocol/index.ts";
 import type { RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass, type Verdict } from "../check.ts";
@@ -98,7 +97,7 @@ export function kindsFrom(
   from: "client" | "server",
 ): { name: string; types: string[]; kinds: DataKind[] } {
   const sent = protocol.messages.filter((m) => m.from === from);
-  let best = { name: "", types: [] as string[], kinds: [] as DataKind[] };
+  let best: { name: string; types: string[]; kinds: DataKind[] } = { name: "", types: [], kinds: [] };
   for (const message of sent) {
     const types = [...new Set(message.slots.map((slot) => slot.char))];
     const kinds = dataKinds(message);
@@ -373,7 +372,10 @@ export function fieldVariety(
     const ids = identifierFields(protocol, name);
     for (const slot of message.slots) {
       if (ids.has(slot.name)) continue;
-      const values = messages.map((m) => m.fields[slot.name] as StructValue);
+      const values = messages.flatMap((m) => {
+        const value = m.fields[slot.name];
+        return value === undefined ? [] : [value];
+      });
       const texts = values.map((v) => formatValue(v, slot.char));
       out.push({
         field: `${name}.${slot.name}`,
