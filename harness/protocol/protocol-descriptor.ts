@@ -14,6 +14,7 @@
 // A match value matches the exact bytes Python's struct.pack gives for it. Messages sent by the same side
 // must differ in size (one message per datagram or recv) or in the bytes their match values fix.
 
+import { z } from "../schema/index.ts";
 import { type FieldSlot, fieldSlots } from "./protocol-fields.ts";
 import {
   describeValue as describe,
@@ -56,78 +57,142 @@ export interface ProtocolProblem {
 /** The checked protocol, or every problem found in the description. */
 export type ProtocolCheck = { ok: true; protocol: Protocol } | { ok: false; problems: ProtocolProblem[] };
 
-const MESSAGE_KEYS = new Set(["name", "from", "format", "fields", "sequence", "match"]);
+/** A zod error message "expected …, got …", naming what the student wrote. */
+const got = (what: string) => (issue: { input: unknown }) => `expected ${what}, got ${describe(issue.input)}`;
+
+/** The `protocol:` section: a mapping with a non-empty list of messages. */
+const sectionSchema = z.object(
+  {
+    messages: z
+      .array(z.unknown(), { error: got("a list of messages") })
+      .min(1, { error: "expected a list of messages, got an empty list" }),
+  },
+  { error: got("a mapping with `messages`") },
+);
+
+/** Each key of a message as written; what the values mean together is checked after. */
+const messageKeys = {
+  name: z.string({ error: got("a name") }).refine((name) => name.trim() !== "", { error: got("a name") }),
+  from: z.enum(["client", "server"], { error: got("client or server") }),
+  format: z.string({ error: got("a struct format string") }),
+  fields: z.array(z.unknown(), { error: got("a list of field names") }),
+  sequence: z.string({ error: got("a field name") }).optional(),
+  match: z
+    .record(
+      z.string(),
+      z.union([z.number(), z.bigint(), z.boolean(), z.string()], {
+        error: got("a number, a boolean or text"),
+      }),
+      { error: got("a mapping of field: value") },
+    )
+    .optional(),
+};
+type MessageKey = keyof typeof messageKeys;
+/** A message's keys that were written well. */
+type WrittenMessage = { [K in MessageKey]?: z.output<(typeof messageKeys)[K]> };
+
+/** A message entry: a mapping (its keys are read one by one, so that each problem is reported). */
+const entrySchema = z.record(z.string(), z.unknown(), {
+  error: got("a mapping with name, from, format and fields"),
+});
+
+/** A field name in `fields`. */
+const fieldNameSchema = z
+  .string({ error: got("a field name") })
+  .refine((name) => name.trim() !== "", { error: got("a field name") });
 
 /** Checks a parsed manifest (the object holding `protocol:`) and returns its typed protocol. */
 export function checkProtocol(raw: unknown): ProtocolCheck {
   const problems: ProtocolProblem[] = [];
   const report = (path: string, message: string) => problems.push({ path, message });
-  if (!isRecord(raw) || raw.protocol === undefined) {
+  const holder = z.object({ protocol: z.unknown() }).safeParse(raw);
+  if (!holder.success || holder.data.protocol === undefined) {
     report("protocol", "missing: describe your messages under `protocol: messages:`");
     return { ok: false, problems };
   }
-  if (!isRecord(raw.protocol)) {
-    report("protocol", `expected a mapping with \`messages\`, got ${describe(raw.protocol)}`);
+  const section = sectionSchema.safeParse(holder.data.protocol);
+  if (!section.success) {
+    for (const issue of section.error.issues.slice(0, 1)) {
+      report(["protocol", ...issue.path.map(String)].join("."), issue.message);
+    }
     return { ok: false, problems };
   }
-  const list = raw.protocol.messages;
-  if (!Array.isArray(list) || list.length === 0) {
-    const got = Array.isArray(list) ? "an empty list" : describe(list);
-    report("protocol.messages", `expected a list of messages, got ${got}`);
-    return { ok: false, problems };
-  }
-  const messages: (ProtocolMessage | undefined)[] = list.map((entry, i) =>
-    checkMessage(entry, `protocol.messages[${i}]`, report),
-  );
+  const list = section.data.messages;
+  // Each message read, then checked, before the next: its problems come together, in the order written.
+  const written = list.map((entry, i) => readMessage(entry, `protocol.messages[${i}]`, report));
+  const messages = written.map((w) => w?.checked);
   const firstByName = new Map<string, number>();
-  list.forEach((entry, i) => {
-    const name = isRecord(entry) ? entry.name : undefined;
-    if (typeof name !== "string") return;
+  written.forEach((w, i) => {
+    const name = w?.message.name;
+    if (name === undefined) return;
     const first = firstByName.get(name);
     if (first === undefined) firstByName.set(name, i);
     else report(`protocol.messages[${i}].name`, `"${name}" is already the name of messages[${first}]`);
   });
-  if (!list.some((entry) => isRecord(entry) && entry.from === "client")) {
+  if (!written.some((w) => w?.message.from === "client")) {
     report("protocol.messages", "no message is sent by the client (`from: client`)");
   }
   checkDistinguishable(messages, report);
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, protocol: { messages: messages as ProtocolMessage[] } };
+  const checked = messages.filter((m) => m !== undefined);
+  if (problems.length > 0 || checked.length !== messages.length) return { ok: false, problems };
+  return { ok: true, protocol: { messages: checked } };
 }
 
-function checkMessage(
+/**
+ * A message entry read key by key with the message's schema (each problem reported at its key), then checked:
+ * the keys written well, and the message when it is whole. Null when the entry is not a mapping at all.
+ */
+function readMessage(
   entry: unknown,
   path: string,
   report: (path: string, message: string) => void,
-): ProtocolMessage | undefined {
-  if (!isRecord(entry)) {
-    report(path, `expected a mapping with name, from, format and fields, got ${describe(entry)}`);
-    return undefined;
+): { message: WrittenMessage; checked: ProtocolMessage | undefined } | null {
+  const mapping = entrySchema.safeParse(entry);
+  if (!mapping.success) {
+    report(path, mapping.error.issues[0]!.message);
+    return null;
   }
-  const found = { count: 0 };
+  let problems = 0;
+  const known = Object.keys(messageKeys);
+  for (const key of Object.keys(mapping.data)) {
+    if (!known.includes(key)) {
+      problems++;
+      report(`${path}.${key}`, `unknown key (expected one of ${known.join(", ")})`);
+    }
+  }
+  const message: WrittenMessage = {};
+  const read = <K extends MessageKey>(key: K) => {
+    const parsed = messageKeys[key].safeParse(mapping.data[key]);
+    if (parsed.success) message[key] = parsed.data as WrittenMessage[K];
+    else {
+      problems++;
+      report(`${path}.${key}`, parsed.error.issues[0]!.message);
+    }
+  };
+  for (const key of known) read(key as MessageKey);
+  return { message, checked: checkMessage(message, problems, path, report) };
+}
+
+/** What a message's well-written keys mean together: its layout, fields, sequence and match bytes. */
+function checkMessage(
+  written: WrittenMessage,
+  problems: number,
+  path: string,
+  report: (path: string, message: string) => void,
+): ProtocolMessage | undefined {
+  const found = { count: problems };
   const note = (at: string, message: string) => {
     found.count++;
     report(at, message);
   };
-  for (const key of Object.keys(entry)) {
-    if (!MESSAGE_KEYS.has(key))
-      note(`${path}.${key}`, `unknown key (expected one of ${[...MESSAGE_KEYS].join(", ")})`);
-  }
-  const { name, from, format, fields, sequence, match } = entry;
-  if (typeof name !== "string" || name.trim() === "")
-    note(`${path}.name`, `expected a name, got ${describe(name)}`);
-  if (from !== "client" && from !== "server") {
-    note(`${path}.from`, `expected client or server, got ${describe(from)}`);
-  }
+  const { name, from, format, fields, sequence, match } = written;
   let layout: StructLayout | undefined;
-  if (typeof format !== "string")
-    note(`${path}.format`, `expected a struct format string, got ${describe(format)}`);
-  else {
+  if (format !== undefined) {
     const parsed = parseStructFormat(format);
     if (parsed.ok) layout = parsed.value;
     else note(`${path}.format`, `${pythonErrorLine(parsed.problem)} (at character ${parsed.problem.offset})`);
   }
-  const names = checkFieldNames(fields, `${path}.fields`, note);
+  const names = fields === undefined ? undefined : checkFieldNames(fields, `${path}.fields`, note);
   if (layout !== undefined && names !== undefined && names.length !== layout.valueCount) {
     note(
       `${path}.fields`,
@@ -136,43 +201,43 @@ function checkMessage(
   }
   const slots = layout !== undefined && names !== undefined ? fieldSlots(layout, names) : undefined;
   const byName = new Map(slots?.map((slot) => [slot.name, slot]));
-  if (sequence !== undefined) {
-    if (typeof sequence !== "string")
-      note(`${path}.sequence`, `expected a field name, got ${describe(sequence)}`);
-    else if (slots !== undefined) {
-      const slot = byName.get(sequence);
-      if (slot === undefined) note(`${path}.sequence`, `"${sequence}" is not one of the fields`);
-      else if (!isIntegerChar(slot.char)) {
-        note(`${path}.sequence`, `field "${sequence}" is "${slot.char}", not an integer`);
-      }
+  if (sequence !== undefined && slots !== undefined) {
+    const slot = byName.get(sequence);
+    if (slot === undefined) note(`${path}.sequence`, `"${sequence}" is not one of the fields`);
+    else if (!isIntegerChar(slot.char)) {
+      note(`${path}.sequence`, `field "${sequence}" is "${slot.char}", not an integer`);
     }
   }
   const matchBytes: MatchBytes[] = [];
-  if (match !== undefined) {
-    if (!isRecord(match)) note(`${path}.match`, `expected a mapping of field: value, got ${describe(match)}`);
-    else if (slots !== undefined && layout !== undefined) {
-      for (const [field, value] of Object.entries(match)) {
-        const slot = byName.get(field);
-        if (slot === undefined) {
-          note(`${path}.match.${field}`, `"${field}" is not one of the fields`);
-          continue;
-        }
-        const packed = packMatch(layout, slot, value);
-        if (typeof packed === "string") note(`${path}.match.${field}`, packed);
-        else matchBytes.push({ field, offset: slot.offset, bytes: packed });
+  if (match !== undefined && slots !== undefined && layout !== undefined) {
+    for (const [field, value] of Object.entries(match)) {
+      const slot = byName.get(field);
+      if (slot === undefined) {
+        note(`${path}.match.${field}`, `"${field}" is not one of the fields`);
+        continue;
       }
+      const packed = packMatch(layout, slot, value);
+      if (typeof packed === "string") note(`${path}.match.${field}`, packed);
+      else matchBytes.push({ field, offset: slot.offset, bytes: packed });
     }
   }
-  if (found.count > 0 || layout === undefined || names === undefined || slots === undefined) {
+  if (
+    found.count > 0 ||
+    name === undefined ||
+    from === undefined ||
+    layout === undefined ||
+    names === undefined ||
+    slots === undefined
+  ) {
     return undefined;
   }
   return {
-    name: name as string,
-    from: from as Direction,
+    name,
+    from,
     format: layout.format,
     fields: names,
-    ...(sequence === undefined ? {} : { sequence: sequence as string }),
-    match: (match ?? {}) as Record<string, MatchValue>,
+    ...(sequence === undefined ? {} : { sequence }),
+    match: match ?? {},
     layout,
     slots,
     matchBytes,
@@ -180,30 +245,25 @@ function checkMessage(
 }
 
 function checkFieldNames(
-  fields: unknown,
+  fields: readonly unknown[],
   path: string,
   note: (path: string, message: string) => void,
 ): string[] | undefined {
-  if (!Array.isArray(fields)) {
-    note(path, `expected a list of field names, got ${describe(fields)}`);
-    return undefined;
-  }
   const seen = new Map<string, number>();
-  let ok = true;
+  const names: string[] = [];
   fields.forEach((field, j) => {
-    if (typeof field !== "string" || field.trim() === "") {
-      note(`${path}[${j}]`, `expected a field name, got ${describe(field)}`);
-      ok = false;
+    const parsed = fieldNameSchema.safeParse(field);
+    if (!parsed.success) {
+      note(`${path}[${j}]`, parsed.error.issues[0]!.message);
       return;
     }
-    const first = seen.get(field);
-    if (first === undefined) seen.set(field, j);
-    else {
-      note(`${path}[${j}]`, `"${field}" is already the name of fields[${first}]`);
-      ok = false;
-    }
+    const first = seen.get(parsed.data);
+    if (first === undefined) {
+      seen.set(parsed.data, j);
+      names.push(parsed.data);
+    } else note(`${path}[${j}]`, `"${parsed.data}" is already the name of fields[${first}]`);
   });
-  return ok ? (fields as string[]) : undefined;
+  return names.length === fields.length ? names : undefined;
 }
 
 // Two messages from the same side can be told apart if they differ in size or fix different bytes in the
@@ -226,10 +286,4 @@ function checkDistinguishable(
       );
     }
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
-  );
 }
