@@ -5,6 +5,7 @@
 // Nothing here assumes who speaks first: a client may greet the server (the handout's does) or wait for the
 // user's first line; the server may send a welcome banner or not; a client may print a prompt. socklab waits
 // for each client's connection in the socket table, never for its output, before typing.
+import type { InteractiveReport } from "./interactive-report.ts";
 import type { ProgramRole, RunContext } from "./run-session.ts";
 
 export interface InteractiveOptions {
@@ -20,26 +21,6 @@ export interface InteractiveOptions {
 
 /** The default moment, from the scenario's start, at which every client still running is killed. */
 export const CLIENT_TIMEOUT_MS = 15_000;
-
-/** What happened to one client, for the checks. */
-export interface InteractiveClient {
-  readonly name: string;
-  /** Whether the line typed on it came back (was printed by the client) in time. */
-  readonly echoed: boolean;
-  readonly line: string;
-}
-
-export interface InteractiveReport {
-  readonly clients: readonly InteractiveClient[];
-  /**
-   * Wall-clock instants (µs since the epoch, the capture's clock) at which every client was running and idle:
-   * just before the lines were typed, and just before the quit words. Connections open at these instants are
-   * the clients' lasting connections, whatever the timing of the exchanges in between.
-   */
-  readonly idleAtUs: readonly number[];
-  /** Whether the server side showed one ESTABLISHED connection per client at the same time. */
-  readonly allConnected: boolean;
-}
 
 /** The line socklab types on client i (1-based). */
 export function typedLine(i: number): string {

@@ -33,7 +33,7 @@ import {
   type SandboxMode,
   type SocketEntry,
 } from "../sandbox/index.ts";
-import type { InteractiveReport } from "./interactive-clients.ts";
+import type { InteractiveReport } from "./interactive-report.ts";
 import type { Limit } from "./limiter.ts";
 
 export type { ProgramRole, ProgramSource } from "../run/index.ts";

@@ -8,12 +8,7 @@ import {
   burstGaps,
   PERIOD_TOLERANCE,
 } from "../../analyse/timing.ts";
-import {
-  type DataKind,
-  dataKinds,
-  formatValue,
-  type Protocol,
-} from "../../protocol/index.ts";
+import { type DataKind, dataKinds, formatValue, type Protocol } from "../../protocol/index.ts";
 import type { RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, defineCheck, fail, pass, type Verdict } from "../check.ts";
 import { type RunCheckOptions, runOf } from "../checks/run-check.ts";
