@@ -56,7 +56,8 @@ describe.concurrent("sandbox cleanup", () => {
     expect(ready.status).toBe("done");
     const started = performance.now();
     const outcome = await server.stop();
-    expect(performance.now() - started).toBeLessThan(2000);
+    // Without hanging: SIGKILL follows the 200 ms grace, long before the server's 30 s limit.
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(outcome).toMatchObject({
       signal: "SIGKILL",
       killedBy: "stop",
@@ -135,7 +136,7 @@ describe.concurrent("sandbox cleanup", () => {
     });
     expect(outcome.description).toBe("killed by SIGKILL after exceeding its 700 ms time limit");
     expect(outcome.wallMs).toBeGreaterThanOrEqual(700);
-    expect(outcome.wallMs).toBeLessThan(2000);
+    expect(outcome.wallMs).toBeLessThan(700 + 5000); // killed at its limit, not left to run
   });
 
   it("leaves nothing when the grader itself is SIGKILLed mid-run", async ({ expect, onTestFinished }) => {

@@ -51,7 +51,8 @@ describe.runIf(process.getuid?.() === 0)("without bubblewrap", () => {
     );
     expect(lines.at(-1)).toContain("--sandbox host");
     expect(result.stdout).toBe("");
-    expect(performance.now() - started).toBeLessThan(20_000);
+    // It stops at the preflight, long before the 60 s guard (a grading of the lab would take far longer).
+    expect(performance.now() - started).toBeLessThan(45_000);
   });
 
   // Four tasks whose runs wait for the host's one loopback in turn (the whole lab: `npm run repeat` or by hand).
