@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deliveredSequence, describeDelivery, judgeDelivery, ranges } from "./delivery.ts";
+import { deliveredBy, deliveredSequence, describeDelivery, judgeDelivery, ranges } from "./delivery.ts";
 
 describe("judgeDelivery", () => {
   const expected = [0, 1, 2, 3, 4];
@@ -37,5 +37,25 @@ describe("deliveredSequence", () => {
 describe("ranges", () => {
   it("compresses runs", () => {
     expect(ranges([7, 0, 1, 2, 3, 5, 8])).toBe("0-3 5 7-8");
+  });
+});
+
+describe("deliveredBy", () => {
+  const pattern = /seq=(?<seq>\d+)/;
+  it("reads stdout first, and stderr (Python's logging) when stdout has none, saying which", () => {
+    expect(deliveredBy({ stdout: "seq=0\nseq=1\n", stderr: "seq=9\n" }, pattern)).toEqual({
+      delivered: [0, 1],
+      stream: "stdout",
+    });
+    expect(
+      deliveredBy(
+        { stdout: "listening\n", stderr: "INFO:root:deliver seq=0\nINFO:root:deliver seq=1\n" },
+        pattern,
+      ),
+    ).toEqual({
+      delivered: [0, 1],
+      stream: "stderr",
+    });
+    expect(deliveredBy({ stdout: "", stderr: "" }, pattern)).toEqual({ delivered: [], stream: "stdout" });
   });
 });

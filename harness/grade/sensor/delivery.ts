@@ -50,6 +50,20 @@ export function deliveredSequence(output: string, pattern: RegExp): number[] {
   return out;
 }
 
+/**
+ * The delivered sequence a server printed: on its standard output, or, when none is there, on its standard
+ * error (Python's `logging` writes there by default), with the stream it was read from.
+ */
+export function deliveredBy(
+  output: { readonly stdout: string; readonly stderr: string },
+  pattern: RegExp,
+): { readonly delivered: number[]; readonly stream: "stdout" | "stderr" } {
+  const stdout = deliveredSequence(output.stdout, pattern);
+  if (stdout.length > 0) return { delivered: stdout, stream: "stdout" };
+  const stderr = deliveredSequence(output.stderr, pattern);
+  return stderr.length > 0 ? { delivered: stderr, stream: "stderr" } : { delivered: [], stream: "stdout" };
+}
+
 /** `0-3 5 7-8` for [0,1,2,3,5,7,8]. */
 export function ranges(values: readonly number[]): string {
   const sorted = [...new Set(values)].sort((a, b) => a - b);

@@ -7,7 +7,7 @@ import { type CheckDefinition, fail, pass } from "../check.ts";
 import { runOf } from "../checks/run-check.ts";
 import { outputRefs } from "../evidence.ts";
 import { type TaskEvidence, taskCheck } from "../task.ts";
-import { deliveredPattern, deliveredSequence, describeDelivery, judgeDelivery } from "./delivery.ts";
+import { deliveredBy, deliveredPattern, describeDelivery, judgeDelivery } from "./delivery.ts";
 import { clientTakesPort, linkOf } from "./link-evidence.ts";
 import { giveUpBoundMs, type ReliableOptions } from "./reliable-options.ts";
 import { identities, type LinkGroup } from "./reliable-runs.ts";
@@ -36,9 +36,9 @@ function judgeRun(evidence: TaskEvidence<ReliableOptions>, name: string): RunJud
   const o = evidence.env.entry.options;
   const link = linkOf(run);
   const clientPort = link?.port ?? run.port;
-  const delivered = run.server
-    ? deliveredSequence(run.server.outcome.stdout, deliveredPattern(o.delivered))
-    : [];
+  const { delivered, stream } = run.server
+    ? deliveredBy(run.server.outcome, deliveredPattern(o.delivered))
+    : { delivered: [], stream: "stdout" as const };
   // Every reading the client sent, and `count` readings from its first number (a client that stops early
   // leaves readings missing).
   const sent = sentSequence(run, evidence.env.protocol, clientPort);
@@ -57,7 +57,8 @@ function judgeRun(evidence: TaskEvidence<ReliableOptions>, name: string): RunJud
   }
   if (run.notes.linkError) linkNotes.push(run.notes.linkError);
   const ok = verdict.ok && clientEnded;
-  const line = `${run.name}: ${describeDelivery(verdict, delivered)}${clientEnded ? "" : `; the client did not end by itself (${client?.outcome.description ?? "not started"})`}`;
+  const from = stream === "stderr" ? " (read from the server's stderr)" : "";
+  const line = `${run.name}: ${describeDelivery(verdict, delivered)}${from}${clientEnded ? "" : `; the client did not end by itself (${client?.outcome.description ?? "not started"})`}`;
   return { run, ok, line, delivered, expected, log: link?.log ?? [], linkNotes };
 }
 

@@ -97,14 +97,15 @@ function messagesFor(protocol: Protocol | null): LinkConfig["identify"] {
 }
 
 /**
- * Counts the server's delivery lines as they are printed; `reached(count, ms)` resolves once `count` have been
- * (or after `ms`, or when the server ends). Subscribe before the client starts: no line is missed.
+ * Counts the server's delivery lines as they are printed, on stdout or stderr; `reached(count, ms)` resolves
+ * once `count` have been (or after `ms`, or when the server ends). Subscribe before the client starts: no
+ * line is missed.
  */
 function watchDeliveries(server: RunContext["server"], pattern: RegExp) {
   let seen = 0;
   let wake: (() => void) | null = null;
   const unsubscribe = server.onLine((line) => {
-    if (line.stream === "stdout" && deliveredSequence(line.text, pattern).length > 0) {
+    if (deliveredSequence(line.text, pattern).length > 0) {
       seen++;
       wake?.();
     }
