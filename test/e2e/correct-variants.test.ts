@@ -30,7 +30,7 @@ describe.concurrent("correct variants", () => {
     it(`${name} gets full marks on every task it declares`, async ({ expect }) => {
       const result = await grade(join(VARIANTS, name));
       const declared = result.tasks.filter((t) => t.status !== "not-submitted");
-      expect(declared.length, `${name} declares ${declared.length} tasks`).toBeGreaterThanOrEqual(2);
+      expect(declared.length, `${name} declares no task`).toBeGreaterThanOrEqual(1);
       for (const task of declared) {
         for (const check of task.checks) {
           if (check.status === "passed") {
