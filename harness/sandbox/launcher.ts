@@ -44,6 +44,9 @@ export function cgroupJoin(procsFiles: readonly string[]): string[] {
   return procsFiles.length === 0 ? [] : ["/bin/sh", "-c", CGROUP_JOIN, "cgroup", ...procsFiles, "--"];
 }
 
+/** The host name programs see inside a run (their own UTS namespace); the run's /etc/hosts maps it to 127.0.0.1. */
+export const RUN_HOSTNAME = "socklab";
+
 /** The descriptor bubblewrap reads the system-call filter from. */
 const SECCOMP_FD = 9;
 
@@ -132,6 +135,8 @@ export function namespaceLaunch(
     readonly tmpDir?: string;
     /** The compiled system-call filter (see seccomp.ts), or none where the machine's architecture has none. */
     readonly seccompFile?: string;
+    /** The run's /etc/hosts, which names RUN_HOSTNAME (none: the host's). */
+    readonly hostsFile?: string;
   },
 ): LaunchPlan {
   const { holderPid: h, identity, limits, paths } = context;
@@ -150,6 +155,9 @@ export function namespaceLaunch(
     ...(context.seccompFile === undefined ? [] : ["--seccomp", String(SECCOMP_FD)]),
     ...["--ro-bind", "/usr", "/usr", "--ro-bind-try", "/bin", "/bin", "--ro-bind-try", "/sbin", "/sbin"],
     ...["--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64", "--ro-bind", "/etc", "/etc"],
+    ...(context.hostsFile === undefined
+      ? []
+      : ["--hostname", RUN_HOSTNAME, "--ro-bind", context.hostsFile, "/etc/hosts"]),
     ...["--dev", "/dev", "--proc", "/proc"],
     // /tmp: a folder of the run's work tmpfs when the run made one (its size and inode limits bound it),
     // else a tmpfs of its own.

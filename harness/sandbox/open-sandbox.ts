@@ -8,6 +8,7 @@ import { Holder } from "./holder.ts";
 import { acquireHostLock } from "./host-lock.ts";
 import { runIdentity } from "./identity.ts";
 import { runsInterrupted } from "./interrupt.ts";
+import { RUN_HOSTNAME } from "./launcher.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
 import { preflight, unavailableLine } from "./preflight.ts";
 import { finishRunDirs, prepareRunDirs, type RunDirs } from "./run-dirs.ts";
@@ -94,6 +95,7 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const seccompFile = mode === "namespace" ? await writeSeccompFilter(dirs.stage, warnings) : undefined;
+    const hostsFile = mode === "namespace" ? await writeHosts(dirs.stage) : undefined;
     return new RunSandbox({
       mode,
       identity,
@@ -107,6 +109,7 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
       release,
       workTmpfs: workBytes > 0,
       ...(seccompFile === undefined ? {} : { seccompFile }),
+      ...(hostsFile === undefined ? {} : { hostsFile }),
     });
   }
 }
@@ -120,6 +123,20 @@ async function writeSeccompFilter(stage: string, warnings: string[]): Promise<st
   }
   const file = join(stage, "seccomp.bpf");
   await writeFile(file, filter, { mode: 0o600 });
+  return file;
+}
+
+/**
+ * The run's /etc/hosts: its host name (RUN_HOSTNAME) is the loopback, as on a student's laptop, so that
+ * `socket.gethostbyname(socket.gethostname())` gives 127.0.0.1 inside the run whatever the grader's name is.
+ */
+async function writeHosts(stage: string): Promise<string> {
+  const file = join(stage, "hosts");
+  await writeFile(
+    file,
+    `127.0.0.1\tlocalhost ${RUN_HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback ${RUN_HOSTNAME}\n`,
+    { mode: 0o644 },
+  );
   return file;
 }
 

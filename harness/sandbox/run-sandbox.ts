@@ -55,6 +55,8 @@ export interface RunSandboxParts {
   readonly workTmpfs: boolean;
   /** The compiled system-call filter every program starts under (namespace mode, known architectures). */
   readonly seccompFile?: string;
+  /** The run's /etc/hosts, naming its host (namespace mode). */
+  readonly hostsFile?: string;
 }
 
 /** A sandbox whose holder is running: launch, observe and end the run. */
@@ -170,6 +172,7 @@ export class RunSandbox implements Sandbox {
             cgroupProcs,
             ...(tmpDir === undefined ? {} : { tmpDir }),
             ...(this.parts.seccompFile === undefined ? {} : { seccompFile: this.parts.seccompFile }),
+            ...(this.parts.hostsFile === undefined ? {} : { hostsFile: this.parts.hostsFile }),
           })
         : hostLaunch(request, { identity, limits, paths, runToken: this.runToken, cgroupProcs });
     return cgroup ? { ...plan, cgroup } : plan;

@@ -236,6 +236,24 @@ describe.concurrent("sandboxed programs", () => {
     expect(chat.write("too late\n")).toBe(false);
   });
 
+  it("resolves the run's own host name to the loopback, as gethostbyname(gethostname()) expects", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const sandbox = await open(onTestFinished);
+    const program = await startProgram(sandbox, {
+      name: "client",
+      command: [
+        "python3",
+        "-c",
+        "import socket; n = socket.gethostname(); print(n, socket.gethostbyname(n), socket.gethostbyname('localhost'))",
+      ],
+      timeoutMs: 10_000,
+    });
+    const outcome = await program.outcome;
+    expect(outcome.stdout.trim(), outcome.stderr).toBe("socklab 127.0.0.1 127.0.0.1");
+  });
+
   it("caps a flood of output and says so", async ({ expect, onTestFinished }) => {
     const sandbox = await open(onTestFinished);
     const flood = await startProgram(sandbox, {
