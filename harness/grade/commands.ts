@@ -55,7 +55,19 @@ export function role(
   name: string = which,
   extra: Partial<ProgramRole> = {},
 ): ProgramRole {
-  return { name, source, command: fillCommand(entry[which], entry), ...extra };
+  const values = placeholders(entry);
+  const env =
+    entry.env === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(entry.env).map(([key, value]) => [key, substitute(value, values)]));
+  return {
+    name,
+    source,
+    command: fillCommand(entry[which], entry),
+    ...(entry.cwd === undefined ? {} : { cwd: entry.cwd }),
+    ...(env === undefined ? {} : { env }),
+    ...extra,
+  };
 }
 
 /** One of socklab's probe programs (tasks/probes/), with arguments. */

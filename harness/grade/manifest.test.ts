@@ -69,6 +69,42 @@ describe("validateManifest", () => {
   });
 });
 
+describe("cwd and env of a task", () => {
+  it("keeps a subfolder and the variables, numbers as text", () => {
+    const manifest = validateManifest(
+      {
+        tasks: {
+          "tcp-echo": {
+            server: "python3 server.py",
+            client: "python3 client.py",
+            cwd: "part1/echo",
+            env: { SERVER_PORT: "{port}", RETRIES: 3 },
+          },
+        },
+      },
+      "sub/socklab.yaml",
+      known,
+    );
+    expect(manifest.tasks.get("tcp-echo")).toMatchObject({
+      cwd: "part1/echo",
+      env: { SERVER_PORT: "{port}", RETRIES: "3" },
+    });
+  });
+
+  it.each([
+    ["/etc", "tasks.tcp-echo.cwd"],
+    ["../other", "tasks.tcp-echo.cwd"],
+  ])("refuses a cwd outside the submission (%s)", (cwd, key) => {
+    expect(error({ tasks: { "tcp-echo": { server: "s", client: "c", cwd } } })).toContain(key);
+  });
+
+  it("refuses a variable name that is not one", () => {
+    expect(
+      error({ tasks: { "tcp-echo": { server: "s", client: "c", env: { "NOT A NAME": "1" } } } }),
+    ).toContain("an environment variable name");
+  });
+});
+
 describe("the protocol description", () => {
   const protocol = {
     messages: [

@@ -16,6 +16,28 @@ export const baseEntrySchema = z.object({
   client: z.string().trim().min(1, "a command is required, e.g. 'python3 client.py {host} {port}'"),
   host: z.string().trim().min(1).optional(),
   port: z.number().int().min(1).max(65535).optional(),
+  /** The folder both programs start in, inside the submission (default: its root). */
+  cwd: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((path) => !path.startsWith("/") && !path.split("/").includes(".."), {
+      error: "a folder inside the submission, e.g. 'src' or 'part2/server' (no leading / and no ..)",
+    })
+    .optional(),
+  /** Environment variables for both programs; {host}, {port} and the task's options are substituted. */
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+      z.union([z.string(), z.number()]).transform(String),
+      {
+        error: (issue) =>
+          issue.code === "invalid_key"
+            ? "not an environment variable name: letters, digits and _, e.g. SERVER_PORT"
+            : undefined,
+      },
+    )
+    .optional(),
 });
 
 /** A task's own options as the grader holds them, before the task reads them as its schema's type. */
@@ -27,7 +49,12 @@ export type AnyOptions = Readonly<Record<string, unknown>>;
  * written, which the task's schema parses its options from.
  */
 export type TaskEntry<O = AnyOptions> = Readonly<
-  Required<z.output<typeof baseEntrySchema>> & { options: O; input: unknown }
+  Omit<z.output<typeof baseEntrySchema>, "host" | "port"> & {
+    host: string;
+    port: number;
+    options: O;
+    input: unknown;
+  }
 >;
 
 /** What the manifest loader needs to know of each task. */
@@ -93,12 +120,14 @@ export function validateManifest(value: unknown, file: string, known: readonly T
     }
     // Valid as a whole: read again as the base keys and as the task's own (each schema keeps its keys only).
     const input = raw ?? {};
-    const { server, client, host, port } = baseEntrySchema.parse(input);
+    const { server, client, host, port, cwd, env } = baseEntrySchema.parse(input);
     tasks.set(id, {
       server,
       client,
       host: host ?? info.defaults.host,
       port: port ?? info.defaults.port,
+      ...(cwd === undefined ? {} : { cwd }),
+      ...(env === undefined ? {} : { env }),
       options: info.options.parse(input),
       input,
     });

@@ -13,4 +13,8 @@ export interface ProgramRole {
   readonly timeoutMs?: number;
   /** Extra host paths shown read-only at the same place (e.g. the Node binary of socklab's link proxy). */
   readonly extraBinds?: readonly string[];
+  /** The student's program's working directory, relative to the submission's root (default: the root). */
+  readonly cwd?: string;
+  /** Environment variables for the program, on top of socklab's own few. */
+  readonly env?: Readonly<Record<string, string>>;
 }

@@ -186,7 +186,7 @@ function bindsForSource(
       readOnlyBinds: [{ host: folders.probes, at: "/opt/socklab/probes" }],
       cwd: "/opt/socklab/probes",
     };
-  return {};
+  return role.cwd === undefined ? {} : { cwd: role.cwd };
 }
 
 const unlimited: Limit = (job) => job();
@@ -260,6 +260,7 @@ export async function executeRun(
       command: role.command,
       timeoutMs,
       stdin: role.stdin ?? "ignore",
+      ...(role.env === undefined ? {} : { env: role.env }),
       ...binds,
       ...(broken ? { readOnlyBinds: [...(binds.readOnlyBinds ?? []), MISSING_FOLDER] } : {}),
     });
