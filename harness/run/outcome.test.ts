@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeStatus, describeOutcome, formatDuration } from "./outcome.ts";
+import { commandNotFound, decodeStatus, describeOutcome, formatDuration } from "./outcome.ts";
 
 describe("decodeStatus", () => {
   it.each([
@@ -68,5 +68,26 @@ describe("formatDuration", () => {
     [10_000, "10 s"],
   ])("%d ms is %s", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe("a command that is not there", () => {
+  it("names a Python 2 interpreter and the fix", () => {
+    const word = commandNotFound(127, "env: ‘python2’: No such file or directory\n");
+    expect(word).toBe("python2");
+    expect(describeOutcome({ exitCode: 127, signal: null, notFound: "python2" })).toBe(
+      "could not run: there is no python2 where socklab runs programs, only Python 3: write python3 (and make the program run under Python 3) (exit code 127)",
+    );
+  });
+
+  it("names a missing file of the submission", () => {
+    expect(describeOutcome({ exitCode: 127, signal: null, notFound: "./server" })).toMatch(
+      /^could not run: \.\/server is not in the submission/,
+    );
+  });
+
+  it("says nothing special for a program's own exit code 127", () => {
+    expect(commandNotFound(127, "Traceback (most recent call last):\n")).toBeUndefined();
+    expect(commandNotFound(1, "env: ‘x’: No such file or directory\n")).toBeUndefined();
   });
 });

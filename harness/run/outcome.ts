@@ -46,6 +46,29 @@ export interface OutcomeFacts {
   readonly truncated?: boolean;
   readonly startError?: string;
   readonly limits?: readonly LimitHit[];
+  /** The program's command was not there (`env` said so, with exit code 127): the word it looked for. */
+  readonly notFound?: string;
+}
+
+/** What `env` prints when the program's command is not there, and the word it names. */
+const NOT_FOUND = /^env: [‘'"]?(.+?)[’'"]?: No such file or directory$/m;
+
+/** The command word a program's stderr says was not found (exit code 127), or undefined. */
+export function commandNotFound(exitCode: number | null, stderr: string): string | undefined {
+  return exitCode === 127 ? NOT_FOUND.exec(stderr)?.[1] : undefined;
+}
+
+/** Why a command word was not found, in the words of the fix. */
+function notFoundText(word: string): string {
+  if (/^python2/.test(word)) {
+    return `could not run: there is no ${word} where socklab runs programs, only Python 3: write python3 (and make the program run under Python 3)`;
+  }
+  if (/^python3\.\d+$/.test(word)) {
+    return `could not run: there is no ${word} where socklab runs programs: write python3`;
+  }
+  return word.includes("/")
+    ? `could not run: ${word} is not in the submission (is the path right, relative to where the program starts?)`
+    : `could not run: there is no command ${word} where socklab runs programs`;
 }
 
 const SIGNAL_MEANINGS: Readonly<Record<string, string>> = {
@@ -107,6 +130,7 @@ export function describeOutcome(facts: OutcomeFacts): string {
         ? "; its output was cut at the output limit"
         : "";
   if (facts.startError !== undefined) return `could not be started: ${facts.startError}`;
+  if (facts.notFound !== undefined) return `${notFoundText(facts.notFound)} (exit code 127)`;
   const { exitCode, signal } = facts;
   const ending = signal !== null ? `killed by ${signalWords(signal)}` : `exited with code ${exitCode}`;
   switch (facts.killedBy) {

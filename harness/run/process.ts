@@ -12,7 +12,7 @@ import { splitCommand } from "./command.ts";
 import { RunError } from "./errors.ts";
 import { isPythonWord, resolveInterpreter, substituteInterpreter } from "./interpreter.ts";
 import type { LimitHit } from "./limit-hit.ts";
-import { decodeStatus, describeOutcome, type KilledBy, type Outcome } from "./outcome.ts";
+import { commandNotFound, decodeStatus, describeOutcome, type KilledBy, type Outcome } from "./outcome.ts";
 import { OutputCollector, type OutputLine, type OutputMatch, type StreamName } from "./output.ts";
 import { pollUntil, type StepResult, stepEnded, stepTimeout } from "./step.ts";
 
@@ -458,6 +458,7 @@ class SandboxedProgram implements Program {
     ) {
       this.killedBy = "limit";
     }
+    const notFound = commandNotFound(status.exitCode, stderr);
     const facts = {
       ...status,
       ...(this.killedBy === undefined ? {} : { killedBy: this.killedBy }),
@@ -468,6 +469,7 @@ class SandboxedProgram implements Program {
       truncated: this.output_.truncated,
       ...(startError === undefined ? {} : { startError }),
       limits: hits,
+      ...(notFound === undefined ? {} : { notFound }),
     };
     return {
       name: this.name,
