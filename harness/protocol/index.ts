@@ -11,6 +11,8 @@ export {
 export {
   checkProtocol,
   type Direction,
+  MESSAGE_KINDS,
+  type MessageKind,
   type Protocol,
   type ProtocolCheck,
   type ProtocolMessage,

@@ -144,6 +144,12 @@ describe("checkProtocol refuses", () => {
       manifest(reading, { ...reading, name: "alert" }),
       ["protocol.messages[1].match"],
     ],
+    ["an unknown kind", manifest({ ...reading, kind: "heartbeat" }), ["protocol.messages[0].kind"]],
+    [
+      "a server kind on a client message",
+      manifest({ ...reading, kind: "ack" }),
+      ["protocol.messages[0].kind"],
+    ],
     [
       "several problems at once",
       manifest({ ...reading, from: "x", format: "!BH", fields: ["a", "a"] }),

@@ -9,6 +9,7 @@
 //         format: "!BHIfff?"
 //         fields: [type, sensor, seq, temperature, humidity, pressure, alarm]
 //         sequence: seq            # optional: the integer field that numbers the messages
+//         kind: reading            # optional: reading or control (client); reply, ack, nack, error or control (server)
 //         match: { type: 1 }       # optional: values that pick this message among others from the same side
 //
 // A match value matches the exact bytes Python's struct.pack gives for it. Messages sent by the same side
@@ -30,6 +31,17 @@ import { pythonErrorLine } from "./struct-problem.ts";
 /** Which side sends a message. */
 export type Direction = "client" | "server";
 
+/** What a message is for: the client's readings and the server's answers to them, or control messages
+ * (a greeting, a heartbeat, a goodbye) that the reading checks leave out. */
+export const MESSAGE_KINDS = ["reading", "control", "reply", "ack", "nack", "error"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** The kinds each side may declare. */
+const KINDS_OF: Readonly<Record<Direction, readonly MessageKind[]>> = {
+  client: ["reading", "control"],
+  server: ["reply", "ack", "nack", "error", "control"],
+};
+
 /** One message of the protocol, with its struct layout and the place of each field. */
 export interface ProtocolMessage {
   readonly name: string;
@@ -37,6 +49,8 @@ export interface ProtocolMessage {
   readonly format: string;
   readonly fields: readonly string[];
   readonly sequence?: string;
+  /** Declared with `kind:`; without it, socklab tells control messages from their traffic. */
+  readonly kind?: MessageKind;
   readonly match: Readonly<Record<string, MatchValue>>;
   readonly layout: StructLayout;
   readonly slots: readonly FieldSlot[];
@@ -77,6 +91,7 @@ const messageKeys = {
   format: z.string({ error: got("a struct format string") }),
   fields: z.array(z.unknown(), { error: got("a list of field names") }),
   sequence: z.string({ error: got("a field name") }).optional(),
+  kind: z.enum(MESSAGE_KINDS, { error: got(MESSAGE_KINDS.join(", ")) }).optional(),
   match: z
     .record(
       z.string(),
@@ -185,7 +200,10 @@ function checkMessage(
     found.count++;
     report(at, message);
   };
-  const { name, from, format, fields, sequence, match } = written;
+  const { name, from, format, fields, sequence, kind, match } = written;
+  if (kind !== undefined && from !== undefined && !KINDS_OF[from].includes(kind)) {
+    note(`${path}.kind`, `a message from the ${from} is ${KINDS_OF[from].join(" or ")}, not ${kind}`);
+  }
   let layout: StructLayout | undefined;
   if (format !== undefined) {
     const parsed = parseStructFormat(format);
@@ -237,6 +255,7 @@ function checkMessage(
     format: layout.format,
     fields: names,
     ...(sequence === undefined ? {} : { sequence }),
+    ...(kind === undefined ? {} : { kind }),
     match: match ?? {},
     layout,
     slots,

@@ -5,10 +5,13 @@ import { type Protocol, type ProtocolMessage, pack } from "../../protocol/index.
 /** A JSON value the probe packs with struct (strings become latin-1 bytes). */
 export type ProbeValue = number | boolean | string;
 
-/** The client's reading: the client message with a sequence field, else the one with the most fields (a
- * control message, such as a greeting, carries fewer than the readings), else the first. */
+/** The client's reading: the one declared `kind: reading`, else the client message with a sequence field,
+ * else the one with the most fields (a control message, such as a greeting, carries fewer than the
+ * readings), else the first; never one declared `kind: control`. */
 export function readingMessage(protocol: Protocol): ProtocolMessage | null {
-  const sent = protocol.messages.filter((m) => m.from === "client");
+  const declared = protocol.messages.find((m) => m.from === "client" && m.kind === "reading");
+  if (declared) return declared;
+  const sent = protocol.messages.filter((m) => m.from === "client" && m.kind !== "control");
   const richest = [...sent].sort((a, b) => b.slots.length - a.slots.length)[0];
   return sent.find((m) => m.sequence !== undefined) ?? richest ?? null;
 }

@@ -90,7 +90,15 @@ export function sensorTraffic(
   const byTime = (a: TimedMessage, b: TimedMessage) => a.timeUs - b.timeUs || a.packet - b.packet;
   const fromClient = parts.flatMap((p) => p.readings).sort(byTime);
   const fromServer = parts.flatMap((p) => p.replies).sort(byTime);
-  const control = new Set([...controlNames(fromClient), ...controlNames(fromServer)]);
+  // Declared kinds first: a message declared control is one however often it is sent (a heartbeat); one
+  // declared anything else never is. Undeclared ones are told from the traffic.
+  const declared = new Map(
+    protocol.messages.flatMap((m) => (m.kind === undefined ? [] : [[m.name, m.kind]])),
+  );
+  const control = new Set(
+    [...controlNames(fromClient), ...controlNames(fromServer)].filter((name) => !declared.has(name)),
+  );
+  for (const [name, kind] of declared) if (kind === "control") control.add(name);
   return {
     readings: fromClient.filter((m) => !control.has(m.name)),
     replies: fromServer.filter((m) => !control.has(m.name)),
