@@ -55,6 +55,19 @@ export default defineTask({
     "table shows one ESTABLISHED connection each), each client keeping its own period and every reading " +
     "answered within one interval.",
   defaults: { host: "127.0.0.1", port: 9000 },
+  init: {
+    match: [
+      ["sensor", "thread"],
+      ["sensor", "threaded"],
+      ["sensor", "threads"],
+      ["sensor", "threading"],
+      ["sensor", "hilos"],
+      ["sensor", "concurrent"],
+      ["sensor", "multithread"],
+    ],
+    rank: 95,
+    clientFrom: "sensor-tcp",
+  },
   options,
   runs: ({ entry }) => [
     {

@@ -31,6 +31,14 @@ export default defineTask({
     "checks that values vary and sequence numbers count, and probes the server with two readings in one " +
     "segment and one reading split in two: TCP is a byte stream, not a message service.",
   defaults: { host: "127.0.0.1", port: 9000 },
+  init: {
+    match: [
+      ["sensor", "tcp"],
+      ["sensores", "tcp"],
+      ["telemetry", "tcp"],
+    ],
+    rank: 90,
+  },
   options: sensorOptions,
   runs: (env) => sensorRuns(env, "tcp"),
   checks: [

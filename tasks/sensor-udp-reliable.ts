@@ -29,6 +29,16 @@ export default defineTask({
     "server's delivered sequence, read from its output, must hold every reading exactly once and in order, on " +
     "every seed and in four scripted cases; and the client must give up in bounded time when nothing gets through.",
   defaults: { host: "127.0.0.1", port: 9001 },
+  init: {
+    match: [
+      ["sensor", "reliable"],
+      ["sensor", "fiable"],
+      ["sensor", "rdt"],
+      ["sensor", "ack"],
+      ["sensor", "arq"],
+    ],
+    rank: 95,
+  },
   options: reliableOptions,
   runs: reliableRuns,
   checks: [

@@ -28,6 +28,14 @@ export default defineTask({
     "checks values and sequence numbers, and sends the server a truncated and a garbage datagram before a " +
     "valid reading, which must still get its reply.",
   defaults: { host: "127.0.0.1", port: 9001 },
+  init: {
+    match: [
+      ["sensor", "udp"],
+      ["sensores", "udp"],
+      ["telemetry", "udp"],
+    ],
+    rank: 90,
+  },
   options: sensorOptions,
   runs: (env) => sensorRuns(env, "udp"),
   checks: [

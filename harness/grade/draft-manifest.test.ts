@@ -48,4 +48,24 @@ describe("draftManifest", () => {
     });
     expect(draft.incomplete).toEqual([{ task: "any-echo", missing: "server", have: "echo_client.py" }]);
   });
+
+  it("places the reference's files in their own tasks: sensor programs never in echo tasks", async () => {
+    const { readdir } = await import("node:fs/promises");
+    const files = await readdir(new URL("../../reference/", import.meta.url));
+    const draft = draftManifest(files, TASKS);
+    expect(
+      Object.fromEntries(Object.entries(draft.tasks).map(([id, t]) => [id, `${t.server} | ${t.client}`])),
+    ).toEqual({
+      "tcp-echo": "python3 server_echo.py | python3 client_echo.py",
+      "udp-oneway": "python3 udp_receiver.py | python3 udp_sender.py",
+      "udp-echo": "python3 udp_echo_server.py | python3 udp_echo_client.py",
+      "struct-binary": "python3 struct_server.py | python3 struct_client.py",
+      "threaded-echo": "python3 threaded_server.py | python3 threaded_client.py",
+      "sensor-tcp": "python3 sensor_tcp_server.py | python3 sensor_tcp_client.py",
+      "sensor-udp": "python3 sensor_udp_server.py | python3 sensor_udp_client.py",
+      "sensor-tcp-threaded": "python3 sensor_tcp_threaded_server.py | python3 sensor_tcp_client.py",
+      "sensor-udp-reliable": "python3 sensor_udp_reliable_server.py | python3 sensor_udp_reliable_client.py",
+    });
+    expect(draft.unplaced).toEqual(["sensor_common.py"]);
+  });
 });

@@ -65,9 +65,15 @@ export function draftManifest(files: readonly string[], tasks: readonly DraftTas
   }
   const drafted: Record<string, { server: string; client: string }> = {};
   const incomplete: { task: string; missing: Role; have: string }[] = [];
+  const hints = new Map(tasks.map((t) => [t.id, t.init]));
   for (const task of [...new Set(placed.map((p) => p.task))]) {
     const server = placed.find((p) => p.task === task && p.role === "server");
-    const client = placed.find((p) => p.task === task && p.role === "client");
+    const borrowed = hints.get(task)?.clientFrom;
+    const client =
+      placed.find((p) => p.task === task && p.role === "client") ??
+      (server && borrowed !== undefined
+        ? placed.find((p) => p.task === borrowed && p.role === "client")
+        : undefined);
     if (server && client)
       drafted[task] = { server: `python3 ${server.file}`, client: `python3 ${client.file}` };
     else {

@@ -38,6 +38,9 @@ export interface InitHints {
    * before a general one (any echo server) does.
    */
   readonly rank: number;
+  /** A task whose client this one uses when it has a server of its own but no client (e.g. a threaded
+   * server graded with the plain task's client). */
+  readonly clientFrom?: string;
 }
 
 /** What a task file declares: everything typed by its options schema `S`. */
