@@ -82,8 +82,18 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const tuple = (layout: StructLayout, values: readonly StructValue[]) => formatTuple(layout, values);
 
 /** The bytes the client sent on the run's first connection. */
+/**
+ * The connection that carried the client's bytes: the first with data from the client. A client that
+ * connects to "localhost" may first try ::1, and a server listening on IPv4 only refuses that attempt
+ * (`socket.create_connection` then tries 127.0.0.1): the refused attempt carries nothing and is not judged.
+ */
+function dataConversation(run: RunRecord) {
+  const all = tcpConversations(run);
+  return all.find((c) => c.c2s.stream.length > 0) ?? all[0];
+}
+
 function sentBytes(run: RunRecord): Uint8Array | null {
-  const conv = tcpConversations(run)[0];
+  const conv = dataConversation(run);
   return conv ? streamBytes(conv.c2s.stream) : null;
 }
 
@@ -153,7 +163,7 @@ export default defineTask({
             `the client sent ${sent.length} bytes ${hex(sent)} = struct.pack("${format}", ${d.values.map((v, i) => formatValue(v, valueChars(d.layout, d.values.length)[i])).join(", ")})`,
           );
         }
-        const row = tcpConversations(run)[0]?.timeline?.find(
+        const row = dataConversation(run)?.timeline?.find(
           (r) => r.direction === "c2s" && r.payloadLength > 0,
         );
         return fail({

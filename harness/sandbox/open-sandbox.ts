@@ -1,7 +1,7 @@
 // Opening a sandbox: choose the mode, prepare the run's directories, start the holder (and with it the
 // capture), and hand back a Sandbox that knows how to launch, observe and end the run.
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SandboxError } from "./errors.ts";
 import { Holder } from "./holder.ts";
@@ -127,15 +127,19 @@ async function writeSeccompFilter(stage: string, warnings: string[]): Promise<st
 }
 
 /**
- * The run's /etc/hosts: its host name (RUN_HOSTNAME) is the loopback, as on a student's laptop, so that
- * `socket.gethostbyname(socket.gethostname())` gives 127.0.0.1 inside the run whatever the grader's name is.
+ * The run's /etc/hosts: the grader's own, so that `localhost` resolves as it always did, with the run's host
+ * name (RUN_HOSTNAME) on the loopback added, as on a student's laptop: `socket.gethostbyname(
+ * socket.gethostname())` gives 127.0.0.1 inside the run whatever the grader's name is.
  */
 async function writeHosts(stage: string): Promise<string> {
   const file = join(stage, "hosts");
+  const own = await readFile("/etc/hosts", "utf8").catch(() => "127.0.0.1\tlocalhost\n");
   await writeFile(
     file,
-    `127.0.0.1\tlocalhost ${RUN_HOSTNAME}\n::1\tlocalhost ip6-localhost ip6-loopback ${RUN_HOSTNAME}\n`,
-    { mode: 0o644 },
+    `${own.endsWith("\n") || own === "" ? own : `${own}\n`}127.0.0.1\t${RUN_HOSTNAME}\n`,
+    {
+      mode: 0o644,
+    },
   );
   return file;
 }

@@ -84,8 +84,9 @@ function scan(marks: RunMarks): Found[] {
   return [...info.values()].filter((p) => belongs(p.pid));
 }
 
-/** Waits up to `timeoutMs` for every process of a run to be gone (zombies included); returns those left. */
-export async function leftovers(marks: RunMarks, timeoutMs = 3000): Promise<Found[]> {
+/** Waits up to `timeoutMs` for every process of a run to be gone (zombies included); returns those left. The
+ * wait is generous: on a loaded machine the holder may take seconds to reap tcpdump after its report. */
+export async function leftovers(marks: RunMarks, timeoutMs = 15_000): Promise<Found[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = scan(marks);

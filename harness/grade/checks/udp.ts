@@ -170,7 +170,9 @@ export function udpOutputCheck(options: RunCheckOptions & { readonly program: "s
   return runCheck(options, defaults, (run) => {
     const record =
       options.program === "server" ? run.server : run.clients.find((c) => c.role.source === "student");
-    const conv = toServer(run)[0];
+    // The flow that carried the datagrams this program received (a first try to ::1 may have carried none).
+    const flows = toServer(run);
+    const conv = flows.find((c) => (options.program === "server" ? c.c2s : c.s2c).datagrams > 0) ?? flows[0];
     const rows = conv ? [...rowsByNumber(conv).values()] : [];
     const received = rows.find(
       (r) => r.direction === (options.program === "server" ? "c2s" : "s2c") && r.payloadLength > 0,
