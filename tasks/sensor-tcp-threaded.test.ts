@@ -10,6 +10,7 @@ function replyAt(conversation: number, timeUs: number, seq: number): TimedMessag
     conversation,
     packet: 0,
     timeUs,
+    groups: [],
     relativeSeconds: 0,
     offset: seq * 6,
     bytes: new Uint8Array(6),

@@ -5,15 +5,9 @@ import { z } from "../schema/index.ts";
 import { policySchema, scriptSchema } from "./fate.ts";
 import { ImpairError } from "./impair-error.ts";
 
-/** One message of the student's protocol, as in the manifest's `protocol.messages` (checked by the link). */
-const identifyMessage = z.object({
-  name: z.string(),
-  from: z.enum(["client", "server"]),
-  format: z.string(),
-  fields: z.array(z.string()).readonly(),
-  sequence: z.string().optional(),
-  match: z.record(z.string(), z.unknown()).readonly().optional(),
-});
+/** One message of the student's protocol, as the manifest wrote it under `protocol.messages` (the link checks
+ * the description again, with the same rules). */
+const identifyMessage = z.record(z.string(), z.unknown()).readonly();
 export type IdentifyMessage = z.output<typeof identifyMessage>;
 
 /** A port number, or (with `zeroAllowed`) 0 for any; the message names the key and the value. */

@@ -1,3 +1,19 @@
+export {
+  bodyFields,
+  FIELD_TYPES,
+  type FieldType,
+  type FieldValue,
+  fixedSize,
+  type JsonBody,
+  type MessageBody,
+  type MessageField,
+  minimumSize,
+  type RepeatGroup,
+  type StructBody,
+  type StructTail,
+  structFieldType,
+  type TextBody,
+} from "./message-body.ts";
 export { fieldTable, packetDiagram } from "./packet-diagram.ts";
 export {
   type DecodedMessage,

@@ -25,10 +25,11 @@ describe("checkProtocol accepts", () => {
     const result = checkProtocol(manifest(reading, reply));
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const [first, second] = result.protocol.messages;
-    expect(first!.layout.size).toBe(20);
+    if (first!.body.type !== "struct") throw new Error("not a struct message");
+    expect(first!.body.layout.size).toBe(20);
     expect(first!.sequence).toBe("seq");
-    expect(first!.matchBytes).toEqual([{ field: "type", offset: 0, bytes: Uint8Array.of(1) }]);
-    expect(first!.slots.map((s) => [s.name, s.offset, s.size])).toEqual([
+    expect(first!.body.matchBytes).toEqual([{ field: "type", offset: 0, bytes: Uint8Array.of(1) }]);
+    expect(first!.body.slots.map((s) => [s.name, s.offset, s.size])).toEqual([
       ["type", 0, 1],
       ["sensor", 1, 2],
       ["seq", 3, 4],

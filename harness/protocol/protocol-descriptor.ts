@@ -16,7 +16,9 @@
 // must differ in size (one message per datagram or recv) or in the bytes their match values fix.
 
 import { z } from "../schema/index.ts";
-import { type FieldSlot, fieldSlots } from "./protocol-fields.ts";
+import { jsonBody, jsonSchema } from "./json-body.ts";
+import { bodyFields, fixedSize, type MessageBody, type MessageField } from "./message-body.ts";
+import type { FieldSlot } from "./protocol-fields.ts";
 import {
   describeValue as describe,
   type MatchBytes,
@@ -24,9 +26,9 @@ import {
   matchesConflict,
   packMatch,
 } from "./protocol-match.ts";
-import { parseStructFormat, type StructLayout } from "./struct-format.ts";
-import { isIntegerChar } from "./struct-integers.ts";
-import { pythonErrorLine } from "./struct-problem.ts";
+import { checkLayout, checkVariableParts, repeatSchema, tailSchema } from "./struct-body.ts";
+import type { StructLayout } from "./struct-format.ts";
+import { checkTextBody, textTypesSchema } from "./text-body.ts";
 
 /** Which side sends a message. */
 export type Direction = "client" | "server";
@@ -42,19 +44,23 @@ const KINDS_OF: Readonly<Record<Direction, readonly MessageKind[]>> = {
   server: ["reply", "ack", "nack", "error", "control"],
 };
 
-/** One message of the protocol, with its struct layout and the place of each field. */
+/** One message of the protocol: how it is laid out (its body) and every field it carries. */
 export interface ProtocolMessage {
   readonly name: string;
   readonly from: Direction;
+  /** How the description shows it: the struct format of its head, its text pattern, or "JSON". */
   readonly format: string;
-  readonly fields: readonly string[];
+  /** Every field, head first (the struct head's in format order). */
+  readonly fields: readonly MessageField[];
   readonly sequence?: string;
   /** Declared with `kind:`; without it, socklab tells control messages from their traffic. */
   readonly kind?: MessageKind;
   readonly match: Readonly<Record<string, MatchValue>>;
-  readonly layout: StructLayout;
-  readonly slots: readonly FieldSlot[];
-  readonly matchBytes: readonly MatchBytes[];
+  /** Fields whose value need not vary (`constant:`): an id, a version, a unit. */
+  readonly constant: readonly string[];
+  readonly body: MessageBody;
+  /** The entry as the manifest wrote it (passed on to programs that check it again, such as the link). */
+  readonly written: Readonly<Record<string, unknown>>;
 }
 
 /** A checked protocol description. */
@@ -88,8 +94,13 @@ const sectionSchema = z.object(
 const messageKeys = {
   name: z.string({ error: got("a name") }).refine((name) => name.trim() !== "", { error: got("a name") }),
   from: z.enum(["client", "server"], { error: got("client or server") }),
-  format: z.string({ error: got("a struct format string") }),
-  fields: z.array(z.unknown(), { error: got("a list of field names") }),
+  format: z.string({ error: got("a struct format string") }).optional(),
+  text: z.string({ error: got("a regular expression with named groups") }).optional(),
+  json: jsonSchema.optional(),
+  // A list of names (struct), or a mapping of group: type (text); checked with the body.
+  fields: z.unknown(),
+  repeat: repeatSchema.optional(),
+  tail: tailSchema.optional(),
   sequence: z.string({ error: got("a field name") }).optional(),
   kind: z.enum(MESSAGE_KINDS, { error: got(MESSAGE_KINDS.join(", ")) }).optional(),
   match: z
@@ -100,6 +111,9 @@ const messageKeys = {
       }),
       { error: got("a mapping of field: value") },
     )
+    .optional(),
+  constant: z
+    .array(z.string({ error: got("a field name") }), { error: got("a list of field names") })
     .optional(),
 };
 type MessageKey = keyof typeof messageKeys;
@@ -181,16 +195,19 @@ function readMessage(
     if (parsed.success) message[key] = parsed.data as WrittenMessage[K];
     else {
       problems++;
-      report(`${path}.${key}`, parsed.error.issues[0]!.message);
+      const issue = parsed.error.issues[0]!;
+      const inner = issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`));
+      report(`${path}.${key}${inner.join("")}`, issue.message);
     }
   };
   for (const key of known) read(key as MessageKey);
-  return { message, checked: checkMessage(message, problems, path, report) };
+  return { message, checked: checkMessage(message, mapping.data, problems, path, report) };
 }
 
-/** What a message's well-written keys mean together: its layout, fields, sequence and match bytes. */
+/** What a message's well-written keys mean together: its body, sequence, match values and constants. */
 function checkMessage(
   written: WrittenMessage,
+  entry: Readonly<Record<string, unknown>>,
   problems: number,
   path: string,
   report: (path: string, message: string) => void,
@@ -200,67 +217,129 @@ function checkMessage(
     found.count++;
     report(at, message);
   };
-  const { name, from, format, fields, sequence, kind, match } = written;
+  const { name, from, sequence, kind, match, constant } = written;
   if (kind !== undefined && from !== undefined && !KINDS_OF[from].includes(kind)) {
     note(`${path}.kind`, `a message from the ${from} is ${KINDS_OF[from].join(" or ")}, not ${kind}`);
   }
-  let layout: StructLayout | undefined;
-  if (format !== undefined) {
-    const parsed = parseStructFormat(format);
-    if (parsed.ok) layout = parsed.value;
-    else note(`${path}.format`, `${pythonErrorLine(parsed.problem)} (at character ${parsed.problem.offset})`);
-  }
-  const names = fields === undefined ? undefined : checkFieldNames(fields, `${path}.fields`, note);
-  if (layout !== undefined && names !== undefined && names.length !== layout.valueCount) {
-    note(
-      `${path}.fields`,
-      `format "${layout.format}" packs ${layout.valueCount} values but ${names.length} field names are given`,
-    );
-  }
-  const slots = layout !== undefined && names !== undefined ? fieldSlots(layout, names) : undefined;
-  const byName = new Map(slots?.map((slot) => [slot.name, slot]));
-  if (sequence !== undefined && slots !== undefined) {
-    const slot = byName.get(sequence);
-    if (slot === undefined) note(`${path}.sequence`, `"${sequence}" is not one of the fields`);
-    else if (!isIntegerChar(slot.char)) {
-      note(`${path}.sequence`, `field "${sequence}" is "${slot.char}", not an integer`);
+  const body = checkBody(written, entry, path, note);
+  const fields = body === undefined ? undefined : bodyFields(body);
+  const byName = new Map(fields?.map((field) => [field.name, field]));
+  if (sequence !== undefined && fields !== undefined) {
+    const field = byName.get(sequence);
+    if (field === undefined) note(`${path}.sequence`, `"${sequence}" is not one of the fields`);
+    else if (field.type !== "int" || field.part === "tail") {
+      const type = field.char === null ? field.type : `"${field.char}"`;
+      note(`${path}.sequence`, `field "${sequence}" is ${type}, not an integer`);
     }
   }
-  const matchBytes: MatchBytes[] = [];
-  if (match !== undefined && slots !== undefined && layout !== undefined) {
-    for (const [field, value] of Object.entries(match)) {
-      const slot = byName.get(field);
-      if (slot === undefined) {
-        note(`${path}.match.${field}`, `"${field}" is not one of the fields`);
-        continue;
+  if (match !== undefined && body !== undefined && fields !== undefined) {
+    for (const field of Object.keys(match)) {
+      const known = byName.get(field);
+      if (known === undefined || (body.type === "struct" && known.part !== "head")) {
+        const of = body.type === "struct" ? " of the head" : "";
+        note(`${path}.match.${field}`, `"${field}" is not one of the fields${of}`);
       }
-      const packed = packMatch(layout, slot, value);
-      if (typeof packed === "string") note(`${path}.match.${field}`, packed);
-      else matchBytes.push({ field, offset: slot.offset, bytes: packed });
     }
   }
-  if (
-    found.count > 0 ||
-    name === undefined ||
-    from === undefined ||
-    layout === undefined ||
-    names === undefined ||
-    slots === undefined
-  ) {
+  for (const [j, field] of (constant ?? []).entries()) {
+    if (fields !== undefined && !byName.has(field)) {
+      note(`${path}.constant[${j}]`, `"${field}" is not one of the fields`);
+    }
+  }
+  const matchBytes =
+    body?.type === "struct" ? packMatches(body.layout, body.slots, match ?? {}, path, note) : [];
+  if (found.count > 0 || name === undefined || from === undefined || body === undefined || !fields) {
     return undefined;
   }
   return {
     name,
     from,
-    format: layout.format,
-    fields: names,
+    format: body.type === "struct" ? body.layout.format : body.type === "text" ? body.source : "JSON",
+    fields,
     ...(sequence === undefined ? {} : { sequence }),
     ...(kind === undefined ? {} : { kind }),
     match: match ?? {},
-    layout,
-    slots,
-    matchBytes,
+    constant: constant ?? [],
+    body: body.type === "struct" ? { ...body, matchBytes } : body,
+    written: entry,
   };
+}
+
+/** The message's body: a struct (`format`), a text pattern (`text`) or a JSON document (`json`). */
+function checkBody(
+  written: WrittenMessage,
+  entry: Readonly<Record<string, unknown>>,
+  path: string,
+  note: (path: string, message: string) => void,
+): MessageBody | undefined {
+  const { format, text, json, fields, repeat, tail } = written;
+  const given = [format, text, json].filter((x) => x !== undefined).length;
+  // A key written badly was reported when it was read; what depends on it is not checked.
+  const bad = (key: "format" | "text" | "json" | "repeat" | "tail") =>
+    entry[key] !== undefined && written[key] === undefined;
+  if (["format", "text", "json", "repeat", "tail"].some((key) => bad(key as "repeat"))) return undefined;
+  if (given !== 1) {
+    note(
+      `${path}.format`,
+      given === 0
+        ? "missing: give the message's `format` (struct), `text` (a regular expression) or `json` (field paths)"
+        : "give only one of `format`, `text` and `json`",
+    );
+    return undefined;
+  }
+  if ((text !== undefined || json !== undefined) && (repeat !== undefined || tail !== undefined)) {
+    const key = repeat !== undefined ? "repeat" : "tail";
+    note(`${path}.${key}`, "only a struct message (`format`) has repeated groups or a tail");
+    return undefined;
+  }
+  if (json !== undefined) {
+    if (fields === undefined) return jsonBody(json);
+    note(`${path}.fields`, "a JSON message names its fields under `json:` (path: type)");
+    return undefined;
+  }
+  if (text !== undefined) {
+    const types = fields === undefined ? undefined : textTypesSchema.safeParse(fields);
+    if (types !== undefined && !types.success) {
+      note(`${path}.fields`, types.error.issues[0]!.message);
+      return undefined;
+    }
+    return checkTextBody(text, types?.data, path, note);
+  }
+  if (fields === undefined) {
+    note(`${path}.fields`, "missing: one name per value the format packs");
+    return undefined;
+  }
+  const list = z.array(z.unknown()).safeParse(fields);
+  if (!list.success) {
+    note(`${path}.fields`, `expected a list of field names, got ${describe(fields)}`);
+    return undefined;
+  }
+  const names = checkFieldNames(list.data, `${path}.fields`, note);
+  const head =
+    names === undefined || format === undefined ? undefined : checkLayout(format, names, path, note);
+  if (head === undefined) return undefined;
+  const parts = checkVariableParts(head.slots, repeat, tail, path, note);
+  if (parts === undefined) return undefined;
+  return { type: "struct", ...head, ...parts, matchBytes: [] };
+}
+
+/** The bytes each match value fixes in a struct head. */
+function packMatches(
+  layout: StructLayout,
+  slots: readonly FieldSlot[],
+  match: Readonly<Record<string, MatchValue>>,
+  path: string,
+  note: (path: string, message: string) => void,
+): MatchBytes[] {
+  const matchBytes: MatchBytes[] = [];
+  for (const [field, value] of Object.entries(match)) {
+    const slot = slots.find((s) => s.name === field);
+    if (slot === undefined) continue;
+    const packed = packMatch(layout, slot, value);
+    if (typeof packed === "string") note(`${path}.match.${field}`, packed);
+    else matchBytes.push({ field, offset: slot.offset, bytes: packed });
+  }
+  return matchBytes;
 }
 
 function checkFieldNames(
@@ -285,22 +364,24 @@ function checkFieldNames(
   return names.length === fields.length ? names : undefined;
 }
 
-// Two messages from the same side can be told apart if they differ in size or fix different bytes in the
-// same place with their match values.
+// Two fixed-size struct messages from the same side can be told apart if they differ in size or fix different
+// bytes in the same place with their match values. Messages of variable size, text or JSON are told apart
+// when they are read (two that both fit are reported there).
 function checkDistinguishable(
   messages: readonly (ProtocolMessage | undefined)[],
   report: (path: string, message: string) => void,
 ): void {
   for (let j = 0; j < messages.length; j++) {
     const b = messages[j];
-    if (b === undefined) continue;
+    if (b === undefined || b.body.type !== "struct" || fixedSize(b.body) === null) continue;
     for (let i = 0; i < j; i++) {
       const a = messages[i];
-      if (a === undefined || a.from !== b.from || a.layout.size !== b.layout.size) continue;
-      if (matchesConflict(a, b)) continue;
+      if (a === undefined || a.from !== b.from || a.body.type !== "struct") continue;
+      if (fixedSize(a.body) !== b.body.layout.size) continue;
+      if (matchesConflict(a.body, b.body)) continue;
       report(
         `protocol.messages[${j}].match`,
-        `messages "${a.name}" and "${b.name}" are both sent by the ${a.from} and both ${a.layout.size} bytes ` +
+        `messages "${a.name}" and "${b.name}" are both sent by the ${a.from} and both ${b.body.layout.size} bytes ` +
           "long; give them match values that differ in the same field (e.g. a type byte)",
       );
     }

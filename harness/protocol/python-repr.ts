@@ -43,7 +43,8 @@ export function pythonBytesRepr(bytes: Uint8Array): string {
  * One value as Python prints it. The format character says whether a number is a float (e f d) or an
  * int; without it, integral numbers print as ints.
  */
-export function formatValue(value: StructValue, char?: StructChar): string {
+export function formatValue(value: StructValue | string, char?: StructChar | null): string {
+  if (typeof value === "string") return pythonStrRepr(value);
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value === "bigint") return value.toString();
   if (value instanceof Uint8Array) return pythonBytesRepr(value);
@@ -56,4 +57,21 @@ export function formatTuple(layout: StructLayout, values: readonly StructValue[]
   const chars = valueChars(layout, values.length);
   const parts = values.map((value, i) => formatValue(value, chars[i]));
   return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(", ")})`;
+}
+
+/** A str as Python's repr() shows it (single quotes unless the text holds one and no double quote). */
+export function pythonStrRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  const body = [...text]
+    .map((c) => {
+      if (c === "\\") return "\\\\";
+      if (c === quote) return `\\${c}`;
+      if (c === "\n") return "\\n";
+      if (c === "\r") return "\\r";
+      if (c === "\t") return "\\t";
+      const code = c.codePointAt(0)!;
+      return code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : c;
+    })
+    .join("");
+  return `${quote}${body}${quote}`;
 }

@@ -12,15 +12,14 @@ UDP:  "truncated": the first half of a valid reading.  "garbage": size + 3 bytes
 After each phase's expected replies, the probe listens LINGER seconds more for extra ones.
 
 Usage: sensor_probe.py CONFIG
-  CONFIG  base64 of a JSON object: {"transport": "tcp"|"udp", "host", "port", "format": the reading's struct
-          format, "replySize": the smallest server message, "readings": [[values of one reading], ...] (three)}
+  CONFIG  base64 of a JSON object: {"transport": "tcp"|"udp", "host", "port", "replySize": the smallest
+          server message, "readings": [hex of one reading, ...] (three, built by socklab from the protocol)}
 Prints one JSON line: {"transport", "phases": [{"phase", "sent": [sizes], "serverRead": bool,
-"received": [hex, ...]}], "error"?}. Exits 0 whatever the server did, 2 on the probe's own failure.
+"received": [hex, ...]}], "error"?}: one hex per datagram (UDP) or per recv (TCP). Exits 0 whatever the server did, 2 on the probe's own failure.
 """
 import base64
 import json
 import socket
-import struct
 import sys
 import time
 
@@ -30,19 +29,15 @@ MAX_BYTES = 65536  # what a phase keeps of a TCP reply stream
 MAX_DATAGRAMS = 32  # what a phase keeps of UDP replies
 
 
-def pack(fmt, values):
-    converted = [v.encode("latin-1") if isinstance(v, str) else v for v in values]
-    return struct.pack(fmt, *converted)
-
-
 def receive_tcp(sock, want, deadline):
-    """Bytes until `want` bytes came or the deadline passed, then whatever else comes within LINGER (at most
-    MAX_BYTES: a server that floods cannot keep the probe listening)."""
-    data = b""
+    """Chunks (one per recv) until `want` bytes came or the deadline passed, then whatever else comes within
+    LINGER (at most MAX_BYTES: a server that floods cannot keep the probe listening)."""
+    chunks = []
+    got = 0
     closed = False
     end = deadline if want > 0 else time.monotonic() + LINGER
     lingering = want <= 0
-    while len(data) < MAX_BYTES:
+    while got < MAX_BYTES:
         now = time.monotonic()
         if now >= end:
             break
@@ -57,11 +52,12 @@ def receive_tcp(sock, want, deadline):
         if not chunk:
             closed = True
             break
-        data += chunk
-        if not lingering and len(data) >= want:
+        chunks.append(chunk)
+        got += len(chunk)
+        if not lingering and got >= want:
             lingering = True
             end = min(end, time.monotonic() + LINGER)  # got what we waited for: listen a little more
-    return data, closed
+    return [c.hex() for c in chunks], closed
 
 
 def receive_udp(sock, want, deadline):
@@ -121,10 +117,10 @@ def tcp(cfg, readings, phases):
     size = max(1, cfg["replySize"])
     with socket.create_connection((cfg["host"], cfg["port"]), timeout=3) as s:
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        first, second, third = (pack(cfg["format"], r) for r in readings[:3])
+        first, second, third = readings[:3]
         s.sendall(first + second)
         data, closed = receive_tcp(s, 2 * size, time.monotonic() + WAIT)
-        phases.append({"phase": "coalesced", "sent": [len(first), len(second)], "received": [data.hex()],
+        phases.append({"phase": "coalesced", "sent": [len(first), len(second)], "received": data,
                        "closed": closed})
         if closed:
             return
@@ -132,20 +128,20 @@ def tcp(cfg, readings, phases):
         s.sendall(third[:half])
         read = wait_until_read("tcp", cfg["port"], s.getsockname()[1])
         data, closed = receive_tcp(s, 0, time.monotonic())  # nothing is due: listen LINGER only
-        phases.append({"phase": "half", "sent": [half], "serverRead": read, "received": [data.hex()],
+        phases.append({"phase": "half", "sent": [half], "serverRead": read, "received": data,
                        "closed": closed})
         if closed:
             return
         s.sendall(third[half:])
         data, closed = receive_tcp(s, size, time.monotonic() + WAIT)
-        phases.append({"phase": "split", "sent": [len(third) - half], "received": [data.hex()], "closed": closed})
+        phases.append({"phase": "split", "sent": [len(third) - half], "received": data, "closed": closed})
 
 
 def udp(cfg, readings, phases):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("0.0.0.0", 0))
         target = (cfg["host"], cfg["port"])
-        valid, other = pack(cfg["format"], readings[0]), pack(cfg["format"], readings[1])
+        valid, other = readings[0], readings[1]
         for name, payload in (("truncated", other[: max(1, len(other) // 2)]), ("garbage", b"\xff" * (len(valid) + 3))):
             s.sendto(payload, target)
             read = wait_until_read("udp", cfg["port"], None)
@@ -162,7 +158,7 @@ def udp(cfg, readings, phases):
 
 def main():
     cfg = json.loads(base64.b64decode(sys.argv[1]))
-    readings = cfg["readings"] or [[]]
+    readings = [bytes.fromhex(r) for r in cfg["readings"]] or [b""]
     while len(readings) < 3:
         readings.append(readings[-1])
     result = {"transport": cfg["transport"], "phases": []}
@@ -175,7 +171,7 @@ def main():
                 result["serverGone"] = error
     except OSError as error:  # the server refused, reset or closed the connection: its doing
         result["serverGone"] = f"{type(error).__name__}: {error}"
-    except struct.error as error:  # the probe could not pack its own readings: socklab's fault
+    except ValueError as error:  # the probe could not read its own configuration: socklab's fault
         result["error"] = f"{type(error).__name__}: {error}"
         print(json.dumps(result), flush=True)
         sys.exit(2)

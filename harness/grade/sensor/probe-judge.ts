@@ -17,7 +17,7 @@ const probePhase = z.object({
   sent: z.array(z.number()),
   /** Whether the server was seen to read what was sent (its receive queue emptied). */
   serverRead: z.boolean().optional(),
-  /** What came back: one hex string per datagram (UDP), or the whole byte stream of the phase (TCP). */
+  /** What came back: one hex string per datagram (UDP) or per recv of the phase's byte stream (TCP). */
   received: z.array(z.string()),
   /** TCP: the server closed or reset the connection during the phase. */
   closed: z.boolean().optional(),
@@ -77,7 +77,9 @@ export function judgeTcpProbe(
   const expected: Record<string, number> = { coalesced: 2, half: 0, split: 1 };
   for (const phase of report.phases) {
     const bytes = bytesOf(phase.received.join(""));
-    const split = splitStream(protocol, "server", bytes);
+    // Where each recv ended: what cuts text replies sent without a line end.
+    const boundaries = phase.received.map((_, i) => phase.received.slice(0, i + 1).join("").length / 2);
+    const split = splitStream(protocol, "server", bytes, boundaries);
     // A control message (a greeting the server sends first) is no reply.
     const count = split.messages.filter((m) => isReply(m.message.name)).length;
     const sent = phase.sent.join(" + ");
@@ -135,7 +137,8 @@ export function judgeTcpProbe(
 /** The value a reading's sequence field takes in bytes that are all 0xff (the garbage datagram). */
 function garbageSequence(protocol: Protocol): bigint | null {
   const reading = readingMessage(protocol);
-  const slot = reading?.slots.find((s) => s.name === reading.sequence);
+  if (reading?.body.type !== "struct") return null;
+  const slot = reading.body.slots.find((s) => s.name === reading.sequence);
   if (!slot) return null;
   return /[bhilq]/.test(slot.char) ? -1n : (1n << BigInt(8 * slot.size)) - 1n;
 }

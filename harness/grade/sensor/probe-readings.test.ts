@@ -43,11 +43,11 @@ interface ProbeJson {
   transport: string;
   host: string;
   port: number;
-  format: string;
   replySize: number;
-  readings: (number | boolean | string)[][];
+  readings: string[];
 }
 
+const bytesOf = (hex: string) => new Uint8Array(Buffer.from(hex, "hex"));
 const configOf = (base64: string | null): ProbeJson => {
   if (base64 === null) throw new Error("no probe configuration");
   return JSON.parse(Buffer.from(base64, "base64").toString("utf8")) as ProbeJson;
@@ -88,7 +88,7 @@ describe("probeValues", () => {
       format: "<c4s5pdeq",
       fields: ["grade", "unit", "label", "value", "half", "counter"],
     });
-    expect(probeValues(messageOf(protocol, "sample"), 0)).toEqual(["A", "SSSS", "PPPP", 20.5, 20.5, 1]);
+    expect(probeValues(messageOf(protocol, "sample"), 0)).toEqual(["A", "S", "S", 20.5, 20.5, 1]);
   });
 
   it("keeps a match value even on the sequence field's type", () => {
@@ -105,25 +105,17 @@ describe("probeValues", () => {
 });
 
 describe("probeConfig", () => {
-  it("is base64 JSON with the reading's format, the reply's size and three readings that pack", () => {
+  it("is base64 JSON with the reply's size and three readings, as bytes that decode", () => {
     const config = configOf(probeConfig(PROTOCOL, "udp", "127.0.0.1", 9001));
-    expect(config).toMatchObject({
-      transport: "udp",
-      host: "127.0.0.1",
-      port: 9001,
-      format: "!BHIfff?",
-      replySize: 6,
-    });
+    expect(config).toMatchObject({ transport: "udp", host: "127.0.0.1", port: 9001, replySize: 6 });
     expect(config.readings).toHaveLength(3);
-    config.readings.forEach((values, k) => {
-      const bytes = pack(config.format, values as (number | boolean)[]);
-      if (!bytes.ok) throw new Error(bytes.problem.message);
-      const decoded = decodeMessage(PROTOCOL, "client", bytes.value);
+    config.readings.forEach((hex, k) => {
+      const decoded = decodeMessage(PROTOCOL, "client", bytesOf(hex));
       expect(decoded).toMatchObject({ ok: true, decoded: { sequence: k, fields: { type: 1 } } });
     });
   });
 
-  it("carries strings the probe packs as latin-1 bytes", () => {
+  it("packs strings as bytes", () => {
     const protocol = protocolOf(
       {
         name: "hello",
@@ -136,18 +128,69 @@ describe("probeConfig", () => {
       REPLY,
     );
     const config = configOf(probeConfig(protocol, "tcp", "127.0.0.1", 9000));
-    expect(config.readings[1]).toEqual(["SENS", 1, 21.5, false]);
-    const values = config.readings[1]!.map((v) => (typeof v === "string" ? new TextEncoder().encode(v) : v));
-    const bytes = pack(config.format, values);
-    expect(bytes.ok && unpack(config.format, bytes.value)).toEqual({
+    expect(unpack("!4sHf?", bytesOf(config.readings[1]!))).toEqual({
       ok: true,
       value: [new TextEncoder().encode("SENS"), 1, 21.5, false],
     });
   });
 
-  it("has replySize 0 without a reply message, and is null without a reading message", () => {
-    expect(configOf(probeConfig(protocolOf(READING), "tcp", "127.0.0.1", 9000)).replySize).toBe(0);
-    const onlyReplies: Protocol = { messages: PROTOCOL.messages.filter((m) => m.from === "server") };
-    expect(probeConfig(onlyReplies, "tcp", "127.0.0.1", 9000)).toBeNull();
+  it("builds a batch of one reading and a length-prefixed tail", () => {
+    const protocol = protocolOf(
+      {
+        name: "batch",
+        from: "client",
+        format: "!BBH",
+        fields: ["type", "n", "len"],
+        repeat: { count: "n", format: "!If", fields: ["seq", "t"] },
+        tail: { field: "place", length: "len", as: "text" },
+        match: { type: 3 },
+        sequence: "seq",
+      },
+      REPLY,
+    );
+    const hex = configOf(probeConfig(protocol, "udp", "127.0.0.1", 9000)).readings[2]!;
+    const decoded = decodeMessage(protocol, "client", bytesOf(hex));
+    expect(decoded).toMatchObject({
+      ok: true,
+      decoded: { fields: { type: 3, n: 1, len: 5, place: "probe" }, groups: [{ seq: 2, t: 22.5 }] },
+    });
+  });
+
+  it("writes text readings into the pattern, with a line end over TCP", () => {
+    const protocol = protocolOf(
+      {
+        name: "reading",
+        from: "client",
+        text: "S(?P<sensor>\\d+);seq=(?<seq>\\d+);T=(?<t>-?\\d+\\.\\d+);A=(?<alarm>True|False)",
+        fields: { sensor: "int", seq: "int", t: "float", alarm: "bool" },
+        sequence: "seq",
+      },
+      { name: "ok", from: "server", text: "OK (?<seq>\\d+)", fields: { seq: "int" } },
+    );
+    const config = configOf(probeConfig(protocol, "tcp", "127.0.0.1", 9000));
+    expect(Buffer.from(config.readings[1]!, "hex").toString()).toBe("S2;seq=1;T=21.50;A=False\n");
+    expect(config.replySize).toBe(1);
+  });
+
+  it("gives up on a text pattern it cannot write into", () => {
+    const protocol = protocolOf({ name: "r", from: "client", text: "(a|b)+(?<t>\\d+)" });
+    expect(probeConfig(protocol, "udp", "127.0.0.1", 9000)).toBeNull();
+  });
+
+  it("serialises JSON readings at their paths", () => {
+    const protocol = protocolOf({
+      name: "reading",
+      from: "client",
+      json: { type: "str", seq: "int", "data.t": "float", alarm: "bool" },
+      match: { type: "reading" },
+      sequence: "seq",
+    });
+    const config = configOf(probeConfig(protocol, "udp", "127.0.0.1", 9000));
+    expect(JSON.parse(Buffer.from(config.readings[0]!, "hex").toString())).toEqual({
+      type: "reading",
+      seq: 0,
+      data: { t: 20.5 },
+      alarm: true,
+    });
   });
 });

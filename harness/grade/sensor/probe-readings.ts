@@ -1,9 +1,18 @@
 // Valid readings built from the student's protocol description, for socklab's sensor probe: match fields take
-// their match values, the sequence field counts from 0, other fields get plain values of their type.
-import { type Protocol, type ProtocolMessage, pack } from "../../protocol/index.ts";
-
-/** A JSON value the probe packs with struct (strings become latin-1 bytes). */
-export type ProbeValue = number | boolean | string;
+// their match values, the sequence field counts from 0, other fields get plain values of their type. Struct
+// readings are packed (one repeated group; a tail of text), JSON readings serialised, text readings written
+// into the description's regular expression. The probe sends the bytes as given.
+import {
+  type FieldType,
+  type FieldValue,
+  type MessageField,
+  minimumSize,
+  type Protocol,
+  type ProtocolMessage,
+  pack,
+  type StructValue,
+  type TextBody,
+} from "../../protocol/index.ts";
 
 /** The client's reading: the one declared `kind: reading`, else the client message with a sequence field,
  * else the one with the most fields (a control message, such as a greeting, carries fewer than the
@@ -12,42 +21,177 @@ export function readingMessage(protocol: Protocol): ProtocolMessage | null {
   const declared = protocol.messages.find((m) => m.from === "client" && m.kind === "reading");
   if (declared) return declared;
   const sent = protocol.messages.filter((m) => m.from === "client" && m.kind !== "control");
-  const richest = [...sent].sort((a, b) => b.slots.length - a.slots.length)[0];
+  const richest = [...sent].sort((a, b) => b.fields.length - a.fields.length)[0];
   return sent.find((m) => m.sequence !== undefined) ?? richest ?? null;
 }
 
-/** The values of the k-th probe reading (k from 0), in format order. */
-export function probeValues(message: ProtocolMessage, k: number): ProbeValue[] {
-  return message.slots.map((slot) => {
-    const fixed = message.match[slot.name];
-    // A match value read from YAML is a number; one past 2^53 would have been rounded there already.
-    if (fixed !== undefined) return typeof fixed === "bigint" ? Number(fixed) : fixed;
-    if (slot.name === message.sequence) return k;
-    switch (slot.char) {
-      case "?":
-        return k % 2 === 0;
-      case "e":
-      case "f":
-      case "d":
-        return 20.5 + k;
-      case "c":
-        return "A";
-      case "s":
-        return "S".repeat(slot.size);
-      case "p":
-        return "P".repeat(Math.max(0, slot.size - 1));
-      default:
-        return 1 + k;
+/** The value of a field in the k-th probe reading (k from 0). */
+export function probeValue(message: ProtocolMessage, field: MessageField, k: number): FieldValue {
+  const fixed = message.match[field.name];
+  // A match value read from YAML is a number; one past 2^53 would have been rounded there already.
+  if (fixed !== undefined) return typeof fixed === "bigint" ? Number(fixed) : fixed;
+  if (field.name === message.sequence) return k;
+  switch (field.char) {
+    case "c":
+      return "A";
+    case "s":
+    case "p":
+      return "S";
+    default:
+      return typed(field.type, k);
+  }
+}
+
+function typed(type: FieldType, k: number): FieldValue {
+  switch (type) {
+    case "bool":
+      return k % 2 === 0;
+    case "float":
+      return 20.5 + k;
+    case "str":
+      return "S1";
+    default:
+      return 1 + k;
+  }
+}
+
+/** The values of the k-th probe reading's head, in format order (struct messages). */
+export function probeValues(message: ProtocolMessage, k: number): FieldValue[] {
+  return message.fields.filter((f) => f.part === "head").map((f) => probeValue(message, f, k));
+}
+
+/** The bytes of the k-th probe reading, or null when socklab cannot build one (a text pattern it cannot
+ * write into). `stream`: over TCP, text and JSON readings end with a line end. */
+export function probeReading(message: ProtocolMessage, k: number, stream: boolean): Uint8Array | null {
+  const { body } = message;
+  const line = stream ? "\n" : "";
+  if (body.type === "json") {
+    const document: Record<string, unknown> = {};
+    for (const field of message.fields) setPath(document, field.name, probeValue(message, field, k));
+    return new TextEncoder().encode(JSON.stringify(document) + line);
+  }
+  if (body.type === "text") {
+    const text = writeText(body, (name) => {
+      const field = message.fields.find((f) => f.name === name);
+      return field === undefined ? "" : probeValue(message, field, k);
+    });
+    return text === null ? null : new TextEncoder().encode(text + line);
+  }
+  const asStruct = (v: FieldValue): StructValue => (typeof v === "string" ? new TextEncoder().encode(v) : v);
+  const tail = body.tail === null ? new Uint8Array() : new TextEncoder().encode("probe");
+  const head = message.fields
+    .filter((f) => f.part === "head")
+    .map((f) => {
+      if (body.repeat !== null && f.name === body.repeat.count.name) return 1;
+      if (body.tail?.length && f.name === body.tail.length.name) return tail.length;
+      return probeValue(message, f, k);
+    });
+  const packedHead = pack(body.layout, head.map(asStruct));
+  if (!packedHead.ok) return null;
+  const parts = [packedHead.value];
+  if (body.repeat !== null) {
+    const group = message.fields
+      .filter((f) => f.part === "group")
+      .map((f) => asStruct(probeValue(message, f, k)));
+    const packed = pack(body.repeat.layout, group);
+    if (!packed.ok) return null;
+    parts.push(packed.value);
+  }
+  parts.push(tail);
+  return Uint8Array.from(parts.flatMap((p) => [...p]));
+}
+
+/** Sets `data.temperature` in a document, creating the objects on the way. */
+function setPath(document: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let at = document;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof at[key] !== "object" || at[key] === null) at[key] = {};
+    at = at[key] as Record<string, unknown>;
+  }
+  at[keys.at(-1)!] = value;
+}
+
+/**
+ * A text message written into the description's pattern: each named group replaced by a rendering of its
+ * value that its own sub-pattern accepts, the rest kept as literal text. Null when the pattern outside its
+ * groups is not plain text (alternatives, classes, repetition) or the result does not match.
+ */
+export function writeText(body: TextBody, valueOf: (name: string) => FieldValue): string | null {
+  const source = body.source.replaceAll("(?P<", "(?<").replace(/^\^/, "").replace(/\$$/, "");
+  let out = "";
+  for (let at = 0; at < source.length; ) {
+    const c = source[at]!;
+    if (source.startsWith("(?<", at) && /^\(\?<[A-Za-z_]/.test(source.slice(at))) {
+      const end = closing(source, at);
+      if (end < 0) return null;
+      const name = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(source.slice(at))![1]!;
+      const inner = source.slice(at + 3 + name.length + 1, end);
+      const rendered = renderings(valueOf(name)).find((r) => fullMatch(inner, r));
+      if (rendered === undefined) return null;
+      out += rendered;
+      at = end + 1;
+      // A quantifier on a group ("(...)?") would make the literal reading uncertain.
+      const next = source[at];
+      if (next !== undefined && "?*+{".includes(next)) return null;
+    } else if (c === "\\") {
+      const next = source[at + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) return null; // \d, \s, \1: not literal
+      out += next;
+      at += 2;
+    } else if ("[](){}*+?|.^$".includes(c)) {
+      return null;
+    } else {
+      out += c;
+      at++;
     }
-  });
+  }
+  return body.pattern.test(out) ? out : null;
 }
 
-function serverSizes(protocol: Protocol): number[] {
-  const sizes = protocol.messages.filter((m) => m.from === "server").map((m) => m.layout.size);
-  return sizes.length > 0 ? sizes : [0];
+/** Index of the parenthesis closing the one at `open`, or -1. */
+function closing(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let at = open; at < source.length; at++) {
+    const c = source[at]!;
+    if (c === "\\") at++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return at;
+  }
+  return -1;
 }
 
-/** The probe's command-line argument: base64 of its JSON configuration. */
+function fullMatch(pattern: string, text: string): boolean {
+  try {
+    return new RegExp(`^(?:${pattern})$`, "su").test(text);
+  } catch {
+    return false;
+  }
+}
+
+/** Ways to write a value in text, most usual first. */
+function renderings(value: FieldValue): string[] {
+  if (typeof value === "boolean") {
+    return value ? ["1", "True", "true", "T", "yes", "ON"] : ["0", "False", "false", "F", "no", "OFF"];
+  }
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    return [value.toFixed(2), value.toFixed(1), String(value), value.toFixed(3)];
+  }
+  if (typeof value === "number" || typeof value === "bigint") return [String(value), `${value}.0`];
+  if (typeof value === "string") return [value, value.toLowerCase(), "1", "A"];
+  return [];
+}
+
+/** The fewest bytes one server message takes: how many bytes at least one reply is. */
+function replySize(protocol: Protocol): number {
+  const sizes = protocol.messages.filter((m) => m.from === "server").map((m) => minimumSize(m.body));
+  return sizes.length > 0 ? Math.min(...sizes) : 0;
+}
+
+/** The probe's command-line argument: base64 of its JSON configuration; null when no reading can be built. */
 export function probeConfig(
   protocol: Protocol,
   transport: "tcp" | "udp",
@@ -56,20 +200,14 @@ export function probeConfig(
 ): string | null {
   const reading = readingMessage(protocol);
   if (!reading) return null;
-  const readings = [0, 1, 2].map((k) => probeValues(reading, k));
-  // Values that do not pack (a match value of another type was already refused by the descriptor) are a bug.
-  for (const values of readings) {
-    const asStruct = values.map((v) => (typeof v === "string" ? new TextEncoder().encode(v) : v));
-    if (!pack(reading.layout, asStruct).ok) return null;
-  }
+  const readings = [0, 1, 2].map((k) => probeReading(reading, k, transport === "tcp"));
+  if (readings.some((r) => r === null)) return null;
   const config = {
     transport,
     host,
     port,
-    format: reading.format,
-    // The smallest server message: how many bytes at least one reply is.
-    replySize: Math.min(...serverSizes(protocol)),
-    readings,
+    replySize: replySize(protocol),
+    readings: readings.map((r) => Buffer.from(r!).toString("hex")),
   };
   return Buffer.from(JSON.stringify(config)).toString("base64");
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkProtocol, type Protocol } from "../../protocol/index.ts";
+import { checkProtocol, fixedSize, type Protocol } from "../../protocol/index.ts";
 import { validate, z } from "../../schema/index.ts";
 import { protocolOption, taskProtocol } from "./protocol-option.ts";
 
@@ -21,7 +21,7 @@ describe("protocolOption", () => {
 
   it("checks a description into a Protocol", () => {
     const parsed = options.parse({ protocol: { messages: [READING, REPLY] } });
-    expect(parsed.protocol?.messages.map((m) => [m.name, m.from, m.layout.size])).toEqual([
+    expect(parsed.protocol?.messages.map((m) => [m.name, m.from, fixedSize(m.body)])).toEqual([
       ["reading", "client", 9],
       ["reply", "server", 5],
     ]);

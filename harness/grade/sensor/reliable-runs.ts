@@ -84,16 +84,7 @@ export function linkPort(serverPort: number): number {
 
 function messagesFor(protocol: Protocol | null): LinkConfig["identify"] {
   if (!protocol) return undefined;
-  return {
-    messages: protocol.messages.map((m) => ({
-      name: m.name,
-      from: m.from,
-      format: m.format,
-      fields: m.fields,
-      ...(m.sequence === undefined ? {} : { sequence: m.sequence }),
-      ...(Object.keys(m.match).length === 0 ? {} : { match: m.match }),
-    })),
-  };
+  return { messages: protocol.messages.map((m) => m.written) };
 }
 
 /**

@@ -19,7 +19,7 @@ import { judgeTcpProbe, judgeUdpProbe, type ProbeCause, parseProbeReport } from 
 import { unanswered } from "./reply-pairs.ts";
 import { trafficOf } from "./sensor-evidence.ts";
 import type { SensorOptions } from "./sensor-options.ts";
-import type { SensorTraffic, TimedMessage } from "./sensor-traffic.ts";
+import { readingItems, type SensorTraffic, sequencesOf, type TimedMessage } from "./sensor-traffic.ts";
 
 type Check = CheckDefinition<TaskEvidence<SensorOptions>>;
 
@@ -94,7 +94,7 @@ export function kindsFrom(
   const sent = protocol.messages.filter((m) => m.from === from);
   let best: { name: string; types: string[]; kinds: DataKind[] } = { name: "", types: [], kinds: [] };
   for (const message of sent) {
-    const types = [...new Set(message.slots.map((slot) => slot.char))];
+    const types = [...new Set(message.fields.map((field) => field.char ?? field.type))];
     const kinds = dataKinds(message);
     if (
       kinds.length > best.kinds.length ||
@@ -255,6 +255,12 @@ export function readingStats(
     .filter((s) => s.stats.count > 0);
 }
 
+/** The median number of readings per message (batches), 1 when no message is a batch. */
+function medianBatch(readings: readonly TimedMessage[]): number {
+  const sizes = readings.map((m) => Math.max(1, m.groups.length)).sort((a, b) => a - b);
+  return sizes.length === 0 ? 1 : sizes[Math.floor(sizes.length / 2)]!;
+}
+
 /** A gap this long is a stall (the client waited on something else): max(3 periods, period + 250 ms). */
 export function stallUs(periodUs: number): number {
   return Math.max(3 * periodUs, periodUs + 250_000);
@@ -315,6 +321,18 @@ export function periodicCheck(options: Options & { readonly stalls?: boolean }):
       let all = readingStats(traffic);
       if (all.length === 0) return fail({ message: "no reading was captured", actual: "no readings" });
       let bad = problems(all);
+      // Batches: a message of N readings sampled once per interval is sent once every N intervals.
+      const batch = medianBatch(traffic.readings);
+      if (bad.length > 0 && batch > 1) {
+        const batched = readingStats(traffic).flatMap((s) => {
+          const why = periodProblem(s.stats, periodUs * batch, options.stalls ?? false);
+          return why === null ? [] : [{ ...s, why }];
+        });
+        if (batched.length === 0) {
+          const summary = all.map((s) => `${s.stats.count} batches, median gap ${ms(s.stats.medianUs)}`);
+          return pass(`${summary.join("; ")}: one batch of ${batch} readings every ${batch} intervals`);
+        }
+      }
       // Several kinds of reading (temperature, humidity…) may each keep the period, sent together.
       const kinds = readingStats(traffic, true);
       if (bad.length > 0 && kinds.length > all.length && problems(kinds).length === 0) {
@@ -345,36 +363,40 @@ export function periodicCheck(options: Options & { readonly stalls?: boolean }):
 
 // ------------------------------------------------------------------ random values
 
-/** Fields that identify rather than measure: the sequence and match fields of the message. */
+/** Fields that identify rather than measure: the sequence and match fields of the message, and those the
+ * description calls constant. */
 function identifierFields(protocol: Protocol, name: string): Set<string> {
   const message = protocol.messages.find((m) => m.name === name);
-  const ids = new Set(Object.keys(message?.match ?? {}));
+  const ids = new Set([...Object.keys(message?.match ?? {}), ...(message?.constant ?? [])]);
   if (message?.sequence) ids.add(message.sequence);
   return ids;
 }
 
-/** Per measured field of the readings: how many distinct values it took. */
+/** Per measured field of the readings (each reading of a batch counted): how many distinct values it took. */
 export function fieldVariety(
   protocol: Protocol,
   readings: readonly TimedMessage[],
-): { field: string; char: string; distinct: number; sample: string }[] {
+): { field: string; float: boolean; distinct: number; sample: string }[] {
   const byName = new Map<string, TimedMessage[]>();
   for (const m of readings) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
-  const out: { field: string; char: string; distinct: number; sample: string }[] = [];
+  const out: { field: string; float: boolean; distinct: number; sample: string }[] = [];
   for (const [name, messages] of byName) {
     const message = protocol.messages.find((m) => m.name === name);
     if (!message) continue;
     const ids = identifierFields(protocol, name);
-    for (const slot of message.slots) {
-      if (ids.has(slot.name)) continue;
-      const values = messages.flatMap((m) => {
-        const value = m.fields[slot.name];
+    const items = messages.flatMap(readingItems);
+    for (const field of message.fields) {
+      // A batch's count and a tail (a name, a note) say nothing of the measurements.
+      if (ids.has(field.name) || field.part === "tail") continue;
+      if (message.body.type === "struct" && message.body.repeat?.count.name === field.name) continue;
+      const values = items.flatMap((item) => {
+        const value = item[field.name];
         return value === undefined ? [] : [value];
       });
-      const texts = values.map((v) => formatValue(v, slot.char));
+      const texts = values.map((v) => formatValue(v, field.char));
       out.push({
-        field: `${name}.${slot.name}`,
-        char: slot.char,
+        field: `${name}.${field.name}`,
+        float: field.type === "float",
         distinct: new Set(texts).size,
         sample: texts[0] ?? "",
       });
@@ -400,7 +422,7 @@ export function randomValuesCheck(options: Options): Check {
       const variety = fieldVariety(protocol, traffic.readings);
       const constant = variety.filter((v) => v.distinct === 1);
       const varying = variety.filter((v) => v.distinct > 1);
-      const floatsConstant = constant.filter((v) => v.char === "f" || v.char === "d" || v.char === "e");
+      const floatsConstant = constant.filter((v) => v.float);
       if (varying.length > 0 && floatsConstant.length === 0) {
         return pass(
           `${varying.map((v) => `${v.field} took ${v.distinct} values`).join(", ")} over ${traffic.readings.length} readings`,
@@ -415,10 +437,12 @@ export function randomValuesCheck(options: Options): Check {
           varying.length === 0
             ? "every measured value is the same in every reading"
             : "floating-point measurements never change",
-        expected: `measured fields (not the sequence or match fields) to vary over the ${traffic.readings.length} readings`,
+        expected: `measured fields (not the sequence, match or \`constant:\` fields) to vary over the ${traffic.readings.length} readings`,
         actual: constant.map((v) => `${v.field} always ${v.sample}`).join(", "),
         evidence: refs(run, traffic.readings, 2),
-        help: "Generate each reading's values with the random module (random.uniform(20, 30), random.random() < 0.1, …) at every period, not once before the loop.",
+        help:
+          "Generate each reading's values with the random module (random.uniform(20, 30), random.random() < 0.1, …) at every period, not once before the loop. " +
+          "A field that is meant to stay the same (an id, a unit) is listed under the message's `constant:` in socklab.yaml.",
       });
     },
   );
@@ -441,14 +465,18 @@ export function countingBreak(
 /** Declared sequence fields count up by one per reading (in each connection). Replies are paired by them in
  * the replies check. */
 export function sequenceCheck(options: Options): Check {
-  return trafficCheck(options, "sequence", "declared sequence numbers count up", (run, traffic) => {
+  return trafficCheck(options, "sequence", "declared sequence numbers count up", (run, traffic, evidence) => {
+    const protocol = evidence.env.protocol!;
     if (traffic.readings.length === 0) {
       return fail({
         message: "no reading was captured, so no sequence number could be checked",
         actual: "no readings",
       });
     }
-    const sequenced = traffic.readings.filter((m) => m.sequence !== undefined);
+    // One entry per reading, a batch's readings each with their own number.
+    const sequenced = traffic.readings.flatMap((m) =>
+      sequencesOf(m, protocol).map((sequence) => ({ ...m, sequence })),
+    );
     if (sequenced.length === 0) {
       return pass(
         "no sequence field is declared for the readings (nothing to check)",

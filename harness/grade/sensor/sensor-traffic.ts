@@ -6,6 +6,8 @@ import {
   type DecodedMessage,
   type Direction,
   decodeMessage,
+  type FieldValue,
+  fixedSize,
   type Protocol,
   splitStream,
 } from "../../protocol/index.ts";
@@ -116,8 +118,12 @@ function tcpTraffic(conv: TcpConversation, protocol: Protocol, startUs: number):
   const read = (from: Direction) => {
     const dir = conv[DIRECTION[from]];
     const bytes = dir.stream.base64 === null ? new Uint8Array() : Buffer.from(dir.stream.base64, "base64");
-    const split = splitStream(protocol, from, bytes);
     const mine = rows.filter((r) => r.direction === DIRECTION[from]);
+    // Where each of the sender's segments ends in the stream (offset = relative seq − 1): one send each.
+    const boundaries = [...new Set(mine.map((r) => (r.protocol === "tcp" ? r.seq - 1 + r.payloadLength : 0)))]
+      .filter((b) => b > 0)
+      .sort((a, b) => a - b);
+    const split = splitStream(protocol, from, bytes, boundaries);
     // Stream offset x is relative sequence number x + 1: the stream starts at relative 1 whether baseSeq is
     // the ISN (SYN seen) or the first seq − 1 (capture started mid-connection).
     const shift = 1;
@@ -179,7 +185,7 @@ export function writeSizeMismatch(
   rows: readonly { payloadLength: number; number: number }[],
 ): { size: number; packet: number; message: string } | null {
   const reading = readingMessage(protocol);
-  const declared = reading?.layout.size ?? 0;
+  const declared = reading === null ? 0 : (fixedSize(reading.body) ?? 0);
   const data = rows.filter((r) => r.payloadLength > 0);
   if (!reading || declared === 0 || data.length < 3) return null;
   const counts = new Map<number, number>();
@@ -243,4 +249,21 @@ function timed(
     timeUs,
     relativeSeconds: (timeUs - startUs) / 1e6,
   };
+}
+
+/** The readings a message carries: one per repeated group (a batch), each with the head's fields too; or
+ * the message's own fields. */
+export function readingItems(m: TimedMessage): Readonly<Record<string, FieldValue>>[] {
+  return m.groups.length === 0 ? [m.fields] : m.groups.map((group) => ({ ...m.fields, ...group }));
+}
+
+/** The sequence numbers a message carries: its items' when the sequence field is in the repeated group. */
+export function sequencesOf(m: TimedMessage, protocol: Protocol): (number | bigint)[] {
+  if (m.sequence !== undefined) return [m.sequence];
+  const sequence = protocol.messages.find((p) => p.name === m.name)?.sequence;
+  if (sequence === undefined) return [];
+  return m.groups.flatMap((group) => {
+    const value = group[sequence];
+    return typeof value === "number" || typeof value === "bigint" ? [value] : [];
+  });
 }

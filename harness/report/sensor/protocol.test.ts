@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { checkProtocol, type Protocol } from "../../protocol/index.ts";
+import {
+  checkProtocol,
+  type Protocol,
+  type ProtocolMessage,
+  type StructLayout,
+} from "../../protocol/index.ts";
 import { byteOrder, protocolSection } from "./protocol.ts";
 
 function protocolOf(messages: unknown[]): Protocol {
@@ -52,9 +57,14 @@ describe("protocolSection", () => {
   });
 
   it("spells out every byte order", () => {
-    expect(byteOrder(SENSOR.messages[0]!.layout)).toMatch(/big-endian/);
+    expect(byteOrder(structLayout(SENSOR.messages[0]!))).toMatch(/big-endian/);
     const little = protocolOf([{ name: "r", from: "client", format: "<?s", fields: ["a", "b"] }]);
-    expect(byteOrder(little.messages[0]!.layout)).toMatch(/^`<` little-endian/);
+    expect(byteOrder(structLayout(little.messages[0]!))).toMatch(/^`<` little-endian/);
     expect(protocolSection(little)).toContain("- kinds of data: bool, bytes (2)");
   });
 });
+
+function structLayout(message: ProtocolMessage): StructLayout {
+  if (message.body.type !== "struct") throw new Error(`${message.name} is not a struct message`);
+  return message.body.layout;
+}

@@ -8,7 +8,7 @@ import {
   packetDiagram,
   type StructLayout,
 } from "../../protocol/index.ts";
-import { code, fenced } from "../markdown.ts";
+import { code, fenced, table } from "../markdown.ts";
 
 export interface ProtocolSectionOptions {
   /** Markdown heading level of each message's heading (default 3). */
@@ -24,14 +24,12 @@ export function protocolSection(protocol: Protocol, options: ProtocolSectionOpti
 
 function messageSection(message: ProtocolMessage, hashes: string): string {
   const to = message.from === "client" ? "server" : "client";
-  const { layout } = message;
   const kinds = dataKinds(message);
   const facts = [
-    `- struct format: ${code(message.format)} (${layout.valueCount} ${layout.valueCount === 1 ? "value" : "values"})`,
-    `- size: ${layout.size} ${layout.size === 1 ? "byte" : "bytes"}${paddingNote(message)}`,
-    `- byte order: ${byteOrder(layout)}`,
+    ...bodyFacts(message),
     `- kinds of data: ${kinds.length === 0 ? "none" : kinds.join(", ")} (${kinds.length})`,
   ];
+  if (message.kind !== undefined) facts.push(`- kind: ${message.kind}`);
   if (message.sequence !== undefined) facts.push(`- sequence number: ${code(message.sequence)}`);
   const match = Object.entries(message.match);
   if (match.length > 0) {
@@ -39,21 +37,77 @@ function messageSection(message: ProtocolMessage, hashes: string): string {
       `- recognised by: ${match.map(([field, value]) => code(`${field} = ${matchText(value)}`)).join(", ")}`,
     );
   }
+  if (message.constant.length > 0) {
+    facts.push(`- constant (need not vary): ${message.constant.map((f) => code(f)).join(", ")}`);
+  }
   return [
     `${hashes} ${message.name} (${message.from} → ${to})`,
     "",
     ...facts,
     "",
-    fenced(packetDiagram(layout, message.fields), "text"),
-    "",
-    ...fieldTable(layout, message.fields),
+    ...bodyPicture(message),
   ].join("\n");
 }
 
+/** What the message's body is: its struct formats and sizes, its text pattern, or JSON. */
+function bodyFacts(message: ProtocolMessage): string[] {
+  const { body } = message;
+  if (body.type === "text") {
+    return [`- text: ${code(body.source)} (one message per datagram, or per line over TCP)`];
+  }
+  if (body.type === "json")
+    return ["- JSON object (one document per datagram; consecutive documents over TCP)"];
+  const { layout } = body;
+  const facts = [
+    `- struct format: ${code(layout.format)} (${layout.valueCount} ${layout.valueCount === 1 ? "value" : "values"})`,
+    `- size: ${layout.size} ${layout.size === 1 ? "byte" : "bytes"}${paddingNote(body.slots, layout)}${body.repeat || body.tail ? " (the head)" : ""}`,
+    `- byte order: ${byteOrder(layout)}`,
+  ];
+  if (body.repeat !== null) {
+    facts.push(
+      `- then ${code(body.repeat.count.name)} groups of ${code(body.repeat.layout.format)} (${body.repeat.layout.size} bytes each)`,
+    );
+  }
+  if (body.tail !== null) {
+    const length =
+      body.tail.length === null ? "to the end of the datagram" : `${code(body.tail.length.name)} bytes`;
+    facts.push(`- then ${code(body.tail.field)}: ${length} of ${body.tail.as}`);
+  }
+  return facts;
+}
+
+/** The packet diagram and field table (struct), or the table of fields and types (text, JSON). */
+function bodyPicture(message: ProtocolMessage): string[] {
+  const { body } = message;
+  if (body.type !== "struct") {
+    return table(
+      [body.type === "json" ? "path" : "group", "type"],
+      message.fields.map((f) => [code(f.name), f.type]),
+    ).split("\n");
+  }
+  const names = (slots: readonly { name: string }[]) => slots.map((s) => s.name);
+  const picture = [
+    fenced(packetDiagram(body.layout, names(body.slots)), "text"),
+    "",
+    ...fieldTable(body.layout, names(body.slots)),
+  ];
+  if (body.repeat !== null) {
+    picture.push(
+      "",
+      `Each of the ${code(body.repeat.count.name)} groups:`,
+      "",
+      fenced(packetDiagram(body.repeat.layout, names(body.repeat.slots)), "text"),
+      "",
+      ...fieldTable(body.repeat.layout, names(body.repeat.slots)),
+    );
+  }
+  return picture;
+}
+
 // Alignment padding and pad bytes: the difference between calcsize and the bytes the values occupy.
-function paddingNote(message: ProtocolMessage): string {
-  const used = message.slots.reduce((sum, slot) => sum + slot.size, 0);
-  const padding = message.layout.size - used;
+function paddingNote(slots: readonly { size: number }[], layout: StructLayout): string {
+  const used = slots.reduce((sum, slot) => sum + slot.size, 0);
+  const padding = layout.size - used;
   return padding > 0 ? `, of which ${padding} ${padding === 1 ? "is" : "are"} padding` : "";
 }
 

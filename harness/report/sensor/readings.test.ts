@@ -38,6 +38,7 @@ function message(
     conversation: options.conversation ?? 0,
     packet,
     timeUs: 1_000_000 + timeMs * 1000,
+    groups: [],
     relativeSeconds: timeMs / 1000,
     offset: 0,
     bytes: new Uint8Array(),

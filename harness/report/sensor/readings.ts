@@ -26,13 +26,14 @@ export function readingsTable(
 ): string {
   const max = Math.max(0, options.max ?? 50);
   const clientMessages = protocol.messages.filter((m) => m.from === "client");
-  const fieldChars = new Map<string, StructChar>();
+  const fieldChars = new Map<string, StructChar | null>();
   for (const message of clientMessages) {
-    for (const slot of message.slots) if (!fieldChars.has(slot.name)) fieldChars.set(slot.name, slot.char);
+    for (const field of message.fields)
+      if (!fieldChars.has(field.name)) fieldChars.set(field.name, field.char);
   }
   // A field that is the declared sequence number of every message carrying it shows in the seq column only.
   const onlySequence = (name: string) =>
-    clientMessages.every((m) => !m.fields.includes(name) || m.sequence === name);
+    clientMessages.every((m) => !m.fields.some((f) => f.name === name) || m.sequence === name);
   const fields = [...fieldChars.keys()].filter((name) => !onlySequence(name));
   const conversations = new Set(traffic.readings.map((r) => r.conversation));
   const showMessage = clientMessages.length > 1;
@@ -60,7 +61,11 @@ export function readingsTable(
       reading.sequence === undefined ? "–" : String(reading.sequence),
       ...fields.map((name) => {
         const value = reading.fields[name];
-        return value === undefined ? "" : formatValue(value, fieldChars.get(name));
+        if (value !== undefined) return formatValue(value, fieldChars.get(name));
+        // A batch: each of its readings' values, in order.
+        const batch = reading.groups.flatMap((g) => (g[name] === undefined ? [] : [g[name]]));
+        const shown = batch.slice(0, 4).map((v) => formatValue(v, fieldChars.get(name)));
+        return batch.length > 4 ? `${shown.join(" ")} … (${batch.length})` : shown.join(" ");
       }),
       reply === null ? "–" : reply.packet,
       reply === null ? "–" : ((reply.timeUs - reading.timeUs) / 1000).toFixed(3),

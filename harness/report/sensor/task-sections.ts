@@ -9,6 +9,7 @@ import {
   readingMessage,
   type SensorOptions,
   type TaskEvidence,
+  type TimedMessage,
   trafficOf,
 } from "../../grade/index.ts";
 import { overheadComparison, overheadPerReading, type ReadingOverhead } from "./overhead.ts";
@@ -23,6 +24,13 @@ function mainRun(evidence: TaskEvidence<unknown>): RunRecord | null {
   return evidence.runs.main ?? evidence.runs.clean ?? null;
 }
 
+/** How many readings the messages carry (a batch carries several) and their mean application bytes each. */
+function readingBytes(readings: readonly TimedMessage[]): { count: number; size: number } {
+  const count = readings.reduce((sum, m) => sum + Math.max(1, m.groups.length), 0);
+  const bytes = readings.reduce((sum, m) => sum + m.bytes.length, 0);
+  return { count, size: count === 0 ? 0 : Math.round((bytes / count) * 10) / 10 };
+}
+
 /** Bytes per layer per reading over a run's server-side conversations, or null without a protocol. */
 export function readingOverhead(evidence: TaskEvidence<unknown>): ReadingOverhead | null {
   const run = mainRun(evidence);
@@ -31,7 +39,8 @@ export function readingOverhead(evidence: TaskEvidence<unknown>): ReadingOverhea
   if (!run || !protocol || !reading) return null;
   const traffic = trafficOf(run, protocol);
   if (traffic.readings.length === 0) return null;
-  return overheadPerReading(legConversations(run), traffic.readings.length, reading.layout.size).data;
+  const { count, size } = readingBytes(traffic.readings);
+  return overheadPerReading(legConversations(run), count, size).data;
 }
 
 function linkSections(evidence: TaskEvidence<SensorOptions>): string[] {
@@ -87,7 +96,11 @@ export function sensorSections(
     if (reading && traffic.readings.length > 0) {
       parts.push(
         `## Overhead per reading over ${transport.toUpperCase()}`,
-        overheadPerReading(legConversations(run), traffic.readings.length, reading.layout.size).markdown,
+        overheadPerReading(
+          legConversations(run),
+          readingBytes(traffic.readings).count,
+          readingBytes(traffic.readings).size,
+        ).markdown,
       );
     }
   }

@@ -9,6 +9,7 @@ function reading(conversation: number, timeMs: number): TimedMessage {
     conversation,
     packet: 0,
     timeUs: 5_000_000 + timeMs * 1000,
+    groups: [],
     relativeSeconds: timeMs / 1000,
     offset: 0,
     bytes: new Uint8Array(),
