@@ -4,7 +4,6 @@ import {
   decodeMessage,
   type Protocol,
   type ProtocolMessage,
-  pack,
   unpack,
 } from "../../protocol/index.ts";
 import { probeConfig, probeValues, readingMessage } from "./probe-readings.ts";

@@ -117,7 +117,7 @@ function setPath(document: Record<string, unknown>, path: string, value: unknown
  * value that its own sub-pattern accepts, the rest kept as literal text. Null when the pattern outside its
  * groups is not plain text (alternatives, classes, repetition) or the result does not match.
  */
-export function writeText(body: TextBody, valueOf: (name: string) => FieldValue): string | null {
+export function writeText(body: TextBody, valueFor: (name: string) => FieldValue): string | null {
   const source = body.source.replaceAll("(?P<", "(?<").replace(/^\^/, "").replace(/\$$/, "");
   let out = "";
   for (let at = 0; at < source.length; ) {
@@ -127,7 +127,7 @@ export function writeText(body: TextBody, valueOf: (name: string) => FieldValue)
       if (end < 0) return null;
       const name = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(source.slice(at))![1]!;
       const inner = source.slice(at + 3 + name.length + 1, end);
-      const rendered = renderings(valueOf(name)).find((r) => fullMatch(inner, r));
+      const rendered = renderings(valueFor(name)).find((r) => fullMatch(inner, r));
       if (rendered === undefined) return null;
       out += rendered;
       at = end + 1;
