@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs what socklab needs and is missing: npm dependencies, and the system tools (tcpdump, bubblewrap,
-// nftables; tshark too with --test) through apt-get when root, or one line naming the packages when not.
+// nftables, gcc and make for submissions built from C; tshark too with --test) through apt-get when root, or one line naming the packages when not.
 // Runs before `npm start`, `npm test` and `npm run bench`; does nothing when everything is there.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -34,11 +34,15 @@ const tools = [
   { command: "ip", pkg: "iproute2" },
   { command: "ss", pkg: "iproute2" },
   { command: "python3", pkg: "python3" },
+  // A submission's `build:` step (C sources, a Makefile): the compiler, its C library headers, make.
+  { command: "cc", pkg: "gcc" },
+  { command: "make", pkg: "make" },
 ];
 if (forTests) {
   tools.push({ command: "tshark", pkg: "tshark" }, { command: "editcap", pkg: "tshark" });
 }
 const missing = [...new Set(tools.filter((t) => !have(t.command)).map((t) => t.pkg))];
+if (!existsSync("/usr/include/stdio.h")) missing.push("libc6-dev");
 if (missing.length > 0) {
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (isRoot && have("apt-get")) {

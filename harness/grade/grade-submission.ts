@@ -3,8 +3,9 @@
 // caller can write partial results as tasks finish.
 import { basename, join, resolve } from "node:path";
 import { interruptRuns, removeStaleStages, resolveSandboxMode, type SandboxMode } from "../sandbox/index.ts";
-import type { ProgramFolders } from "../session/index.ts";
-import { limiter, stageProgramFolders } from "../session/index.ts";
+import type { BuildSummary, ProgramFolders } from "../session/index.ts";
+import { buildSubmission, limiter, stageProgramFolders } from "../session/index.ts";
+import { buildTaskResult } from "./build-verdict.ts";
 import { type GradedTask, gradeTask, interruptedTask, notSubmitted } from "./grade-task.ts";
 import { loadManifest, type Manifest } from "./manifest.ts";
 import type { SubmissionResult, TaskResult } from "./result.ts";
@@ -60,6 +61,7 @@ export function submissionDocument(
     durationMs: number;
     version: string;
     warnings: readonly string[];
+    build?: BuildSummary;
   },
 ): SubmissionResult {
   const submitted = tasks.filter((t) => t.status !== "not-submitted");
@@ -74,6 +76,7 @@ export function submissionDocument(
   return {
     version: 1,
     socklab: fields.version,
+    ...(fields.build === undefined ? {} : { build: fields.build }),
     submission: { path: dir, name: basename(resolve(dir)), student: manifest.student },
     startedAt: fields.startedAt,
     durationMs: fields.durationMs,
@@ -130,8 +133,10 @@ export async function gradeSubmission(
         durationMs: Math.round(performance.now() - started),
         version: options.version,
         warnings,
+        ...(build === undefined ? {} : { build: build.summary }),
       },
     );
+  let build: Awaited<ReturnType<typeof buildSubmission>> | undefined;
   const staged = await stageProgramFolders(options.folders);
   let onAbort = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -150,21 +155,36 @@ export async function gradeSubmission(
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     await staged.release();
+    await build?.release();
   }
   return { result: document(), evidence, manifest };
 
   async function gradeAll(): Promise<void> {
+    // The build runs once, before any task, when a submitted task is to be graded.
+    if (manifest.build !== null && chosen.some((t) => manifest.tasks.has(t.id))) {
+      build = await heavy(() =>
+        buildSubmission(resolve(dir), {
+          command: manifest.build!.command,
+          timeoutSeconds: manifest.build!.timeoutSeconds,
+          outDir: join(options.outDir, "build"),
+          mode,
+        }),
+      );
+    }
+    const submission = build?.folder ?? resolve(dir);
     await Promise.all(
       chosen.map(async (def) => {
         const entry = manifest.tasks.get(def.id);
         let graded: GradedTask;
         if (!entry) {
           graded = { result: notSubmitted(def), evidence: null };
+        } else if (build !== undefined && build.summary.status !== "passed") {
+          graded = { result: buildTaskResult(def, build.summary), evidence: null };
         } else {
           const reference = referenceManifest.tasks.get(def.id);
           if (!reference) throw new Error(`the reference manifest has no '${def.id}' entry`);
           graded = await gradeTask(def, entry, reference, {
-            submission: resolve(dir),
+            submission,
             outDir: join(options.outDir, def.id),
             folders: staged,
             seed: options.seed,

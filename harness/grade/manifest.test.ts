@@ -168,3 +168,28 @@ describe("loadManifest", () => {
     );
   });
 });
+
+describe("build:", () => {
+  const tasks = { "tcp-echo": { server: "./server", client: "./client" } };
+  it("is one command, with a 60 s limit", () => {
+    expect(validateManifest({ build: "make", tasks }, "socklab.yaml", known).build).toEqual({
+      command: "make",
+      timeoutSeconds: 60,
+    });
+  });
+  it("or a command with its own limit", () => {
+    const build = { command: "cc -o server server.c", timeout: 120 };
+    expect(validateManifest({ build, tasks }, "socklab.yaml", known).build).toEqual({
+      command: "cc -o server server.c",
+      timeoutSeconds: 120,
+    });
+  });
+  it("refuses anything else, naming the key", () => {
+    expect(error({ build: { cmd: "make" }, tasks })).toMatch(/build/);
+    expect(error({ build: "", tasks })).toMatch(/build/);
+    expect(error({ build: { command: "make", timeout: 0 }, tasks })).toMatch(/build\.timeout/);
+  });
+  it("is null without one", () => {
+    expect(validateManifest({ tasks }, "socklab.yaml", known).build).toBeNull();
+  });
+});

@@ -70,16 +70,37 @@ export interface Manifest {
   readonly student: string | null;
   /** The student's application protocol (struct formats of each message), for the sensor deliverable. */
   readonly protocol: Protocol | null;
+  /** The command that builds the programs before any task runs (C sources, a Makefile), or null. */
+  readonly build: BuildStep | null;
   readonly tasks: ReadonlyMap<string, TaskEntry>;
 }
 
 /** The largest manifest socklab reads: a real one is a few hundred bytes. */
 export const MAX_MANIFEST_BYTES = 256 * 1024;
 
+/** `build:` — one shell command run once before the tasks, or `{command, timeout}` (seconds, default 60). */
+const buildSchema = z.preprocess(
+  (value) => (typeof value === "string" ? { command: value } : value),
+  z.strictObject(
+    {
+      command: z.string().trim().min(1, "a command is required, e.g. 'make' or 'cc -o server server.c'"),
+      timeout: z.number().min(1).max(600).default(60),
+    },
+    { error: "expected a command, e.g. 'make', or a mapping with command and timeout" },
+  ),
+);
+
+/** The build step of a submission. */
+export interface BuildStep {
+  readonly command: string;
+  readonly timeoutSeconds: number;
+}
+
 const topSchema = z.strictObject({
   // Shown in every report and the gradebook.
   student: z.string().max(200).optional(),
   protocol: z.unknown().optional(),
+  build: buildSchema.optional(),
   tasks: z.record(z.string(), z.unknown()),
 });
 
@@ -139,7 +160,14 @@ export function validateManifest(value: unknown, file: string, known: readonly T
     else problems.push(...checked.problems);
   }
   if (problems.length > 0) fail(file, problems);
-  return { file, student: top.value.student ?? null, protocol, tasks };
+  const build = top.value.build;
+  return {
+    file,
+    student: top.value.student ?? null,
+    protocol,
+    build: build === undefined ? null : { command: build.command, timeoutSeconds: build.timeout },
+    tasks,
+  };
 }
 
 /** Reads and validates `<dir>/socklab.yaml`. Throws ManifestError when it is missing or wrong. */

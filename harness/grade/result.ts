@@ -2,6 +2,8 @@
 // source every other format (Markdown, terminal, Gradescope results.json, JUnit XML, CSV) is derived from.
 // Discriminated unions on `status`; plain JSON-able data.
 
+import type { BuildSummary } from "../session/index.ts";
+
 /** Where a piece of evidence comes from: a packet of a run's capture, a line of a program's output, a file. */
 export type EvidenceRef =
   | { readonly kind: "packet"; readonly run: string; readonly packet: number; readonly summary?: string }
@@ -140,4 +142,6 @@ export interface SubmissionResult {
   readonly status: "passed" | "failed" | "errored" | "interrupted";
   readonly tasks: readonly TaskResult[];
   readonly warnings: readonly string[];
+  /** The manifest's `build:` step, when it has one: how it ended and what it printed. */
+  readonly build?: BuildSummary;
 }

@@ -82,7 +82,15 @@ function taskLines(task: TaskResult, paint: Paint): string[] {
 /** The terminal lines for a result (without line ends), closing with a one-line summary. */
 export function renderTerminal(result: SubmissionResult, options: TerminalOptions): string[] {
   const paint = painter(options.colour);
-  const lines = result.tasks.flatMap((task) => taskLines(task, paint));
+  const lines: string[] = [];
+  if (result.build !== undefined && result.build.status !== "passed") {
+    const b = result.build;
+    lines.push(
+      paint(b.status === "failed" ? "red" : "yellow", `build: ${b.command} ${oneLine(b.description, 100)}`),
+    );
+    for (const line of b.output.trim().split("\n").slice(-12)) lines.push(`  ${oneLine(line, 200)}`);
+  }
+  lines.push(...result.tasks.flatMap((task) => taskLines(task, paint)));
   for (const w of result.warnings) lines.push(paint("yellow", `${SYMBOLS.warning} ${oneLine(w, 200)}`));
   const reports = options.reports ?? `reports/${result.submission.name}/index.md`;
   const score = `Score ${scoreText(result.score, result.maxScore)}`;

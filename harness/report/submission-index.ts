@@ -62,6 +62,20 @@ export function renderSubmissionIndex(result: SubmissionResult, extra: readonly 
       ]),
     ),
   );
+  if (result.build !== undefined) {
+    const b = result.build;
+    const how =
+      b.status === "passed"
+        ? "built the programs"
+        : b.status === "failed"
+          ? "failed"
+          : "could not be run by socklab (not the student's fault)";
+    parts.push(
+      "## Build",
+      `${code(b.command)} ${how}: ${markdownText(b.description)}, in ${(b.durationMs / 1000).toFixed(1)} s.`,
+      ...(b.output.trim() === "" ? [] : [fenced(b.output, "text")]),
+    );
+  }
   parts.push(...extra);
   const warnings = [
     ...result.tasks.flatMap((t) => timeoutNotes(t).map((n) => `${t.id}: ${n}`)),
