@@ -16,6 +16,7 @@ import {
   type SensorOptions,
   type SensorTraffic,
   sensorOptionsShape,
+  sensorPlaceholders,
   sensorServer,
   serverReadyCheck,
   taskCheck,
@@ -55,6 +56,7 @@ export default defineTask({
     "table shows one ESTABLISHED connection each), each client keeping its own period and every reading " +
     "answered within one interval.",
   defaults: { host: "127.0.0.1", port: 9000 },
+  placeholders: sensorPlaceholders,
   init: {
     match: [
       ["sensor", "thread"],

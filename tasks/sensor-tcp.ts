@@ -12,6 +12,7 @@ import {
   randomValuesCheck,
   repliesCheck,
   sensorOptions,
+  sensorPlaceholders,
   sensorProbeCheck,
   sensorRuns,
   sequenceCheck,
@@ -31,6 +32,7 @@ export default defineTask({
     "checks that values vary and sequence numbers count, and probes the server with two readings in one " +
     "segment and one reading split in two: TCP is a byte stream, not a message service.",
   defaults: { host: "127.0.0.1", port: 9000 },
+  placeholders: sensorPlaceholders,
   init: {
     match: [
       ["sensor", "tcp"],

@@ -14,6 +14,7 @@ import {
   reliableRuns,
   SCRIPTED,
   seededLinksCheck,
+  sensorPlaceholders,
   serverReadyCheck,
 } from "../harness/grade/index.ts";
 import { sensorSections } from "../harness/report/index.ts";
@@ -29,6 +30,7 @@ export default defineTask({
     "server's delivered sequence, read from its output, must hold every reading exactly once and in order, on " +
     "every seed and in four scripted cases; and the client must give up in bounded time when nothing gets through.",
   defaults: { host: "127.0.0.1", port: 9001 },
+  placeholders: sensorPlaceholders,
   init: {
     match: [
       ["sensor", "reliable"],

@@ -10,6 +10,7 @@ import {
   randomValuesCheck,
   repliesCheck,
   sensorOptions,
+  sensorPlaceholders,
   sensorProbeCheck,
   sensorRuns,
   sequenceCheck,
@@ -28,6 +29,7 @@ export default defineTask({
     "checks values and sequence numbers, and sends the server a truncated and a garbage datagram before a " +
     "valid reading, which must still get its reply.",
   defaults: { host: "127.0.0.1", port: 9001 },
+  placeholders: sensorPlaceholders,
   init: {
     match: [
       ["sensor", "udp"],

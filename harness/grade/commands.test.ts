@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fillCommand, placeholders } from "./commands.ts";
+import { sensorPlaceholders } from "./sensor/sensor-options.ts";
 
+/** An entry as a sensor task reads it when its options have a count and an interval. */
 const entry = (options: Record<string, unknown>) => ({
   server: "python3 server.py {port}",
   client: "python3 client.py {host} {port}",
@@ -8,6 +10,10 @@ const entry = (options: Record<string, unknown>) => ({
   port: 9000,
   options,
   input: options,
+  derived:
+    typeof options.count === "number" && typeof options.interval === "number"
+      ? sensorPlaceholders({ count: options.count, interval: options.interval })
+      : {},
 });
 
 describe("placeholders", () => {
@@ -15,6 +21,10 @@ describe("placeholders", () => {
     expect(placeholders(entry({ count: 20, interval: 0.2 })).duration).toBe(4);
     expect(placeholders(entry({ count: 7, interval: 0.15 })).duration).toBe(1.05);
     expect(placeholders(entry({ quit: "end" })).duration).toBeUndefined();
+  });
+
+  it("lets an option of the same name win over a derived one", () => {
+    expect(placeholders({ ...entry({ duration: 9 }), derived: { duration: 4 } }).duration).toBe(9);
   });
 
   it("fills a client command that takes a run length, and an integer interval as written", () => {

@@ -5,9 +5,8 @@ import type { ProgramRole } from "../session/index.ts";
 import { substitute, type TaskEntry } from "./manifest.ts";
 
 /**
- * Placeholder values for an entry: host, port, and every scalar option (lists joined by spaces); with a
- * `count` and an `interval` (the sensor tasks), `duration` too: count × interval in seconds, for a client
- * that takes how long to run rather than how many readings.
+ * Placeholder values for an entry: host, port, every scalar option (lists joined by spaces), and what the
+ * task derives from them (the sensor tasks' {duration}).
  */
 export function placeholders(entry: TaskEntry): Record<string, string | number> {
   const values: Record<string, string | number> = { host: entry.host, port: entry.port };
@@ -15,11 +14,7 @@ export function placeholders(entry: TaskEntry): Record<string, string | number> 
     if (typeof value === "string" || typeof value === "number") values[key] = value;
     else if (Array.isArray(value)) values[key] = value.join(" ");
   }
-  const { count, interval } = entry.options;
-  if (typeof count === "number" && typeof interval === "number" && values.duration === undefined) {
-    // Rounded to the millisecond: 20 × 0.2 is 4, not 4.000000000000001.
-    values.duration = Math.round(count * interval * 1000) / 1000;
-  }
+  for (const [key, value] of Object.entries(entry.derived)) values[key] ??= value;
   return values;
 }
 

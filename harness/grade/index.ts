@@ -91,6 +91,7 @@ export {
   seededLinksCheck,
   sensorOptions,
   sensorOptionsShape,
+  sensorPlaceholders,
   sensorProbeCheck,
   sensorRuns,
   sensorServer,

@@ -54,6 +54,8 @@ export type TaskEntry<O = AnyOptions> = Readonly<
     port: number;
     options: O;
     input: unknown;
+    /** Placeholders the task derives from its options, beside the options themselves. */
+    derived: Readonly<Record<string, string | number>>;
   }
 >;
 
@@ -63,6 +65,9 @@ export interface TaskSchemaInfo {
   readonly defaults: { readonly host: string; readonly port: number };
   /** The task's own keys (besides server, client, host, port). */
   readonly options: z.ZodObject;
+  /** Placeholders the task derives from its options (e.g. {duration} = count × interval), from the manifest's
+   * value for the task. */
+  readonly derived?: (input: unknown) => Readonly<Record<string, string | number>>;
 }
 
 export interface Manifest {
@@ -151,6 +156,7 @@ export function validateManifest(value: unknown, file: string, known: readonly T
       ...(env === undefined ? {} : { env }),
       options: info.options.parse(input),
       input,
+      derived: info.derived?.(input) ?? {},
     });
   }
   let protocol: Protocol | null = null;

@@ -60,6 +60,8 @@ export interface TaskDefinition<S extends z.ZodObject> extends TaskSchemaInfo {
   sections?(evidence: TaskEvidence<z.output<S>>): string[];
   /** How `socklab init` recognises the task's programs in a project (none: init leaves the task out). */
   readonly init?: InitHints;
+  /** Placeholders derived from the options, for commands (e.g. {duration} = count × interval). */
+  placeholders?(options: z.output<S>): Readonly<Record<string, string | number>>;
 }
 
 /** A task as the grader holds it: the same parts, over options it has not read as their own type yet. */
@@ -101,6 +103,9 @@ export function defineTask<S extends z.ZodObject>(definition: TaskDefinition<S>)
     summary: definition.summary,
     defaults: definition.defaults,
     options: definition.options,
+    ...(definition.placeholders === undefined
+      ? {}
+      : { derived: (input: unknown) => definition.placeholders!(definition.options.parse(input)) }),
     runs: (env) => definition.runs(envOf(env)),
     checks: definition.checks.map((check) => ({
       ...check,

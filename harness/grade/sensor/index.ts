@@ -23,6 +23,11 @@ export {
   sequenceCheck,
 } from "./sensor-checks.ts";
 export { legConversations, trafficOf } from "./sensor-evidence.ts";
-export { type SensorOptions, sensorOptions, sensorOptionsShape } from "./sensor-options.ts";
+export {
+  type SensorOptions,
+  sensorOptions,
+  sensorOptionsShape,
+  sensorPlaceholders,
+} from "./sensor-options.ts";
 export { clientTimeoutMs, SERVER_SLACK_MS, sensorRuns, sensorServer } from "./sensor-runs.ts";
 export type { SensorTraffic, TimedMessage } from "./sensor-traffic.ts";

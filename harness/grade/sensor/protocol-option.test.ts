@@ -72,7 +72,15 @@ describe("protocolOption", () => {
 describe("taskProtocol", () => {
   const raw = { messages: [READING, REPLY] };
   const manifest = protocolOf(READING);
-  const entry = (input: unknown) => ({ server: "s", client: "c", host: "h", port: 1, options: {}, input });
+  const entry = (input: unknown) => ({
+    server: "s",
+    client: "c",
+    host: "h",
+    port: 1,
+    options: {},
+    input,
+    derived: {},
+  });
 
   it("prefers the task's own protocol, read from the manifest's value", () => {
     expect(

@@ -183,6 +183,7 @@ function evidenceOf(
     port: 9000,
     options: { interval, count: 5, protocol: undefined },
     input: { interval, count: 5 },
+    derived: {},
   };
   return { env: { entry, reference: entry, seed: 1, protocol }, runs };
 }

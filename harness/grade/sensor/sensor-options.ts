@@ -15,6 +15,12 @@ export const sensorOptionsShape = {
 };
 
 export const sensorOptions = z.object(sensorOptionsShape);
+
+/** {duration}: count × interval in seconds, for a client that takes how long to run rather than how many
+ * readings (rounded to the millisecond: 20 × 0.2 is 4, not 4.000000000000001). */
+export function sensorPlaceholders(options: { count: number; interval: number }): { duration: number } {
+  return { duration: Math.round(options.count * options.interval * 1000) / 1000 };
+}
 export type SensorOptions = z.infer<typeof sensorOptions>;
 
 /**
