@@ -79,6 +79,18 @@ export function controlNames(messages: readonly TimedMessage[]): Set<string> {
   return names;
 }
 
+/**
+ * Client messages that carry no sequence number when the reading does (a heartbeat, a greeting, a goodbye
+ * beside numbered readings): control messages, however often they are sent.
+ */
+function unnumberedBeside(protocol: Protocol): string[] {
+  const reading = readingMessage(protocol);
+  if (reading?.sequence === undefined) return [];
+  return protocol.messages
+    .filter((m) => m.from === "client" && m !== reading && m.sequence === undefined)
+    .map((m) => m.name);
+}
+
 /** Reads every conversation of the run with the protocol (null protocol: nothing to read). */
 export function sensorTraffic(
   conversations: readonly Conversation[],
@@ -98,7 +110,9 @@ export function sensorTraffic(
     protocol.messages.flatMap((m) => (m.kind === undefined ? [] : [[m.name, m.kind]])),
   );
   const control = new Set(
-    [...controlNames(fromClient), ...controlNames(fromServer)].filter((name) => !declared.has(name)),
+    [...controlNames(fromClient), ...controlNames(fromServer), ...unnumberedBeside(protocol)].filter(
+      (name) => !declared.has(name),
+    ),
   );
   for (const [name, kind] of declared) if (kind === "control") control.add(name);
   return {
