@@ -4,6 +4,7 @@
 // order with standard sizes (little-endian here); `!` is network (big-endian) order.
 
 import {
+  carrying,
   clientsExitCheck,
   crossRunCheck,
   crossRuns,
@@ -82,14 +83,9 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const tuple = (layout: StructLayout, values: readonly StructValue[]) => formatTuple(layout, values);
 
 /** The bytes the client sent on the run's first connection. */
-/**
- * The connection that carried the client's bytes: the first with data from the client. A client that
- * connects to "localhost" may first try ::1, and a server listening on IPv4 only refuses that attempt
- * (`socket.create_connection` then tries 127.0.0.1): the refused attempt carries nothing and is not judged.
- */
+/** The connection that carried the client's bytes (not a refused first try to ::1). */
 function dataConversation(run: RunRecord) {
-  const all = tcpConversations(run);
-  return all.find((c) => c.c2s.stream.length > 0) ?? all[0];
+  return carrying(tcpConversations(run), (c) => c.c2s.stream.length > 0);
 }
 
 function sentBytes(run: RunRecord): Uint8Array | null {

@@ -21,6 +21,21 @@ export function udpConversations(run: RunRecord): UdpConversation[] {
 }
 
 /** Every conversation of the run's capture. */
+/**
+ * The conversation that carried the exchange: the first for which `carries` holds (data from the client, a
+ * datagram to the server…), else the first. A client that connects to "localhost" may first try ::1, and a
+ * server listening on IPv4 only refuses that attempt (`socket.create_connection` then tries 127.0.0.1): the
+ * refused attempt carries nothing and is not the one to judge.
+ */
+export function carrying<C>(convs: readonly C[], carries: (conv: C) => boolean): C | undefined {
+  return convs.find(carries) ?? convs[0];
+}
+
+/** Whether a TCP connection carried data either way. */
+export function carriesData(conv: TcpConversation): boolean {
+  return conv.c2s.stream.length > 0 || conv.s2c.stream.length > 0;
+}
+
 export function conversations(run: RunRecord): readonly Conversation[] {
   return run.analysis?.conversations ?? [];
 }

@@ -33,6 +33,7 @@ export { probe, role } from "./commands.ts";
 export { awaitServerLine, crossRuns, runTypedClient, typedInput, typedInputOption } from "./cross-runs.ts";
 export { draftManifest } from "./draft-manifest.ts";
 export {
+  carrying,
   conversations,
   outputRefs,
   packetRef,

@@ -100,8 +100,8 @@ describe("described", () => {
     ["json with fields", { name: "x", from: "client", json: { a: "int" }, fields: ["a"] }, ["fields"]],
     ["json with no path", { name: "x", from: "client", json: {} }, ["json"]],
     [
-      "a text sequence on text",
-      { name: "x", from: "client", text: "(?<a>\\w+)", sequence: "a" },
+      "a sequence on a text group",
+      { name: "x", from: "client", text: "(?<a>\\w+)", fields: { a: "str" }, sequence: "a" },
       ["sequence"],
     ],
     ["repeat on json", { name: "x", from: "client", json: { a: "int" }, repeat: batch.repeat }, ["repeat"]],

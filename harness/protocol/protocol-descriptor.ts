@@ -303,7 +303,8 @@ function checkBody(
       note(`${path}.fields`, types.error.issues[0]!.message);
       return undefined;
     }
-    return checkTextBody(text, types?.data, path, note);
+    // The sequence group is a number even when `fields` does not say so.
+    return checkTextBody(text, types?.data, path, note, written.sequence);
   }
   if (fields === undefined) {
     note(`${path}.fields`, "missing: one name per value the format packs");

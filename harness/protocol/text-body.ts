@@ -26,6 +26,8 @@ export function checkTextBody(
   types: Readonly<Record<string, FieldType>> | undefined,
   path: string,
   note: Note,
+  /** A group whose type defaults to int (the message's sequence field). */
+  numbered?: string,
 ): TextBody | undefined {
   const js = source.replaceAll("(?P<", "(?<");
   let pattern: RegExp;
@@ -52,7 +54,9 @@ export function checkTextBody(
     type: "text",
     source,
     pattern,
-    types: Object.fromEntries(groups.map((name) => [name, types?.[name] ?? "str"])),
+    types: Object.fromEntries(
+      groups.map((name) => [name, types?.[name] ?? (name === numbered ? "int" : "str")]),
+    ),
   };
 }
 

@@ -4,7 +4,7 @@
 import type { TcpConversation } from "../../analyse/types.ts";
 import type { RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, fail, pass } from "../check.ts";
-import { packetRef, showBytes, streamBytes, tcpConversations } from "../evidence.ts";
+import { carriesData, packetRef, showBytes, streamBytes, tcpConversations } from "../evidence.ts";
 import type { TaskEvidence } from "../task.ts";
 import { type RunCheckOptions, runCheck } from "./run-check.ts";
 
@@ -27,7 +27,7 @@ function noConnection(run: RunRecord) {
  * judge; when no connection carried data, all are judged. The note counts those left out.
  */
 function judged(convs: readonly TcpConversation[]): { convs: TcpConversation[]; notes: string[] } {
-  const withData = convs.filter((c) => c.c2s.stream.length > 0 || c.s2c.stream.length > 0);
+  const withData = convs.filter(carriesData);
   if (withData.length === 0 || withData.length === convs.length) return { convs: [...convs], notes: [] };
   const left = convs.length - withData.length;
   return {

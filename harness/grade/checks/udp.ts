@@ -3,7 +3,7 @@
 import type { UdpConversation, UdpPacketRow } from "../../analyse/types.ts";
 import type { RunRecord } from "../../session/index.ts";
 import { type CheckDefinition, fail, pass } from "../check.ts";
-import { packetRef, tcpConversations, udpConversations } from "../evidence.ts";
+import { carrying, packetRef, tcpConversations, udpConversations } from "../evidence.ts";
 import { findPrintedBytes } from "../printed-bytes.ts";
 import type { TaskEvidence } from "../task.ts";
 import { type RunCheckOptions, runCheck } from "./run-check.ts";
@@ -171,8 +171,7 @@ export function udpOutputCheck(options: RunCheckOptions & { readonly program: "s
     const record =
       options.program === "server" ? run.server : run.clients.find((c) => c.role.source === "student");
     // The flow that carried the datagrams this program received (a first try to ::1 may have carried none).
-    const flows = toServer(run);
-    const conv = flows.find((c) => (options.program === "server" ? c.c2s : c.s2c).datagrams > 0) ?? flows[0];
+    const conv = carrying(toServer(run), (c) => (options.program === "server" ? c.c2s : c.s2c).datagrams > 0);
     const rows = conv ? [...rowsByNumber(conv).values()] : [];
     const received = rows.find(
       (r) => r.direction === (options.program === "server" ? "c2s" : "s2c") && r.payloadLength > 0,

@@ -193,3 +193,17 @@ describe("probeConfig", () => {
     });
   });
 });
+
+describe("writeText", () => {
+  it("writes a value into a group of plain alternatives, escaped separators kept as text", () => {
+    const protocol = protocolOf({
+      name: "r",
+      from: "client",
+      text: "ESTACIO=(?<station>\\d+)\\|N=(?<n>\\d+)\\|TEMP=(?<t>-?\\d+\\.\\d+)\\|PLUJA=(?<rain>si|no)",
+      fields: { station: "int", n: "int", t: "float", rain: "str" },
+      sequence: "n",
+    });
+    const config = configOf(probeConfig(protocol, "udp", "127.0.0.1", 9000));
+    expect(Buffer.from(config.readings[2]!, "hex").toString()).toBe("ESTACIO=3|N=2|TEMP=22.50|PLUJA=si");
+  });
+});

@@ -127,7 +127,10 @@ export function writeText(body: TextBody, valueFor: (name: string) => FieldValue
       if (end < 0) return null;
       const name = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(source.slice(at))![1]!;
       const inner = source.slice(at + 3 + name.length + 1, end);
-      const rendered = renderings(valueFor(name)).find((r) => fullMatch(inner, r));
+      // A rendering of the value the group accepts, else one of the group's own literal alternatives.
+      const rendered = [...renderings(valueFor(name)), ...literalAlternatives(inner)].find((r) =>
+        fullMatch(inner, r),
+      );
       if (rendered === undefined) return null;
       out += rendered;
       at = end + 1;
@@ -147,6 +150,28 @@ export function writeText(body: TextBody, valueFor: (name: string) => FieldValue
     }
   }
   return body.pattern.test(out) ? out : null;
+}
+
+/** The alternatives of a pattern that are plain text (`si|no` → si, no), as text. */
+function literalAlternatives(pattern: string): string[] {
+  const alternatives: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let at = 0; at <= pattern.length; at++) {
+    const c = pattern[at];
+    if (c === "\\") at++;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === undefined || (c === "|" && depth === 0)) {
+      alternatives.push(pattern.slice(start, at));
+      start = at + 1;
+    }
+  }
+  return alternatives.flatMap((alternative) => {
+    const text = alternative.replace(/^\((?:\?:)?(.*)\)$/, "$1");
+    if (/(^|[^\\])[[\](){}*+?|.^$]/.test(text) || /\\[A-Za-z0-9]/.test(text)) return [];
+    return [text.replace(/\\(.)/g, "$1")];
+  });
 }
 
 /** Index of the parenthesis closing the one at `open`, or -1. */

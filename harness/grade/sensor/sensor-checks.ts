@@ -16,6 +16,7 @@ import { outputRefs, packetRef, tracebackLine } from "../evidence.ts";
 import type { EvidenceRef } from "../result.ts";
 import type { TaskEvidence } from "../task.ts";
 import { judgeTcpProbe, judgeUdpProbe, type ProbeCause, parseProbeReport } from "./probe-judge.ts";
+import { readingMessage } from "./probe-readings.ts";
 import { unanswered } from "./reply-pairs.ts";
 import { trafficOf } from "./sensor-evidence.ts";
 import type { SensorOptions } from "./sensor-options.ts";
@@ -539,7 +540,18 @@ export function sensorProbeCheck(options: Options & { readonly what: string }): 
     run: (evidence) => {
       const protocol = protocolOrFail(evidence);
       if (isVerdict(protocol)) return protocol;
-      const run = runOf(evidence, options.run ?? "probe");
+      const name = options.run ?? "probe";
+      if (evidence.runs[name] === undefined) {
+        // No probe run: socklab could not write a reading from the description. Its limit, not the student's.
+        const reading = readingMessage(protocol);
+        throw new Error(
+          `socklab could not build a reading for its probe from the description of "${reading?.name ?? "?"}"` +
+            (reading?.body.type === "text"
+              ? ": its `text` pattern is not plain text outside its groups (alternatives, classes or repetition), so socklab cannot write one; the probe did not run"
+              : ": the probe did not run"),
+        );
+      }
+      const run = runOf(evidence, name);
       const probe = run.clients.find((c) => c.role.source === "probe");
       const report = probe ? parseProbeReport(probe.outcome.stdout) : null;
       if (!report || report.error) {
