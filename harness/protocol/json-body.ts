@@ -1,8 +1,9 @@
 // JSON messages: a JSON object whose fields are read at paths (`data.temperature`, `values.0`) with the
-// types the description gives. One document per datagram; over TCP, consecutive documents with or without
-// whitespace (a newline) between them.
+// types the description gives; paths through `[]` read each item of a list (a batch of readings). One document
+// per datagram; over TCP, consecutive documents with or without whitespace (a newline) between them.
 //
 //   json: { type: str, seq: int, data.temperature: float, alarm: bool }
+//   json: { batch: int, readings[].seq: int, readings[].t: float }
 
 import { z } from "../schema/index.ts";
 import { FIELD_TYPES, type FieldType, type FieldValue, type JsonBody } from "./message-body.ts";
@@ -16,7 +17,21 @@ export const jsonSchema = z
   .record(z.string(), z.enum(FIELD_TYPES, { error: got(FIELD_TYPES.join(", ")) }), {
     error: got("a mapping of field path: type (int, float, bool, str)"),
   })
-  .refine((types) => Object.keys(types).length > 0, { error: "expected at least one field path" });
+  .refine((types) => Object.keys(types).length > 0, { error: "expected at least one field path" })
+  .refine((types) => Object.keys(types).every((path) => path.split("[]").length <= 2), {
+    error: "a path goes through one list at most (`readings[].t`)",
+  })
+  .refine((types) => new Set(Object.keys(types).flatMap((p) => listPath(p)?.list ?? [])).size <= 1, {
+    error: "the paths through `[]` must all read the same list",
+  });
+
+/** A path through a list, `readings[].t`: the list's path (`readings`, "" for a top-level list) and the path
+ * in each item (`t`, "" for the item itself); null for a plain path. */
+export function listPath(path: string): { list: string; item: string } | null {
+  const at = path.indexOf("[]");
+  if (at < 0) return null;
+  return { list: path.slice(0, at).replace(/\.$/, ""), item: path.slice(at + 2).replace(/^\./, "") };
+}
 
 export function jsonBody(types: Readonly<Record<string, FieldType>>): JsonBody {
   return { type: "json", types };
@@ -58,7 +73,7 @@ export function measureJson(bytes: Uint8Array): number | "more" | null {
 export function readJson(
   body: JsonBody,
   bytes: Uint8Array,
-): { fields: Record<string, FieldValue> } | { reason: string } {
+): { fields: Record<string, FieldValue>; groups: Record<string, FieldValue>[] } | { reason: string } {
   let document: unknown;
   try {
     document = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
@@ -67,14 +82,37 @@ export function readJson(
   }
   if (typeof document !== "object" || document === null) return { reason: "not a JSON object" };
   const fields: Record<string, FieldValue> = {};
+  const inList: [string, { list: string; item: string }, FieldType][] = [];
   for (const [path, type] of Object.entries(body.types)) {
+    const list = listPath(path);
+    if (list !== null) {
+      inList.push([path, list, type]);
+      continue;
+    }
     const value = at(document, path);
     if (value === undefined) return { reason: `it has no "${path}"` };
     const typed = asType(value, type);
     if (typed === undefined) return { reason: `"${path}" is ${JSON.stringify(value)}, not ${article(type)}` };
     fields[path] = typed;
   }
-  return { fields };
+  if (inList.length === 0) return { fields, groups: [] };
+  const listAt = inList[0]![1].list;
+  const items = listAt === "" ? document : at(document, listAt);
+  if (!Array.isArray(items)) return { reason: `"${listAt || "the document"}" is not a list` };
+  const groups: Record<string, FieldValue>[] = [];
+  for (const [k, item] of items.entries()) {
+    const group: Record<string, FieldValue> = {};
+    for (const [path, list, type] of inList) {
+      const value = list.item === "" ? item : at(item, list.item);
+      if (value === undefined) return { reason: `item ${k} of "${listAt}" has no "${list.item}"` };
+      const typed = asType(value, type);
+      if (typed === undefined)
+        return { reason: `"${path}" of item ${k} is ${JSON.stringify(value)}, not ${article(type)}` };
+      group[path] = typed;
+    }
+    groups.push(group);
+  }
+  return { fields, groups };
 }
 
 /** The value at a dotted path (`data.temperature`, `values.0`); a key with a dot in it is tried whole first. */

@@ -235,3 +235,49 @@ describe("a TCP stream", () => {
     expect(clean.leftover.length).toBe(4);
   });
 });
+
+describe("JSON lists", () => {
+  const protocol = protocolOf({
+    name: "batch",
+    from: "client",
+    json: { batch: "int", "readings[].seq": "int", "readings[].t": "float" },
+    sequence: "readings[].seq",
+  });
+
+  test("each item of the list is a group", () => {
+    const result = decodeMessage(
+      protocol,
+      "client",
+      text('{"batch": 2, "readings": [{"seq": 5, "t": 20.5}, {"seq": 6, "t": 21}]}'),
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      decoded: {
+        fields: { batch: 2 },
+        groups: [
+          { "readings[].seq": 5, "readings[].t": 20.5 },
+          { "readings[].seq": 6, "readings[].t": 21 },
+        ],
+      },
+    });
+    expect(protocol.messages[0]!.fields.map((f) => f.part)).toEqual(["head", "group", "group"]);
+  });
+
+  test("a list that is not one, or an item without a path", () => {
+    const notList = decodeMessage(protocol, "client", text('{"batch": 1, "readings": 3}'));
+    expect(notList.ok ? "decoded" : notList.problem.message).toMatch(/"readings" is not a list/);
+    const missing = decodeMessage(protocol, "client", text('{"batch": 1, "readings": [{"seq": 1}]}'));
+    expect(missing.ok ? "decoded" : missing.problem.message).toMatch(/item 0 of "readings" has no "t"/);
+  });
+
+  test("a document that is a list, and two lists refused", () => {
+    const top = protocolOf({ name: "r", from: "client", json: { "[].t": "float" } });
+    expect(decodeMessage(top, "client", text('[{"t": 1.5}, {"t": 2}]'))).toMatchObject({
+      ok: true,
+      decoded: { groups: [{ "[].t": 1.5 }, { "[].t": 2 }] },
+    });
+    expect(
+      problems({ name: "r", from: "client", json: { "a[].t": "float", "b[].t": "float" } }),
+    ).toHaveLength(1);
+  });
+});

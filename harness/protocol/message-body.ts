@@ -80,7 +80,13 @@ export function structFieldType(char: StructChar): FieldType {
 /** Every field of a body, head first. */
 export function bodyFields(body: MessageBody): MessageField[] {
   if (body.type !== "struct") {
-    return Object.entries(body.types).map(([name, type]) => ({ name, type, char: null, part: "head" }));
+    // A JSON path through a list (`readings[].t`) is a field of each item, as a repeated group's are.
+    return Object.entries(body.types).map(([name, type]) => ({
+      name,
+      type,
+      char: null,
+      part: body.type === "json" && name.includes("[]") ? "group" : "head",
+    }));
   }
   const slot = (part: MessageField["part"]) => (s: FieldSlot) => ({
     name: s.name,

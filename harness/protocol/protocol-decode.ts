@@ -174,14 +174,14 @@ function readWhole(message: ProtocolMessage, bytes: Uint8Array, offset: number):
       return `${bytes.length} bytes, but its head says ${size === "more" ? "more" : size}`;
     read = readStruct(body, bytes);
   } else {
-    const fields = body.type === "text" ? readText(body, bytes) : readJson(body, bytes);
+    const fields = body.type === "text" ? { groups: [], ...readText(body, bytes) } : readJson(body, bytes);
     if ("reason" in fields) return fields.reason;
     const mismatch = Object.entries(message.match).find(
       ([name, value]) => !sameValue(fields.fields[name], value),
     );
     if (mismatch)
       return `${mismatch[0]} is ${String(fields.fields[mismatch[0]])}, not ${String(mismatch[1])}`;
-    read = { values: Object.values(fields.fields), fields: fields.fields, groups: [] };
+    read = { values: Object.values(fields.fields), fields: fields.fields, groups: fields.groups };
   }
   const decoded: DecodedMessage = { message, offset, bytes, ...read };
   const sequence = message.sequence === undefined ? undefined : read.fields[message.sequence];

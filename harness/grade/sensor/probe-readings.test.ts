@@ -207,3 +207,19 @@ describe("writeText", () => {
     expect(Buffer.from(config.readings[2]!, "hex").toString()).toBe("ESTACIO=3|N=2|TEMP=22.50|PLUJA=si");
   });
 });
+
+describe("JSON lists", () => {
+  it("sends one item in each list, nested where the dots say", () => {
+    const protocol = protocolOf({
+      name: "batch",
+      from: "client",
+      json: { type: "str", "data.readings[].seq": "int", "data.readings[].t": "float" },
+      match: { type: "batch" },
+      sequence: "data.readings[].seq",
+    });
+    const config = configOf(probeConfig(protocol, "udp", "127.0.0.1", 9000));
+    const sent = Buffer.from(config.readings[1]!, "hex");
+    expect(JSON.parse(sent.toString())).toEqual({ type: "batch", data: { readings: [{ seq: 1, t: 21.5 }] } });
+    expect(decodeMessage(protocol, "client", new Uint8Array(sent))).toMatchObject({ ok: true });
+  });
+});

@@ -68,7 +68,9 @@ export function probeReading(message: ProtocolMessage, k: number, stream: boolea
   if (body.type === "json") {
     const document: Record<string, unknown> = {};
     for (const field of message.fields) setPath(document, field.name, probeValue(message, field, k));
-    return new TextEncoder().encode(JSON.stringify(document) + line);
+    // A path through `readings[]` was set under "readings"; nest it where the dots say.
+    const nested = nestLists(document);
+    return new TextEncoder().encode(JSON.stringify(nested) + line);
   }
   if (body.type === "text") {
     const text = writeText(body, (name) => {
@@ -101,8 +103,32 @@ export function probeReading(message: ProtocolMessage, k: number, stream: boolea
   return Uint8Array.from(parts.flatMap((p) => [...p]));
 }
 
-/** Sets `data.temperature` in a document, creating the objects on the way. */
+/** The key a top-level list is kept under while the document is built. */
+const LIST = "\u0000list";
+
+/** The document with each list kept under its dotted path moved to its place (`a.b` → {a: {b: […]}}). */
+function nestLists(document: Record<string, unknown>): unknown {
+  if (Object.hasOwn(document, LIST)) return document[LIST];
+  const lists = Object.entries(document).filter(([key, value]) => Array.isArray(value) && key.includes("."));
+  const out = Object.fromEntries(Object.entries(document).filter(([key]) => !lists.some(([k]) => k === key)));
+  for (const [key, value] of lists) setPath(out, key, value);
+  return out;
+}
+
+/** Sets `data.temperature` in a document, creating the objects on the way; `readings[].t` in the one item
+ * of the list `readings` (`[].t`: the document is that list). */
 function setPath(document: Record<string, unknown>, path: string, value: unknown): void {
+  const list = path.indexOf("[]");
+  if (list >= 0) {
+    const listAt = path.slice(0, list).replace(/\.$/, "");
+    const item = path.slice(list + 2).replace(/^\./, "");
+    const key = listAt === "" ? LIST : listAt;
+    if (!Array.isArray(document[key])) document[key] = [{}];
+    const items = document[key] as unknown[];
+    if (item === "") items[0] = value;
+    else setPath(items[0] as Record<string, unknown>, item, value);
+    return;
+  }
   const keys = path.split(".");
   let at = document;
   for (const key of keys.slice(0, -1)) {
