@@ -60,3 +60,4 @@ export {
   type StructProblemCode,
   type StructResult,
 } from "./struct-problem.ts";
+export { nestedRepetition } from "./text-body.ts";

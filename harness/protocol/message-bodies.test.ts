@@ -281,3 +281,25 @@ describe("JSON lists", () => {
     ).toHaveLength(1);
   });
 });
+
+describe("nestedRepetition", () => {
+  test.each<[string, boolean]>([
+    ["(a+)+", true],
+    ["(\\d*,?)*", true],
+    ["((ab)*c)+", false],
+    ["((ab)*)+", true],
+    ["(?<t>\\d+)(,\\d+)*", false],
+    ["T=(?<t>-?\\d+\\.\\d+);H=(?<h>[\\d.]+)", false],
+    ["(?<a>[(+]+)+", true],
+    ["(\\d+\\.)+", false],
+    ["(?:\\s*\\w+)*", true],
+    ["(?<vals>\\d+(,\\d+)*)", false],
+    ["(\\+)+", false],
+    ["(a|b){2,}", false],
+    ["(a{1,3}){2}", false],
+    ["(a{1,3}){2,}", true],
+  ])("%s: %s", async (source, nested) => {
+    const { nestedRepetition } = await import("./text-body.ts");
+    expect(nestedRepetition(source)).toBe(nested);
+  });
+});

@@ -20,6 +20,9 @@ export const textTypesSchema = z.record(
 
 type Note = (path: string, message: string) => void;
 
+/** The longest text message read: a sensor reading is a line, not a file. */
+const MAX_TEXT = 4096;
+
 /** The regular expression and its group types, checked; undefined after a problem (noted). */
 export function checkTextBody(
   source: string,
@@ -35,6 +38,13 @@ export function checkTextBody(
     pattern = new RegExp(`^(?:${js})$`, "su");
   } catch (error) {
     note(`${path}.text`, `not a regular expression: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (nestedRepetition(js)) {
+    note(
+      `${path}.text`,
+      "a repeated group that repeats inside, such as (a+)+ or (\\d*,?)*, can take exponential time; repeat one of them only",
+    );
     return undefined;
   }
   const groups = [...js.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!);
@@ -78,6 +88,8 @@ export function readText(
     return { reason: "not UTF-8 text" };
   }
   text = text.replace(/\r?\n$/, "");
+  if (text.length > MAX_TEXT)
+    return { reason: `${text.length} characters, more than a text message may have (${MAX_TEXT})` };
   const found = body.pattern.exec(text);
   if (found === null) return { reason: `${JSON.stringify(clip(text))} does not match its \`text\`` };
   const fields: Record<string, FieldValue> = {};
@@ -148,4 +160,66 @@ export function measureSegment(body: TextBody, segment: Uint8Array): number {
 
 function readsAs(body: TextBody, bytes: Uint8Array): boolean {
   return !("reason" in readText(body, bytes));
+}
+
+/**
+ * Whether a pattern repeats a group that repeats inside with nothing fixed between the repetitions (`(a+)+`,
+ * `(\d*,?)*`): such a pattern can take exponential time on bytes that almost match, and the bytes are the
+ * submission's. A group with a literal it always needs (`(,\d+)*`, `(\d+\.)+`) is safe and allowed.
+ */
+export function nestedRepetition(source: string): boolean {
+  /** quantified: something inside repeats; literals: literal atoms it always needs. */
+  interface Group {
+    quantified: boolean;
+    literals: number;
+  }
+  const stack: Group[] = [{ quantified: false, literals: 0 }];
+  // The last atom: whether it counted as a needed literal, and the group it closed (if it was a group).
+  let last: { literal: boolean; group: Group | null } | null = null;
+  for (let at = 0; at < source.length; at++) {
+    const c = source[at]!;
+    const top = stack.at(-1)!;
+    const rest = source.slice(at);
+    const bounded = /^\{\d+(,\d+)?\}/.test(rest);
+    const unbounded = c === "*" || c === "+" || /^\{\d*,\}/.test(rest);
+    if (last !== null && (c === "?" || unbounded || bounded)) {
+      if (unbounded && last.group !== null && last.group.quantified && last.group.literals === 0) return true;
+      if (c !== "?") top.quantified = true;
+      // A quantified literal is no longer one the group always needs.
+      if (last.literal) top.literals--;
+      if (c === "{") at = source.indexOf("}", at);
+      last = null;
+      continue;
+    }
+    if (c === "\\") {
+      const literal = !/[A-Za-z0-9]/.test(source[at + 1] ?? "");
+      if (literal) top.literals++;
+      last = { literal, group: null };
+      at++;
+    } else if (c === "[") {
+      let end = at + 1;
+      while (end < source.length && source[end] !== "]") end += source[end] === "\\" ? 2 : 1;
+      at = end;
+      last = { literal: false, group: null };
+    } else if (c === "(") {
+      stack.push({ quantified: false, literals: 0 });
+      const named = /^\(\?P?<[A-Za-z_][A-Za-z0-9_]*>/.exec(rest);
+      if (named) at += named[0].length - 1;
+      else if (/^\(\?[:=!]/.test(rest) || /^\(\?<[=!]/.test(rest)) at += rest[2] === "<" ? 3 : 2;
+      last = null;
+    } else if (c === ")") {
+      const group = stack.length > 1 ? stack.pop()! : { quantified: false, literals: 0 };
+      const outer = stack.at(-1)!;
+      if (group.quantified) outer.quantified = true;
+      const needed = group.literals > 0;
+      if (needed) outer.literals++;
+      last = { literal: needed, group };
+    } else if (c === "|" || c === "^" || c === "$" || c === ".") {
+      last = { literal: false, group: null };
+    } else {
+      top.literals++;
+      last = { literal: true, group: null };
+    }
+  }
+  return false;
 }

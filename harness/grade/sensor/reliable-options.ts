@@ -1,5 +1,6 @@
 // The manifest options of reliable UDP (sensor-udp-reliable): the sensor options, at least 6 readings, how
 // the server's output shows a delivered reading, how many seeded links, and the give-up bound.
+import { nestedRepetition } from "../../protocol/index.ts";
 import { z } from "../../schema/index.ts";
 import { deliveredPattern } from "./delivery.ts";
 import { sensorOptionsShape } from "./sensor-options.ts";
@@ -20,9 +21,16 @@ export const reliableOptions = z.object({
   /** At least 6 readings: fewer leave no seed whose link both drops, duplicates and reorders a reading. */
   count: z.number().int().min(6).max(10_000).default(20),
   /** How the server's output shows each delivered reading: a regex with a group `seq` (or a first group). */
-  delivered: z.string().default("seq=(?<seq>\\d+)").refine(groupCount, {
-    message: "a regular expression with a group for the sequence number, e.g. 'seq=(?<seq>\\d+)'",
-  }),
+  delivered: z
+    .string()
+    .default("seq=(?<seq>\\d+)")
+    .refine(groupCount, {
+      message: "a regular expression with a group for the sequence number, e.g. 'seq=(?<seq>\\d+)'",
+    })
+    .refine((text) => !nestedRepetition(text), {
+      message:
+        "a repeated group that repeats inside, such as (a+)+, can take exponential time; repeat one of them only",
+    }),
   /** How many seeded lossy links to grade over. */
   seeds: z.number().int().min(1).max(10).default(4),
   /** Seconds the client may take, beyond count × interval, to give up on a link that delivers nothing. */
