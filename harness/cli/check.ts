@@ -17,13 +17,14 @@ import {
 } from "../report/index.ts";
 import type { SandboxMode } from "../sandbox/index.ts";
 import { type Command, EXIT } from "./command.ts";
+import { requireFolder } from "./folder.ts";
 import { UsageError } from "./harness-error.ts";
 import type { Output } from "./output.ts";
 import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
+import { VERSION } from "./version.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const REFERENCE_DIR = join(ROOT, "reference");
-const VERSION = "0.1.0";
 
 const usage = `Usage: socklab check <submission> [options]
 
@@ -198,6 +199,7 @@ export const checkCommand: Command = {
       throw new UsageError(`--concurrency takes a positive whole number, not '${parsed.values.concurrency}'`);
     }
     const sandbox = parsed.values.sandbox;
+    await requireFolder(dir, "submission to check");
     if (sandbox !== undefined && sandbox !== "host" && sandbox !== "namespace")
       throw new UsageError(`--sandbox takes host or namespace, not '${sandbox}'`);
     const outDir = parsed.values.out ?? join(ROOT, "reports", basename(resolve(dir)));

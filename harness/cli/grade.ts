@@ -7,6 +7,7 @@ import type { SubmissionResult } from "../grade/index.ts";
 import { toCsvRows } from "../report/index.ts";
 import { checkSubmission, ROOT, seedFrom } from "./check.ts";
 import { type Command, EXIT } from "./command.ts";
+import { requireFolder } from "./folder.ts";
 import { UsageError } from "./harness-error.ts";
 import { paint } from "./output.ts";
 import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
@@ -37,6 +38,7 @@ export const gradeCommand: Command = {
     if (folder === undefined || parsed.positionals.length > 1)
       throw new UsageError("name exactly one folder of submissions");
     const outRoot = resolve(parsed.values.out ?? join(ROOT, "reports"));
+    await requireFolder(folder, "folder of submissions");
     const names: string[] = [];
     for (const name of (await readdir(folder)).sort()) {
       if ((await stat(join(folder, name))).isDirectory() && !name.startsWith(".")) names.push(name);

@@ -11,6 +11,7 @@ import { initCommand } from "./init.ts";
 import { type Output, processOutput } from "./output.ts";
 import { startCommand } from "./start.ts";
 import { tasksCommand } from "./tasks.ts";
+import { VERSION } from "./version.ts";
 
 const commands: readonly Command[] = [
   checkCommand,
@@ -32,7 +33,7 @@ function helpText(): string {
     "Commands:",
     ...rows,
     "",
-    "Run `socklab <command> --help` for a command's options.",
+    "Run `socklab <command> --help` for a command's options; `socklab --version` prints the version.",
   ].join("\n");
 }
 
@@ -42,6 +43,10 @@ export async function main(argv: string[], output: Output = processOutput()): Pr
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     output.out(helpText());
     return name === undefined ? EXIT.harness : EXIT.ok;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    output.out(`socklab ${VERSION}`);
+    return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {

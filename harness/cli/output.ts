@@ -6,8 +6,24 @@ export interface Output {
   readonly colour: boolean;
 }
 
+/**
+ * A reader that went away (`socklab tasks | head -2`) is not an error: the rest of the output has nowhere to
+ * go, so socklab ends with the exit code it had.
+ */
+const guarded = new WeakSet<NodeJS.WriteStream>();
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    throw error;
+  });
+}
+
 /** The process's own stdout/stderr. */
 export function processOutput(): Output {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const colour = Boolean(process.stdout.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
