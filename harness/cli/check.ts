@@ -6,6 +6,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { PROBES_DIR, SUMMARY_SECTIONS, TASKS } from "../../tasks/index.ts";
+import { SocklabError } from "../fault/index.ts";
 import { gradeSubmission, maxScore, type SubmissionResult, type TaskResult } from "../grade/index.ts";
 import {
   renderRunSections,
@@ -89,8 +90,10 @@ export async function checkSubmission(
     ...(options.signal ? { signal: options.signal } : {}),
     onTask: (_task, partial) => writeResults(outDir, partial),
   }).catch(async (error: unknown) => {
-    // Even when grading cannot start (a bad manifest), leave results that say why, for Gradescope.
+    // Even when grading cannot start (a bad manifest), leave results that say why, for Gradescope. A manifest
+    // that is missing or wrong is the submission's failure; anything else is socklab's.
     const message = error instanceof Error ? error.message : String(error);
+    const students = error instanceof SocklabError && error.owner === "submission";
     await writeResults(outDir, {
       version: 1,
       socklab: VERSION,
@@ -100,9 +103,13 @@ export async function checkSubmission(
       seed: options.seed,
       score: 0,
       maxScore: TASKS.reduce((n, t) => n + maxScore(t), 0),
-      status: "errored",
+      status: students ? "failed" : "errored",
       tasks: [],
-      warnings: [`socklab could not grade this submission: ${message}`],
+      warnings: [
+        students
+          ? `the submission could not be graded: ${message}`
+          : `socklab could not grade this submission: ${message}`,
+      ],
     });
     throw error;
   });
@@ -144,9 +151,14 @@ function sectionsOrNote(draw: () => string[]): string[] {
   }
 }
 
-/** Exit code for a result: 0 all passed, 1 some failed, 2 socklab could not grade. */
-export function exitCodeOf(result: SubmissionResult): number {
+/**
+ * Exit code for a result: 0 all passed, 1 some failed, 2 socklab could not grade. A task left out of the
+ * manifest counts as failed unless the run was narrowed to some tasks (`--task`): a manifest that lists only
+ * the tasks that pass must not turn CI green.
+ */
+export function exitCodeOf(result: SubmissionResult, narrowed = false): number {
   if (result.status === "errored" || result.status === "interrupted") return EXIT.harness;
+  if (!narrowed && result.tasks.some((t) => t.status === "not-submitted")) return EXIT.failed;
   return result.status === "passed" ? EXIT.ok : EXIT.failed;
 }
 
@@ -204,7 +216,7 @@ export const checkCommand: Command = {
       throw new UsageError(`--sandbox takes host or namespace, not '${sandbox}'`);
     const outDir = parsed.values.out ?? join(ROOT, "reports", basename(resolve(dir)));
     if (!parsed.values.json) output.err(`socklab check ${dir} (seed ${seed}) …`);
-    const { value: result, stoppedBy } = await withStopSignals(output, (signal) =>
+    const graded = await withStopSignals(output, (signal) =>
       checkSubmission(dir, {
         outDir,
         seed,
@@ -213,10 +225,19 @@ export const checkCommand: Command = {
         ...(concurrency ? { concurrency } : {}),
         ...(sandbox ? { sandbox } : {}),
       }),
-    );
+    ).catch((error: unknown) => {
+      // The submission's own fault (no manifest, a broken one): its failure, said in one line; results written.
+      if (error instanceof SocklabError && error.owner === "submission") return error;
+      throw error;
+    });
+    if (graded instanceof SocklabError) {
+      output.err(`socklab check: ${graded.message}`);
+      return EXIT.failed;
+    }
+    const { value: result, stoppedBy } = graded;
     const index = join(resolve(outDir), "index.md");
     const shown = relative(process.cwd(), index);
     printResult(result, output, Boolean(parsed.values.json), shown.startsWith("..") ? index : shown);
-    return stoppedBy ? STOP_EXIT[stoppedBy] : exitCodeOf(result);
+    return stoppedBy ? STOP_EXIT[stoppedBy] : exitCodeOf(result, only !== undefined);
   },
 };

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { SubmissionResult } from "../grade/index.ts";
 import { toCsvRows } from "../report/index.ts";
-import { checkSubmission, ROOT, seedFrom } from "./check.ts";
+import { checkSubmission, exitCodeOf, ROOT, seedFrom } from "./check.ts";
 import { type Command, EXIT } from "./command.ts";
 import { requireFolder } from "./folder.ts";
 import { UsageError } from "./harness-error.ts";
@@ -62,7 +62,7 @@ export const gradeCommand: Command = {
     }
     return results.some((r) => r.status === "errored")
       ? EXIT.harness
-      : results.every((r) => r.status === "passed")
+      : results.every((r) => exitCodeOf(r) === EXIT.ok)
         ? EXIT.ok
         : EXIT.failed;
 
@@ -85,7 +85,10 @@ export const gradeCommand: Command = {
         const text = await readFile(join(outRoot, name, "socklab.json"), "utf8").catch(() => "null");
         const socklab = JSON.parse(text) as SubmissionResult | null;
         if (socklab) results.push(socklab);
-        output.out(`${paint(output, "red", "errored")} ${name}: ${(error as Error).message}`);
+        const students = socklab?.status === "failed";
+        output.out(
+          `${paint(output, "red", students ? "failed" : "errored")} ${name}: ${(error as Error).message}`,
+        );
       }
     }
   },

@@ -1,25 +1,33 @@
-// `socklab init [dir]`: drafts a socklab.yaml from the handout's file names and says what it could not place.
-import { access, readdir, writeFile } from "node:fs/promises";
+// `socklab init [dir]`: drafts a socklab.yaml from the submission's sources, prints what it placed where and
+// why, and what is left to finish. See docs/init.md.
+import { access, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { TASKS } from "../../tasks/index.ts";
-import { draftManifest, MANIFEST_NAME, toYaml } from "../grade/index.ts";
+import {
+  draftManifest,
+  draftTable,
+  draftYaml,
+  MANIFEST_NAME,
+  readSubmissionSources,
+} from "../grade/index.ts";
 import { type Command, EXIT } from "./command.ts";
 import { HarnessError, UsageError } from "./harness-error.ts";
 
 const usage = `Usage: socklab init [dir] [--force]
 
-Writes dir/socklab.yaml (default: the current folder) by recognising the handout's file names, e.g.
-server_echo.py / servidor_echo.py, client_echo.py / cliente_echo.py, udp_sender.py, struct_server.py,
-threaded_client.py. It lists the Python files it could not place; check the commands (add {host} and {port}
-if your programs take them) before grading. See docs/manifest.md.
+Writes dir/socklab.yaml (default: the current folder) from the Python (and C) programs it finds there, down to
+three folders deep: it places each program in a task by its name and by what its code does (the socket type,
+listen/accept or connect, threads, struct formats), writes each command with the arguments the program reads
+({host}, {port}, --count {count} --interval {interval}…), and drafts the sensor protocol from the struct
+formats. It prints a table of what it placed and why, then what is left for you to check. See docs/init.md.
 
 Options:
   --force    overwrite an existing socklab.yaml`;
 
 export const initCommand: Command = {
   name: "init",
-  summary: "draft a socklab.yaml manifest from the handout's file names",
+  summary: "draft a socklab.yaml manifest from the submission's programs",
   usage,
   async run(args, output) {
     let parsed: ReturnType<
@@ -41,22 +49,28 @@ export const initCommand: Command = {
         owner: "user",
       });
     }
-    let files: string[];
+    let read: Awaited<ReturnType<typeof readSubmissionSources>>;
     try {
-      files = await readdir(dir);
+      read = await readSubmissionSources(dir);
     } catch (error) {
       throw new HarnessError("no-dir", `cannot read the folder ${dir}: ${(error as Error).message}`);
     }
-    const draft = draftManifest(files, TASKS);
-    const header =
-      "# Drafted by `socklab init`: check each command (docs/manifest.md), then run `socklab check`.\n";
-    await writeFile(file, header + toYaml({ tasks: draft.tasks }));
-    output.out(`Wrote ${file} with ${Object.keys(draft.tasks).length} task(s):`);
-    for (const [task, entry] of Object.entries(draft.tasks))
-      output.out(`  ${task}: ${entry.server} | ${entry.client}`);
-    for (const i of draft.incomplete)
-      output.out(`  ${i.task}: found ${i.have} but no ${i.missing}; add it by hand`);
-    if (draft.unplaced.length > 0) output.out(`Could not place: ${draft.unplaced.join(", ")}`);
+    const draft = draftManifest(read.sources, TASKS, read.makefiles);
+    if (draft.rows.length === 0) {
+      output.err(
+        `socklab init: no task placed in ${dir} (${read.sources.length} source file(s) read): write ${MANIFEST_NAME} by hand (docs/manifest.md)`,
+      );
+      return EXIT.failed;
+    }
+    await writeFile(file, draftYaml(draft));
+    output.out(`Wrote ${file} with ${draft.rows.length} task(s):`);
+    output.out("");
+    for (const line of draftTable(draft)) output.out(line);
+    if (draft.todo.length > 0) {
+      output.out("");
+      output.out("Left for you:");
+      for (const line of draft.todo) output.out(`  - ${line}`);
+    }
     return EXIT.ok;
   },
 };

@@ -31,7 +31,9 @@ export {
 } from "./checks/udp.ts";
 export { probe, role } from "./commands.ts";
 export { awaitServerLine, crossRuns, runTypedClient, typedInput, typedInputOption } from "./cross-runs.ts";
-export { draftManifest } from "./draft-manifest.ts";
+export { draftManifest } from "./draft/draft-manifest.ts";
+export { draftTable, draftYaml } from "./draft/draft-report.ts";
+export { readSubmissionSources } from "./draft/submission-files.ts";
 export {
   carrying,
   conversations,

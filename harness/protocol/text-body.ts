@@ -183,7 +183,7 @@ export function nestedRepetition(source: string): boolean {
     const bounded = /^\{\d+(,\d+)?\}/.test(rest);
     const unbounded = c === "*" || c === "+" || /^\{\d*,\}/.test(rest);
     if (last !== null && (c === "?" || unbounded || bounded)) {
-      if (unbounded && last.group !== null && last.group.quantified && last.group.literals === 0) return true;
+      if (unbounded && last.group?.quantified && last.group.literals === 0) return true;
       if (c !== "?") top.quantified = true;
       // A quantified literal is no longer one the group always needs.
       if (last.literal) top.literals--;

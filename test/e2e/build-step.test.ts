@@ -2,7 +2,7 @@
 // graded on the programs it built; one whose build fails gets each task failed with the compiler's words,
 // the build's output in the results, and no run started.
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, it } from "vitest";
 import { explain, grader, ROOT } from "./grader.ts";
 
 const BUILD = join(ROOT, "fixtures", "build");

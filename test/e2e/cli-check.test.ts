@@ -70,7 +70,7 @@ describe.concurrent("socklab check", () => {
     expect(await readFile(join(out, "junit.xml"), "utf8")).toContain("<failure");
   });
 
-  it("exits 2 with one line naming the file and key for a broken manifest, and still writes results.json", async ({
+  it("exits 1 (the submission's failure) with one line naming the file and key for a broken manifest, and still writes results.json", async ({
     expect,
     onTestFinished,
   }) => {
@@ -80,10 +80,30 @@ describe.concurrent("socklab check", () => {
       "tasks:\n  tcp-echo:\n    server: python3 s.py\n    client: python3 c.py\n    port: high\n",
     );
     const output = memoryOutput();
-    expect(await main(["check", dir, "--out", join(dir, "out")], output)).toBe(2);
+    expect(await main(["check", dir, "--out", join(dir, "out")], output)).toBe(1);
     expect(output.stderr.at(-1)).toMatch(/socklab\.yaml: tasks\.tcp-echo\.port: /);
     const gradescope = JSON.parse(await readFile(join(dir, "out", "results.json"), "utf8"));
     expect(gradescope.score).toBe(0);
+    const doc = JSON.parse(await readFile(join(dir, "out", "socklab.json"), "utf8"));
+    expect(doc.status).toBe("failed");
+    expect(doc.warnings[0]).toMatch(/tasks\.tcp-echo\.port/);
+  });
+
+  it("exits 1 when the manifest leaves tasks out, even if every listed one passes (0 with --task)", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const dir = await temp(onTestFinished);
+    await mkdir(dir, { recursive: true });
+    await copyFile(join(ROOT, "reference/server_echo.py"), join(dir, "server_echo.py"));
+    await copyFile(join(ROOT, "reference/client_echo.py"), join(dir, "client_echo.py"));
+    await writeFile(
+      join(dir, "socklab.yaml"),
+      "tasks:\n  tcp-echo:\n    server: python3 server_echo.py {port}\n    client: python3 client_echo.py {host} {port}\n",
+    );
+    const output = memoryOutput();
+    expect(await main(["check", dir, "--out", join(dir, "out")], output)).toBe(1);
+    expect(output.stdout.join("\n")).toMatch(/Score 14\/\d+ .*8 tasks not submitted/);
   });
 });
 
@@ -99,11 +119,11 @@ describe("socklab init", () => {
     await writeFile(join(dir, "notes.py"), "");
     const output = memoryOutput();
     expect(await main(["init", dir], output)).toBe(0);
-    expect(output.stdout.join("\n")).toContain("Could not place: notes.py");
+    expect(output.stdout.join("\n")).toMatch(/notes\.py: not placed/);
     const manifest = await loadManifest(dir, TASKS);
     expect(manifest.tasks.get("tcp-echo")).toMatchObject({
-      server: "python3 servidor_echo.py",
-      client: "python3 cliente_echo.py",
+      server: "python3 servidor_echo.py {port}",
+      client: "python3 cliente_echo.py {host} {port}",
     });
     expect(await main(["init", dir], memoryOutput())).toBe(2);
   });

@@ -408,6 +408,8 @@ describe("periodicCheck", () => {
       "only 2 reading(s): too few to measure a period",
     );
     expect(failureOf(check.run(at([]))).message).toBe("no reading was captured");
+    // One reading has no gap at all: a verdict, not a crash.
+    expect(failureOf(check.run(at([0]))).message).toContain("only 1 reading(s)");
   });
 
   it("passes two kinds of reading sent together, each keeping the period", () => {

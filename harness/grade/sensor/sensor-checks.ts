@@ -345,15 +345,17 @@ export function periodicCheck(options: Options & { readonly stalls?: boolean }):
       if (bad.length === 0) return pass(all.map(summary).join("; "));
       const first = bad[0]!;
       const readings = traffic.readings.filter((m) => m.conversation === first.conversation);
-      const worstGap = first.why.kind === "stall" ? first.stats.maxUs! : first.stats.minUs!;
-      const shortest = first.stats.gapsUs.indexOf(worstGap);
+      const worstGap = first.why.kind === "stall" ? first.stats.maxUs : first.stats.minUs;
+      // Too few readings have no gap to point at (-1).
+      const shortest = worstGap === null ? -1 : first.stats.gapsUs.indexOf(worstGap);
       return fail({
         message: `readings do not keep the ${periodUs / 1000} ms period: ${first.why.text}`,
         expected: `one reading every ${periodUs / 1000} ms (median gap within ±${PERIOD_TOLERANCE * 100}%, no gap under ${(periodUs * BURST_FRACTION) / 1000} ms)`,
         actual: bad.map(summary).join("; "),
-        evidence: readings[shortest + 1]
-          ? [packetRef(run, readings[shortest]!.packet), packetRef(run, readings[shortest + 1]!.packet)]
-          : [],
+        evidence:
+          shortest >= 0 && readings[shortest + 1]
+            ? [packetRef(run, readings[shortest]!.packet), packetRef(run, readings[shortest + 1]!.packet)]
+            : [],
         help:
           "Send one reading, then wait until the next one is due: keep a schedule (next = start + k*interval on time.monotonic()) " +
           "and time.sleep(next - now), rather than sending in a loop without waiting.",
