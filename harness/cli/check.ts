@@ -34,7 +34,7 @@ isolated network namespaces, records and analyses their traffic, and checks what
 
 Options:
   --task ID[,ID]     grade only these tasks (${TASKS.map((t) => t.id).join(", ")})
-  --out DIR          where reports go (default reports/<submission name>)
+  --out DIR          where reports go (default ./socklab-report, or ./socklab-report/only-<tasks> with --task)
   --json             print socklab's result document (docs/results-json.md) instead of the check lines
   --seed N           the seed of every random choice (default: derived from the submission name; printed)
   --concurrency N    CPU-heavy run phases at once: sandbox start-up, capture analysis (default 6;
@@ -214,7 +214,9 @@ export const checkCommand: Command = {
     await requireFolder(dir, "submission to check");
     if (sandbox !== undefined && sandbox !== "host" && sandbox !== "namespace")
       throw new UsageError(`--sandbox takes host or namespace, not '${sandbox}'`);
-    const outDir = parsed.values.out ?? join(ROOT, "reports", basename(resolve(dir)));
+    // Next to the user's work, never in socklab's own folder; a run of some tasks only keeps its own index.
+    const outDir =
+      parsed.values.out ?? (only ? join("socklab-report", `only-${only.join("+")}`) : "socklab-report");
     if (!parsed.values.json) output.err(`socklab check ${dir} (seed ${seed}) …`);
     const graded = await withStopSignals(output, (signal) =>
       checkSubmission(dir, {

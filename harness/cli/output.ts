@@ -3,6 +3,8 @@
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** A status line rewritten in place on a terminal (progress); nothing elsewhere. "" clears it. */
+  live?(text: string): void;
   readonly colour: boolean;
 }
 
@@ -28,6 +30,11 @@ export function processOutput(): Output {
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    live: (text) => {
+      if (!process.stderr.isTTY) return;
+      const width = process.stderr.columns ?? 80;
+      process.stderr.write(`\r\u001b[K${text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text}`);
+    },
     colour,
   };
 }

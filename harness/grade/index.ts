@@ -45,6 +45,7 @@ export {
   tcpConversations,
   udpConversations,
 } from "./evidence.ts";
+export { gradingFingerprint } from "./fingerprint.ts";
 export { gradeSubmission } from "./grade-submission.ts";
 export { maxScore } from "./grade-task.ts";
 export { loadManifest, MANIFEST_NAME } from "./manifest.ts";

@@ -3,6 +3,7 @@
 import { lstat, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { SocklabError } from "../fault/index.ts";
+import { REPORT_FOLDERS } from "../sandbox/index.ts";
 
 /** At most this many files and folders are copied into a run. */
 export const MAX_SUBMISSION_FILES = 5000;
@@ -29,6 +30,8 @@ export async function checkSubmissionSize(
   const walk = async (path: string): Promise<void> => {
     for (const entry of await readdir(path, { withFileTypes: true })) {
       const full = join(path, entry.name);
+      // socklab's own reports written inside the submission are not copied into runs.
+      if (path === dir && (REPORT_FOLDERS as readonly string[]).includes(entry.name)) continue;
       files++;
       if (files > limits.files) {
         throw new SubmissionTooLargeError(

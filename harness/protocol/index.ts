@@ -42,7 +42,7 @@ export {
   matchesConflict,
   packMatch,
 } from "./protocol-match.ts";
-export { formatTuple, formatValue, pythonBytesRepr, pythonFloatRepr } from "./python-repr.ts";
+export { displayValue, formatTuple, formatValue, pythonBytesRepr, pythonFloatRepr } from "./python-repr.ts";
 export {
   calcsize,
   parseStructFormat,

@@ -86,3 +86,16 @@ describe("formatTuple", () => {
     expect(parsed.ok && formatTuple(parsed.value, values)).toBe(text);
   });
 });
+
+describe("displayValue", () => {
+  test("shows a single-precision float with the digits it has", async () => {
+    const { displayValue } = await import("./python-repr.ts");
+    expect(displayValue(Math.fround(20.98), "f")).toBe("20.98");
+    expect(displayValue(Math.fround(1013.25), "f")).toBe("1013.25");
+    expect(displayValue(Math.fround(0.1), "f")).toBe("0.1");
+    expect(displayValue(Math.fround(21), "f")).toBe("21.0");
+    expect(displayValue(0.1 + 0.2, "d")).toBe("0.30000000000000004");
+    expect(displayValue(7, "I")).toBe("7");
+    expect(displayValue("OK", null)).toBe("'OK'");
+  });
+});

@@ -75,3 +75,24 @@ export function pythonStrRepr(text: string): string {
     .join("");
   return `${quote}${body}${quote}`;
 }
+
+/**
+ * A value as a person reads it at its format's precision: a single-precision (`f`) or half-precision (`e`)
+ * float with the fewest digits that give back the same float (21.98, not Python's 21.979999542236328 of the
+ * widened double); anything else as formatValue.
+ */
+export function displayValue(value: StructValue | string, char?: StructChar | null): string {
+  if (typeof value !== "number" || (char !== "f" && char !== "e") || !Number.isFinite(value)) {
+    return formatValue(value, char);
+  }
+  const digits = char === "f" ? 9 : 5;
+  const same = (text: string) =>
+    char === "f"
+      ? Math.fround(Number(text)) === Math.fround(value)
+      : Number(Number(text).toPrecision(4)) === Number(value.toPrecision(4));
+  for (let precision = 1; precision < digits; precision++) {
+    const text = String(Number(value.toPrecision(precision)));
+    if (same(text)) return formatValue(Number(text), char);
+  }
+  return formatValue(value, char);
+}

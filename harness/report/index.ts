@@ -1,4 +1,5 @@
 export { renderAnalysisMarkdown } from "./analysis-markdown.ts";
+export { gradingReason, mostFailed, renderClassIndex, scoreHistogramSvg } from "./class-index.ts";
 export { toCsvRows } from "./results-csv.ts";
 export { toGradescope } from "./results-gradescope.ts";
 export { toJUnit } from "./results-junit.ts";

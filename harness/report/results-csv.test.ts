@@ -50,7 +50,7 @@ describe("the gradebook", () => {
   it("has the union of tasks and checks as columns, first seen first", () => {
     expect(records[0]).toBe(
       [
-        "submission,student,score,max,status",
+        "submission,student,score,max,status,reason",
         "tcp-echo score,udp-echo score,threaded-echo score,struct-binary score",
         "tcp-echo/server-ready,tcp-echo/handshake,tcp-echo/all-acked,tcp-echo/orderly-close,tcp-echo/cross-probe",
         "udp-echo/datagrams,struct-binary/byte-order,struct-binary/field-sizes",
@@ -60,19 +60,22 @@ describe("the gradebook", () => {
   });
 
   it.each([
-    [1, "alice,Alice Example,5.5,16,errored,3.5,0,0,2,1,0.5,0,0,2,0,2,"],
-    [2, "bob,,2,2,passed,,,,2,,,,,,,2,"],
-    [3, 'carol,"Carol ""CJ"", Jr.",2,2,passed,,,,2,,,,,,,2,2'],
+    [
+      1,
+      "alice,Alice Example,5.5,16,errored,socklab could not grade this task (not the student's fault): tcpdump exited with code 1,3.5,0,0,2,1,0.5,0,0,2,0,2,",
+    ],
+    [2, "bob,,2,2,passed,,,,,2,,,,,,,2,"],
+    [3, 'carol,"Carol ""CJ"", Jr.",2,2,passed,,,,,2,,,,,,,2,2'],
   ])("writes record %d with empty cells for what was not graded", (i, record) => {
     expect(records[i]).toBe(record);
   });
 
   it("gives every record as many fields as the header", () => {
-    expect(csvColumns([fixture, allPassed, carol])).toHaveLength(17);
-    for (const i of [0, 1, 2]) expect(records[i]!.split(",")).toHaveLength(17);
+    expect(csvColumns([fixture, allPassed, carol])).toHaveLength(18);
+    for (const i of [0, 1, 2]) expect(records[i]!.split(",")).toHaveLength(18);
   });
 
   it("writes only the header for no submissions", () => {
-    expect(toCsvRows([])).toBe("submission,student,score,max,status\r\n");
+    expect(toCsvRows([])).toBe("submission,student,score,max,status,reason\r\n");
   });
 });

@@ -2,6 +2,7 @@
 // each check's points. Columns are the union over all submissions in first-seen order, so every row lines
 // up; a task or check a submission was not graded on leaves its cell empty.
 import type { SubmissionResult } from "../grade/index.ts";
+import { gradingReason } from "./class-index.ts";
 import { pointsText } from "./results-text.ts";
 
 /** One column of the gradebook: its header and how a submission fills it. */
@@ -44,6 +45,8 @@ export function csvColumns(results: readonly SubmissionResult[]): CsvColumn[] {
     { header: "score", value: (r) => r.score },
     { header: "max", value: (r) => r.maxScore },
     { header: "status", value: (r) => r.status },
+    // Why a row has no ordinary verdict (errored, interrupted, a manifest or build that failed).
+    { header: "reason", value: (r) => gradingReason(r) },
     ...tasks.map((id) => ({
       header: `${id} score`,
       value: (r: SubmissionResult) => taskOf(r, id)?.score ?? null,

@@ -16,7 +16,7 @@ export {
   runnableThreads,
   signalProcesses,
 } from "./process-tree.ts";
-export { createStage, removeStage, removeStaleStages } from "./run-dirs.ts";
+export { createStage, REPORT_FOLDERS, removeStage, removeStaleStages } from "./run-dirs.ts";
 export type {
   CaptureBudget,
   ProgramProcessSet,

@@ -26,6 +26,9 @@ import { SandboxError } from "./errors.ts";
 import type { RunIdentity } from "./identity.ts";
 import { readProcessInfo } from "./process-tree.ts";
 
+/** The folders socklab writes its reports to by default: never copied into a run as part of a submission. */
+export const REPORT_FOLDERS = ["socklab-report", "socklab-grades"] as const;
+
 /** The prefix of every staging folder under the system's temporary directory. */
 const STAGE_PREFIX = "socklab-run-";
 /** The file in a staging folder that names the socklab process it belongs to: "<pid> <start ticks>". */
@@ -159,7 +162,13 @@ export async function prepareRunDirs(options: {
     if (!info?.isDirectory()) {
       throw new SandboxError("SUBMISSION_NOT_FOUND", `the submission folder ${source} does not exist`);
     }
-    await cp(source, dirs.sub, { recursive: true, verbatimSymlinks: true });
+    // socklab's own reports, when they were written inside the submission, are not the submission's.
+    const own = new Set(REPORT_FOLDERS.map((name) => join(source, name)));
+    await cp(source, dirs.sub, {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (path) => !own.has(path),
+    });
   }
   if (options.identity.isRoot) await chownTree(runDir, options.identity.uid, options.identity.gid);
   return dirs;

@@ -3,7 +3,7 @@
 // them (harness/grade/sensor/reply-pairs.ts).
 import { pairReplies } from "../../grade/sensor/reply-pairs.ts";
 import type { TimedMessage, TrafficProblem } from "../../grade/sensor/sensor-traffic.ts";
-import { formatValue, type Protocol, type StructChar } from "../../protocol/index.ts";
+import { displayValue, type Protocol, type StructChar } from "../../protocol/index.ts";
 import { table } from "../markdown.ts";
 
 export interface ReadingsTableOptions {
@@ -61,10 +61,10 @@ export function readingsTable(
       reading.sequence === undefined ? "–" : String(reading.sequence),
       ...fields.map((name) => {
         const value = reading.fields[name];
-        if (value !== undefined) return formatValue(value, fieldChars.get(name));
+        if (value !== undefined) return displayValue(value, fieldChars.get(name));
         // A batch: each of its readings' values, in order.
         const batch = reading.groups.flatMap((g) => (g[name] === undefined ? [] : [g[name]]));
-        const shown = batch.slice(0, 4).map((v) => formatValue(v, fieldChars.get(name)));
+        const shown = batch.slice(0, 4).map((v) => displayValue(v, fieldChars.get(name)));
         return batch.length > 4 ? `${shown.join(" ")} … (${batch.length})` : shown.join(" ");
       }),
       reply === null ? "–" : reply.packet,
