@@ -9,12 +9,13 @@ const ROOT = resolve(import.meta.dirname, "..");
 
 /**
  * Each stage folder and its place along the pipeline: a file may import from its own stage or an earlier one.
- * No two stages share a place (but the two every stage uses, fault and schema, which import nothing of
- * socklab's), so no two stages can import each other: there are no cycles between them.
+ * No two stages share a place (but the three every stage may use, fault, schema and install, which import
+ * nothing of socklab's), so no two stages can import each other: there are no cycles between them.
  */
 const STAGES: Readonly<Record<string, number>> = {
   "harness/fault": 0,
   "harness/schema": 0,
+  "harness/install": 0,
   "harness/sandbox": 1,
   "harness/run": 2,
   "harness/capture": 3,

@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const forTests = process.argv.includes("--test");
+// --check: only say what is missing (`socklab doctor`), install nothing.
+const checkOnly = process.argv.includes("--check");
 
 function say(line) {
   process.stderr.write(`socklab setup: ${line}\n`);
@@ -18,9 +20,10 @@ function have(command) {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 }
 
-// npm dependencies: install from the lock when node_modules is missing or older than the lock.
+// npm dependencies: install from the lock when node_modules is missing or older than the lock. An installed
+// socklab (no lock file: its npm package runs from the one-file build) needs none.
 const lockStamp = join(root, "node_modules", ".package-lock.json");
-if (!existsSync(lockStamp)) {
+if (!checkOnly && existsSync(join(root, "package-lock.json")) && !existsSync(lockStamp)) {
   say("installing npm dependencies (npm ci)");
   execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
@@ -43,9 +46,10 @@ if (forTests) {
 }
 const missing = [...new Set(tools.filter((t) => !have(t.command)).map((t) => t.pkg))];
 if (!existsSync("/usr/include/stdio.h")) missing.push("libc6-dev");
+if (missing.length === 0 && checkOnly) say("every system tool socklab uses is installed");
 if (missing.length > 0) {
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (isRoot && have("apt-get")) {
+  if (isRoot && have("apt-get") && !checkOnly) {
     say(`installing ${missing.join(" ")} with apt-get`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });

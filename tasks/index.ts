@@ -1,7 +1,5 @@
-// The lab's tasks, in handout order. Each file defines one task: its runs and its checks.
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Task } from "../harness/grade/index.ts";
+import { packageFile } from "../harness/install/index.ts";
 import { sensorSummarySections } from "../harness/report/index.ts";
 import sensorTcp from "./sensor-tcp.ts";
 import sensorTcpThreaded from "./sensor-tcp-threaded.ts";
@@ -27,7 +25,7 @@ export const TASKS: readonly Task[] = [
 ];
 
 /** socklab's own probe programs, shown read-only inside runs. */
-export const PROBES_DIR = join(dirname(fileURLToPath(import.meta.url)), "probes");
+export const PROBES_DIR = packageFile("tasks", "probes");
 
 /** Sections of the submission summary drawn from several tasks (the TCP vs UDP overhead table). */
 export const SUMMARY_SECTIONS = sensorSummarySections;

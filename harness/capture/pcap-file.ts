@@ -5,9 +5,9 @@
 
 import { createReadStream } from "node:fs";
 import { type FileHandle, mkdtemp, open, rm, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pcapParserModule from "pcap-parser";
 import { CaptureError } from "./capture-error.ts";
 import { convert } from "./pcap-convert.ts";
 import {
@@ -25,25 +25,9 @@ const DEFAULT_HIGH_WATER_MARK = 1 << 20;
 
 type Format = CaptureHeader["format"];
 
-// The part of pcap-parser 0.2.1 this adapter uses (the package ships no types). `state`, `errored` and
-// `buffer` are its internals, touched only to stop it early.
-interface PcapParserPacketHeader {
-  timestampSeconds: number;
-  timestampMicroseconds: number;
-  capturedLength: number;
-  originalLength: number;
-}
-interface PcapParser {
-  on(event: "packetHeader", listener: (header: PcapParserPacketHeader) => void): void;
-  on(event: "packet", listener: (packet: { header: PcapParserPacketHeader; data: Buffer }) => void): void;
-  on(event: "error", listener: (error: Error & { code?: string }) => void): void;
-  on(event: "end", listener: () => void): void;
-  state: () => boolean;
-  errored: boolean;
-}
-const pcapParser = createRequire(import.meta.url)("pcap-parser") as {
-  parse(input: NodeJS.ReadableStream): PcapParser;
-};
+// The part of pcap-parser 0.2.1 this adapter uses is declared in pcap-parser.d.ts (the package ships no
+// types). `state`, `errored` and `buffer` are its internals, touched only to stop it early.
+const pcapParser = pcapParserModule;
 
 /**
  * Reads every packet of a capture file in order, calling `onPacket` for each. The record's data is a view

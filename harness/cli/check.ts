@@ -2,12 +2,12 @@
 // and an index, Gradescope's results.json (after every task, so a run that fails half-way still leaves
 // results), socklab's own result document and JUnit XML; prints one line per check and a summary.
 import { mkdir, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PROBES_DIR, SUMMARY_SECTIONS, TASKS } from "../../tasks/index.ts";
 import { SocklabError } from "../fault/index.ts";
 import { gradeSubmission, maxScore, type SubmissionResult, type TaskResult } from "../grade/index.ts";
+import { PACKAGE_ROOT } from "../install/index.ts";
 import {
   renderRunSections,
   renderSubmissionIndex,
@@ -24,7 +24,7 @@ import type { Output } from "./output.ts";
 import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
 import { VERSION } from "./version.ts";
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const ROOT = PACKAGE_ROOT;
 export const REFERENCE_DIR = join(ROOT, "reference");
 
 const usage = `Usage: socklab check <submission> [options]

@@ -5,6 +5,7 @@ import { SocklabError } from "../fault/index.ts";
 import { analyseCommand } from "./analyse.ts";
 import { checkCommand } from "./check.ts";
 import { type Command, EXIT } from "./command.ts";
+import { doctorCommand } from "./doctor.ts";
 import { gradeCommand } from "./grade.ts";
 import { UsageError } from "./harness-error.ts";
 import { initCommand } from "./init.ts";
@@ -20,6 +21,7 @@ const commands: readonly Command[] = [
   tasksCommand,
   analyseCommand,
   startCommand,
+  doctorCommand,
 ];
 
 function helpText(): string {

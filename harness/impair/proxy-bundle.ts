@@ -1,11 +1,14 @@
 // The link program as one self-contained ESM file, for runs that see no node_modules (only the staged probes
-// folder and /usr). The only file that imports esbuild; the text is built once per process and reused.
+// folder and /usr): built here from the sources when they are there (a checkout), else the one `npm run build`
+// made (dist/impair_proxy.mjs, in an installed socklab, which ships no sources). The only file that imports esbuild; the text is made once per process and reused.
 
-import { writeFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { packageFile } from "../install/index.ts";
 
-const ENTRY = fileURLToPath(new URL("./proxy-main.ts", import.meta.url));
+const ENTRY = packageFile("harness", "impair", "proxy-main.ts");
+/** The link program built ahead of time by `npm run build`. */
+export const PREBUILT_PROXY = packageFile("dist", "impair_proxy.mjs");
 let cached: Promise<string> | undefined;
 
 /** The bundled text of proxy-main.ts (ESM, node 20), built on the first call. */
@@ -23,6 +26,8 @@ export async function bundleProxy(outFile: string): Promise<void> {
 }
 
 async function buildText(): Promise<string> {
+  if (!existsSync(ENTRY)) return readFile(PREBUILT_PROXY, "utf8");
+  const { build } = await import("esbuild");
   const result = await build({
     entryPoints: [ENTRY],
     bundle: true,

@@ -20,8 +20,8 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { packageFile } from "../install/index.ts";
 import { SandboxError } from "./errors.ts";
 import type { RunIdentity } from "./identity.ts";
 import { readProcessInfo } from "./process-tree.ts";
@@ -120,7 +120,7 @@ export interface RunDirs {
   readonly work: string;
 }
 
-const HOLDER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), "holder.sh");
+const HOLDER_SOURCE = packageFile("harness", "sandbox", "holder.sh");
 
 /** Creates the run's directories and hands them to the sandbox's uid. */
 export async function prepareRunDirs(options: {

@@ -1,0 +1,1 @@
+export { PACKAGE_ROOT, packageFile, VERSION } from "./package-files.ts";
