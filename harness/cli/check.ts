@@ -19,6 +19,7 @@ import {
 import type { SandboxMode } from "../sandbox/index.ts";
 import { type Command, EXIT } from "./command.ts";
 import { requireFolder } from "./folder.ts";
+import { githubOutput } from "./github.ts";
 import { UsageError } from "./harness-error.ts";
 import type { Output } from "./output.ts";
 import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
@@ -240,6 +241,7 @@ export const checkCommand: Command = {
     const index = join(resolve(outDir), "index.md");
     const shown = relative(process.cwd(), index);
     printResult(result, output, Boolean(parsed.values.json), shown.startsWith("..") ? index : shown);
+    if (process.env.GITHUB_ACTIONS === "true") await githubOutput(dir, result, resolve(outDir), output);
     return stoppedBy ? STOP_EXIT[stoppedBy] : exitCodeOf(result, only !== undefined);
   },
 };

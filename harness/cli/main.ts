@@ -4,9 +4,11 @@
 import { SocklabError } from "../fault/index.ts";
 import { analyseCommand } from "./analyse.ts";
 import { checkCommand } from "./check.ts";
+import { ciCommand } from "./ci.ts";
 import { type Command, EXIT } from "./command.ts";
 import { doctorCommand } from "./doctor.ts";
 import { gradeCommand } from "./grade.ts";
+import { gradescopeCommand } from "./gradescope.ts";
 import { UsageError } from "./harness-error.ts";
 import { initCommand } from "./init.ts";
 import { type Output, processOutput } from "./output.ts";
@@ -22,6 +24,8 @@ const commands: readonly Command[] = [
   analyseCommand,
   startCommand,
   doctorCommand,
+  ciCommand,
+  gradescopeCommand,
 ];
 
 function helpText(): string {

@@ -1,6 +1,7 @@
 export { renderAnalysisMarkdown } from "./analysis-markdown.ts";
 export { gradingReason, mostFailed, renderClassIndex, scoreHistogramSvg } from "./class-index.ts";
 export { toCsvRows } from "./results-csv.ts";
+export { githubAnnotations } from "./results-github.ts";
 export { toGradescope } from "./results-gradescope.ts";
 export { toJUnit } from "./results-junit.ts";
 export { renderTerminal } from "./results-terminal.ts";
