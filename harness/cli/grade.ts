@@ -19,7 +19,7 @@ import { paint } from "./output.ts";
 import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
 import { VERSION } from "./version.ts";
 
-const usage = `Usage: socklab grade <folder> [--out DIR] [--jobs N] [--task a,b] [--seed N] [--force] [--json]
+const usage = `Usage: socklab grade <folder> [--out DIR] [--jobs N] [--task a,b] [--seed N] [--shard K/N] [--force] [--json]
 
 Grades every sub-folder of <folder> as a submission (each with its socklab.yaml), a few at once, writing each
 one's reports to <out>/<submission>/, and for the class <out>/gradebook.csv (one row per submission: total,
@@ -35,6 +35,8 @@ Options:
   --jobs N     submissions graded at once (default: the number of CPUs)
   --task a,b   grade only these tasks
   --seed N     one seed for everyone (default: derived from each submission's name)
+  --shard K/N  grade only the K-th of N slices of the class (submissions by name, every N-th from the K-th),
+               for N machines; \`socklab merge\` combines their outputs
   --force      grade every submission again, even unchanged ones
   --json       print the class's results as JSON instead of the lines`;
 
@@ -49,6 +51,7 @@ function parse(args: string[]) {
       task: { type: "string" },
       force: { type: "boolean" },
       json: { type: "boolean" },
+      shard: { type: "string" },
     },
   });
 }
@@ -89,6 +92,16 @@ export const gradeCommand: Command = {
       if ((await stat(join(folder, name))).isDirectory()) names.push(name);
     }
     if (names.length === 0) throw new UsageError(`${folder} has no sub-folders to grade`);
+    if (parsed.values.shard !== undefined) {
+      const shard = parseShard(parsed.values.shard);
+      const mine = names.filter((_, i) => i % shard.of === shard.index - 1);
+      names.splice(0, names.length, ...mine);
+      if (names.length === 0) {
+        output.out(
+          `Shard ${parsed.values.shard} has no submission (the class has fewer than ${shard.index}).`,
+        );
+      }
+    }
     await mkdir(outRoot, { recursive: true });
 
     const tasks = only ?? TASKS.map((t) => t.id);
@@ -160,15 +173,7 @@ export const gradeCommand: Command = {
 
     // Every submission has a row: the ones never reached are interrupted.
     const rows = names.map((name) => results.get(name) ?? interrupted(join(folder, name), name));
-    await writeFile(join(outRoot, "gradebook.csv"), toCsvRows(rows));
-    await writeFile(join(outRoot, "histogram.svg"), scoreHistogramSvg(rows));
-    await writeFile(
-      join(outRoot, "index.md"),
-      renderClassIndex(rows, {
-        reportOf: (r) => `${r.submission.name}/index.md`,
-        histogram: "histogram.svg",
-      }),
-    );
+    await writeClass(outRoot, rows, (r) => `${r.submission.name}/index.md`);
     if (parsed.values.json) {
       output.out(JSON.stringify(rows, null, 2));
     } else {
@@ -180,10 +185,29 @@ export const gradeCommand: Command = {
       output.err(`socklab grade: stopped by ${stoppedBy} after ${finished} of ${names.length} submissions`);
       return STOP_EXIT[stoppedBy];
     }
-    if (rows.some((r) => r.status === "errored")) return EXIT.harness;
-    return rows.every((r) => exitCodeOf(r, only !== undefined) === EXIT.ok) ? EXIT.ok : EXIT.failed;
+    return classExitCode(rows, only !== undefined);
   },
 };
+
+/** The class's gradebook.csv, histogram.svg and index.md; `reportOf` links each submission's report. */
+export async function writeClass(
+  outRoot: string,
+  rows: readonly SubmissionResult[],
+  reportOf: (result: SubmissionResult) => string,
+): Promise<void> {
+  await writeFile(join(outRoot, "gradebook.csv"), toCsvRows(rows));
+  await writeFile(join(outRoot, "histogram.svg"), scoreHistogramSvg(rows));
+  await writeFile(
+    join(outRoot, "index.md"),
+    renderClassIndex(rows, { reportOf, histogram: "histogram.svg" }),
+  );
+}
+
+/** The exit code of a class: 2 if socklab could not grade someone, 0 if everyone passed, else 1. */
+export function classExitCode(rows: readonly SubmissionResult[], narrowed: boolean): number {
+  if (rows.some((r) => r.status === "errored")) return EXIT.harness;
+  return rows.every((r) => exitCodeOf(r, narrowed) === EXIT.ok) ? EXIT.ok : EXIT.failed;
+}
 
 /** The stored result of a submission, when it was graded from exactly what the fingerprint says. */
 async function storedResult(outDir: string, fingerprint: string): Promise<SubmissionResult | null> {
@@ -194,7 +218,7 @@ async function storedResult(outDir: string, fingerprint: string): Promise<Submis
 }
 
 /** The result checkSubmission left in `outDir` (also when it could not grade), or null. */
-async function readStored(outDir: string): Promise<SubmissionResult | null> {
+export async function readStored(outDir: string): Promise<SubmissionResult | null> {
   const text = await readFile(join(outDir, "socklab.json"), "utf8").catch(() => null);
   if (text === null) return null;
   try {
@@ -219,4 +243,15 @@ function interrupted(path: string, name: string): SubmissionResult {
     tasks: [],
     warnings: ["socklab was stopped before this submission was graded"],
   };
+}
+
+/** `--shard K/N`: the K-th (from 1) of N slices. */
+export function parseShard(text: string): { index: number; of: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const of = Number(m?.[2]);
+  if (!m || of < 1 || index < 1 || index > of) {
+    throw new UsageError(`--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/4, not '${text}'`);
+  }
+  return { index, of };
 }

@@ -11,6 +11,7 @@ import { gradeCommand } from "./grade.ts";
 import { gradescopeCommand } from "./gradescope.ts";
 import { UsageError } from "./harness-error.ts";
 import { initCommand } from "./init.ts";
+import { mergeCommand } from "./merge.ts";
 import { type Output, processOutput } from "./output.ts";
 import { startCommand } from "./start.ts";
 import { tasksCommand } from "./tasks.ts";
@@ -26,6 +27,7 @@ const commands: readonly Command[] = [
   doctorCommand,
   ciCommand,
   gradescopeCommand,
+  mergeCommand,
 ];
 
 function helpText(): string {

@@ -84,6 +84,23 @@ describe("socklab grade", () => {
     expect(lines).toMatch(/eve \(graded in/);
   });
 
+  it("grades in shards on several machines and merges them into one gradebook", async () => {
+    const shards = [join(root, "shard-1"), join(root, "shard-2")];
+    for (const [k, dir] of shards.entries()) {
+      const output = memoryOutput();
+      await main(["grade", klass, "--out", dir, "--task", "tcp-echo", "--shard", `${k + 1}/2`], output);
+      expect(output.stdout.join("\n")).toMatch(k === 0 ? /\[3\/3\]/ : /\[2\/2\]/);
+    }
+    const merged = join(root, "merged");
+    const output = memoryOutput();
+    expect(await main(["merge", ...shards, "--out", merged], output)).toBe(1);
+    const rows = (await gradebook(merged)).filter((r) => r !== "");
+    expect(rows.map((r) => r.split(",")[0])).toEqual(["submission", "ana", "bob", "carol", "dan", "eve"]);
+    const index = await readFile(join(merged, "index.md"), "utf8");
+    expect(index).toContain("(../shard-1/ana/index.md)");
+    expect(await main(["merge", shards[0]!, shards[0]!, "--out", merged], memoryOutput())).toBe(2);
+  });
+
   it("keeps what was done when stopped midway, the rest marked interrupted", async () => {
     const stopped = join(root, "stopped");
     const bin = join(ROOT, "bin", "socklab.js");
