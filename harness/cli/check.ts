@@ -185,7 +185,10 @@ function parse(args: string[]) {
 /** Prints the terminal view (or the JSON document) of a result. */
 export function printResult(result: SubmissionResult, output: Output, json: boolean, reports: string): void {
   if (json) output.out(JSON.stringify(result, null, 2));
-  else for (const line of renderTerminal(result, { colour: output.colour, reports })) output.out(line);
+  else {
+    const width = output.columns ?? 100;
+    for (const line of renderTerminal(result, { colour: output.colour, reports, width })) output.out(line);
+  }
 }
 
 export const checkCommand: Command = {

@@ -5,6 +5,8 @@ export interface Output {
   err(text: string): void;
   /** A status line rewritten in place on a terminal (progress); nothing elsewhere. "" clears it. */
   live?(text: string): void;
+  /** The terminal's width, when stdout is one. */
+  readonly columns?: number;
   readonly colour: boolean;
 }
 
@@ -36,6 +38,7 @@ export function processOutput(): Output {
       process.stderr.write(`\r\u001b[K${text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text}`);
     },
     colour,
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }
 

@@ -6,12 +6,15 @@ import { renderTerminal } from "./results-terminal.ts";
 const lines = renderTerminal(fixture, { colour: false });
 
 describe("renderTerminal", () => {
-  it("prints a line per task and per check, a detail line under failures, and every timeout", () => {
+  it("prints a line per task and per check, what failed, expected, seen and the fix, and every timeout", () => {
     expect(lines).toEqual([
       "tcp-echo (1.1) 3.5/7",
       "  ✓ the server listens on its port (1/1)",
       "  ✗ the three-way handshake completes (0.5/2)",
-      "      expected an ACK up to 13 (relative) from the server; seen the server's highest ACK was 1 <&> b'\\x00hi\\x1b[31m'",
+      "      expected the server to ACK byte 13, but its last ACK was 1 (packet 7)",
+      "      expected: an ACK up to 13 (relative) from the server",
+      "      seen: the server's highest ACK was 1 <&> b'\\x00hi\\x1b[31m'",
+      "      fix: Call recv() in a loop until it returns b'' and send back every byte with sendall().",
       "  – every byte is acknowledged (0/1) not run: needs 'the three-way handshake completes' to pass first",
       "  ! both sides close with FIN (0/1)",
       "      socklab could not run this check (not your fault): TypeError: Cannot read properties of undefined (reading 'close')",
@@ -39,6 +42,18 @@ describe("renderTerminal", () => {
     const check: CheckResult = { ...failedCheck, failure: { message: "no connection", evidence: [] } };
     const out = renderTerminal({ ...fixture, tasks: [{ ...task, checks: [check] }] }, { colour: false });
     expect(out[2]).toBe("      no connection");
+  });
+
+  it("wraps a failure's lines between words to the width, three lines at most", () => {
+    const task = fixture.tasks[0]!;
+    const long = "word ".repeat(60).trim();
+    const check: CheckResult = { ...failedCheck, failure: { message: "m", actual: long, evidence: [] } };
+    const out = renderTerminal({ ...fixture, tasks: [{ ...task, checks: [check] }] }, { colour: false, width: 40 });
+    const seen = out.filter((l) => l.startsWith("      ") && !l.startsWith("      m"));
+    expect(seen).toHaveLength(3);
+    expect(seen[0]).toBe("      seen: word word word word word");
+    expect(seen.every((l) => l.length <= 40)).toBe(true);
+    expect(seen[2]!.endsWith(" …")).toBe(true);
   });
 
   it.each([

@@ -16,6 +16,8 @@ import {
 
 export interface TerminalOptions {
   readonly colour: boolean;
+  /** Columns to wrap a failure's lines to (default 100: the terminal's width when the CLI knows it). */
+  readonly width?: number;
   /** Where the index report is, as shown to the user (default `reports/<submission name>/index.md`). */
   readonly reports?: string;
 }
@@ -27,7 +29,37 @@ function painter(colour: boolean): Paint {
   return (style, text) => (colour ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
 }
 
-function checkLines(task: TaskResult, check: CheckResult, paint: Paint): string[] {
+/**
+ * `text` on lines of at most `width` columns after `indent`, broken between words (a word longer than a line is
+ * cut), at most `max` lines (the last ends with "…" when text was left out).
+ */
+export function wrap(text: string, width: number, indent: string, max = 3): string[] {
+  const room = Math.max(20, width - indent.length);
+  const lines: string[] = [];
+  let line = "";
+  for (const word of oneLine(text, 2000).split(" ")) {
+    for (let rest = word; rest.length > 0; ) {
+      const piece = rest.length > room ? rest.slice(0, room) : rest;
+      rest = rest.slice(piece.length);
+      if (line === "") line = piece;
+      else if (line.length + 1 + piece.length <= room) line += ` ${piece}`;
+      else {
+        lines.push(line);
+        line = piece;
+      }
+    }
+  }
+  if (line !== "") lines.push(line);
+  if (lines.length > max) {
+    const kept = lines.slice(0, max);
+    const last = kept[max - 1]!;
+    kept[max - 1] = last.length + 2 > room ? `${last.slice(0, room - 2)} …` : `${last} …`;
+    return kept.map((l) => indent + l);
+  }
+  return lines.map((l) => indent + l);
+}
+
+function checkLines(task: TaskResult, check: CheckResult, paint: Paint, width: number): string[] {
   const points = `(${scoreText(check.points, check.maxPoints)})`;
   const outcome = checkOutcome(task, check);
   if (outcome === "task-errored") {
@@ -37,13 +69,17 @@ function checkLines(task: TaskResult, check: CheckResult, paint: Paint): string[
     case "passed":
       return [`  ${paint("green", SYMBOLS.passed)} ${check.title} ${points}`];
     case "failed": {
+      // What went wrong, what was expected and seen, and the fix, each wrapped between words.
       const f = check.failure;
-      const facts = [
-        ...(f.expected !== undefined ? [`expected ${oneLine(f.expected, 70)}`] : []),
-        ...(f.actual !== undefined ? [`seen ${oneLine(f.actual, 70)}`] : []),
+      const indent = "      ";
+      const part = (label: string, text: string | undefined, max = 3) =>
+        text === undefined ? [] : wrap(`${label}${text}`, width, indent, max);
+      return [
+        `  ${paint("red", SYMBOLS.failed)} ${check.title} ${points}`,
+        ...part("", f.message, 2).map((l) => paint("red", l)),
+        ...[...part("expected: ", f.expected), ...part("seen: ", f.actual)].map((l) => paint("dim", l)),
+        ...part("fix: ", f.help),
       ];
-      const detail = facts.length > 0 ? facts.join("; ") : oneLine(f.message, 140);
-      return [`  ${paint("red", SYMBOLS.failed)} ${check.title} ${points}`, paint("dim", `      ${detail}`)];
     }
     case "skipped":
       return [
@@ -57,7 +93,7 @@ function checkLines(task: TaskResult, check: CheckResult, paint: Paint): string[
   }
 }
 
-function taskLines(task: TaskResult, paint: Paint): string[] {
+function taskLines(task: TaskResult, paint: Paint, width: number): string[] {
   const head = paint("bold", `${task.id} (${task.section}) ${scoreText(task.score, task.maxScore)}`);
   switch (task.status) {
     case "not-submitted":
@@ -67,12 +103,12 @@ function taskLines(task: TaskResult, paint: Paint): string[] {
     case "errored":
       return [
         `${head} ${paint("yellow", `— ${oneLine(faultText("grade this task", firstLine(task.error)), 140)}`)}`,
-        ...task.checks.flatMap((c) => checkLines(task, c, paint)),
+        ...task.checks.flatMap((c) => checkLines(task, c, paint, width)),
       ];
     default:
       return [
         head,
-        ...task.checks.flatMap((c) => checkLines(task, c, paint)),
+        ...task.checks.flatMap((c) => checkLines(task, c, paint, width)),
         ...timeoutNotes(task).map((n) => paint("yellow", `  ${SYMBOLS.warning} ${oneLine(n, 140)}`)),
         ...task.advice.map((a) => paint("dim", `  advice (no points): ${oneLine(adviceText(a), 160)}`)),
       ];
@@ -90,7 +126,8 @@ export function renderTerminal(result: SubmissionResult, options: TerminalOption
     );
     for (const line of b.output.trim().split("\n").slice(-12)) lines.push(`  ${oneLine(line, 200)}`);
   }
-  lines.push(...result.tasks.flatMap((task) => taskLines(task, paint)));
+  const width = options.width ?? 100;
+  lines.push(...result.tasks.flatMap((task) => taskLines(task, paint, width)));
   for (const w of result.warnings) lines.push(paint("yellow", `${SYMBOLS.warning} ${oneLine(w, 200)}`));
   const reports = options.reports ?? `reports/${result.submission.name}/index.md`;
   const score = `Score ${scoreText(result.score, result.maxScore)}`;
