@@ -48,7 +48,10 @@ describe("renderTerminal", () => {
     const task = fixture.tasks[0]!;
     const long = "word ".repeat(60).trim();
     const check: CheckResult = { ...failedCheck, failure: { message: "m", actual: long, evidence: [] } };
-    const out = renderTerminal({ ...fixture, tasks: [{ ...task, checks: [check] }] }, { colour: false, width: 40 });
+    const out = renderTerminal(
+      { ...fixture, tasks: [{ ...task, checks: [check] }] },
+      { colour: false, width: 40 },
+    );
     const seen = out.filter((l) => l.startsWith("      ") && !l.startsWith("      m"));
     expect(seen).toHaveLength(3);
     expect(seen[0]).toBe("      seen: word word word word word");
