@@ -9,6 +9,7 @@ import { SocklabError } from "../fault/index.ts";
 import { gradeSubmission, maxScore, type SubmissionResult, type TaskResult } from "../grade/index.ts";
 import { PACKAGE_ROOT } from "../install/index.ts";
 import {
+  extractSvgs,
   renderRunSections,
   renderSubmissionIndex,
   renderTaskReport,
@@ -126,7 +127,10 @@ export async function checkSubmission(
         ]
       : [];
     const withReport = { ...task, report } as TaskResult;
-    await writeFile(join(outDir, report), renderTaskReport(withReport, sections));
+    // Plots as .svg files beside the report: GitHub strips inline <svg>.
+    const { markdown, files } = extractSvgs(renderTaskReport(withReport, sections), task.id);
+    for (const file of files) await writeFile(join(outDir, file.name), file.svg);
+    await writeFile(join(outDir, report), markdown);
     tasks.push(withReport);
   }
   const result: SubmissionResult = { ...graded.result, tasks };

@@ -7,5 +7,6 @@ export { toJUnit } from "./results-junit.ts";
 export { renderTerminal } from "./results-terminal.ts";
 export { sensorSections, sensorSummarySections } from "./sensor/index.ts";
 export { renderSubmissionIndex } from "./submission-index.ts";
+export { extractSvgs } from "./svg-files.ts";
 export { renderTaskReport } from "./task-report.ts";
 export { renderRunSections } from "./task-runs.ts";

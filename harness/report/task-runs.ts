@@ -57,7 +57,7 @@ export function renderRunSections(runs: readonly RunRecord[], reportDir: string,
   for (const run of runs) {
     const parts: string[] = [`${h} Run ${code(run.name)}: ${run.title}`];
     const capture = run.captureFile
-      ? `[capture.pcap](${relative(reportDir, run.captureFile)}) (open it in Wireshark)`
+      ? `[capture.pcap](${relative(reportDir, run.captureFile)}) (open it in Wireshark; the display filter ${code("!(udp.port == 9)")} hides socklab's end-of-capture marker)`
       : "no capture";
     parts.push(
       `Sandbox: ${run.mode === "namespace" ? "its own network namespace" : "the host loopback (no isolation)"}; ${run.wallMs} ms; ${capture}.`,
@@ -84,11 +84,15 @@ export function renderRunSections(runs: readonly RunRecord[], reportDir: string,
     }
     for (const e of [...run.faults.map((f) => f.message), ...run.warnings]) parts.push(`- ⚠ ${e}`);
     if (run.analysis) {
+      // The packet-level detail is long: folded, so the report reads as the verdicts and the summaries.
+      const packets = run.analysis.capture.packets;
       parts.push(
+        `<details><summary>Traffic of run ${run.name}: ${packets} packet${packets === 1 ? "" : "s"}, conversations, timeline (open)</summary>`,
         renderAnalysisMarkdown(run.analysis, {
           title: `Traffic of run ${code(run.name)}`,
           level: level + 1,
         }).trim(),
+        "</details>",
       );
     }
     out.push(parts.join("\n\n"));

@@ -3,6 +3,7 @@
 import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import MarkdownIt from "markdown-it";
 import { describe, it } from "vitest";
 import { main } from "../../harness/cli/main.ts";
 import { memoryOutput } from "../../harness/cli/output.ts";
@@ -50,6 +51,12 @@ describe.concurrent("socklab check", () => {
     const report = await readFile(join(out, "tcp-echo.md"), "utf8");
     expect(report).toContain("```mermaid");
     expect(report).toContain("Socket states");
+    // As GitHub renders it: the runs' traffic folded, tables as tables, no inline <svg> (GitHub strips it).
+    const html = new MarkdownIt({ html: true }).render(report);
+    expect(html).toMatch(/<details><summary>Traffic of run main: \d+ packets/);
+    expect(html).toContain("<table>");
+    expect(html).not.toContain("<svg");
+    expect(report).toContain("`!(udp.port == 9)`");
   });
 
   it("exits 1 for a failing submission and explains the failure with evidence", async ({
