@@ -49,6 +49,7 @@ const seconds = (us: number, startUs: number) => `${((us - startUs) / 1e6).toFix
 export default defineTask({
   id: "sensor-tcp-threaded",
   title: "Multi-threaded TCP sensor server (optional 1)",
+  optional: true,
   section: "Optional 1",
   summary:
     "The TCP sensor server with one thread per client: socklab starts several sensor clients at once and " +

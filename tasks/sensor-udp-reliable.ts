@@ -22,6 +22,7 @@ import { sensorSections } from "../harness/report/index.ts";
 export default defineTask({
   id: "sensor-udp-reliable",
   title: "Reliable, in-order sensor readings over UDP (optional 2)",
+  optional: true,
   section: "Optional 2",
   summary:
     "The UDP sensor pair made reliable: socklab inserts a seeded lossy link between client and server that " +

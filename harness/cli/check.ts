@@ -39,6 +39,7 @@ Options:
   --out DIR          where reports go (default ./socklab-report, or ./socklab-report/only-<tasks> with --task)
   --json             print socklab's result document (docs/results-json.md) instead of the check lines
   --seed N           the seed of every random choice (default: derived from the submission name; printed)
+  --extra-credit     the handout's optional tasks as extra credit: their points count, not in the maximum
   --concurrency N    CPU-heavy run phases at once: sandbox start-up, capture analysis (default 6;
                      four times as many runs may be open, waiting on their programs)
   --sandbox MODE     namespace (default): each run in its own namespaces and bubblewrap; socklab stops
@@ -75,6 +76,8 @@ export async function checkSubmission(
     concurrency?: number;
     sandbox?: SandboxMode | "auto";
     signal?: AbortSignal;
+    /** Optional tasks as extra credit (not in the maximum). */
+    extraCredit?: boolean;
   },
 ): Promise<SubmissionResult> {
   const outDir = resolve(options.outDir);
@@ -90,6 +93,7 @@ export async function checkSubmission(
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.extraCredit ? { extraCredit: true } : {}),
     onTask: (_task, partial) => writeResults(outDir, partial),
   }).catch(async (error: unknown) => {
     // Even when grading cannot start (a bad manifest), leave results that say why, for Gradescope. A manifest
@@ -178,6 +182,7 @@ function parse(args: string[]) {
         json: { type: "boolean" },
         seed: { type: "string" },
         concurrency: { type: "string" },
+        "extra-credit": { type: "boolean" },
         sandbox: { type: "string" },
       },
     });
@@ -234,6 +239,7 @@ export const checkCommand: Command = {
         ...(only ? { only } : {}),
         ...(concurrency ? { concurrency } : {}),
         ...(sandbox ? { sandbox } : {}),
+        ...(parsed.values["extra-credit"] ? { extraCredit: true } : {}),
       }),
     ).catch((error: unknown) => {
       // The submission's own fault (no manifest, a broken one): its failure, said in one line; results written.

@@ -19,7 +19,8 @@ import { paint } from "./output.ts";
 import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
 import { VERSION } from "./version.ts";
 
-const usage = `Usage: socklab grade <folder> [--out DIR] [--jobs N] [--task a,b] [--seed N] [--shard K/N] [--force] [--json]
+const usage = `Usage: socklab grade <folder> [--out DIR] [--jobs N] [--task a,b] [--seed N] [--shard K/N]
+       [--extra-credit] [--force] [--json]
 
 Grades every sub-folder of <folder> as a submission (each with its socklab.yaml), a few at once, writing each
 one's reports to <out>/<submission>/, and for the class <out>/gradebook.csv (one row per submission: total,
@@ -37,6 +38,7 @@ Options:
   --seed N     one seed for everyone (default: derived from each submission's name)
   --shard K/N  grade only the K-th of N slices of the class (submissions by name, every N-th from the K-th),
                for N machines; \`socklab merge\` combines their outputs
+  --extra-credit  the handout's optional tasks as extra credit: their points count, not in the maximum
   --force      grade every submission again, even unchanged ones
   --json       print the class's results as JSON instead of the lines`;
 
@@ -52,6 +54,7 @@ function parse(args: string[]) {
       force: { type: "boolean" },
       json: { type: "boolean" },
       shard: { type: "string" },
+      "extra-credit": { type: "boolean" },
     },
   });
 }
@@ -104,7 +107,11 @@ export const gradeCommand: Command = {
     }
     await mkdir(outRoot, { recursive: true });
 
-    const tasks = only ?? TASKS.map((t) => t.id);
+    // What the stored results were graded with: the tasks, and whether optional ones were extra credit.
+    const tasks = [
+      ...(only ?? TASKS.map((t) => t.id)),
+      ...(parsed.values["extra-credit"] ? ["+extra-credit"] : []),
+    ];
     const results = new Map<string, SubmissionResult>();
     const started = performance.now();
     const running = new Set<string>();
@@ -157,6 +164,7 @@ export const gradeCommand: Command = {
               seed,
               signal,
               ...(only ? { only } : {}),
+              ...(parsed.values["extra-credit"] ? { extraCredit: true } : {}),
             }).catch(() => readStored(outDir));
             running.delete(name);
             if (result === null) return;

@@ -40,6 +40,8 @@ export interface GradeSubmissionOptions {
    * finished before it are `interrupted`.
    */
   readonly signal?: AbortSignal;
+  /** Optional tasks as extra credit: their points count in the score, not in the maximum. */
+  readonly extraCredit?: boolean;
   /** Called as each task finishes, with the results so far (tasks not finished yet are `interrupted`). */
   readonly onTask?: (task: TaskResult, partial: SubmissionResult) => void | Promise<void>;
 }
@@ -62,8 +64,11 @@ export function submissionDocument(
     version: string;
     warnings: readonly string[];
     build?: BuildSummary;
+    /** The tasks counted as extra credit (not in the maximum). */
+    extraCredit?: readonly string[];
   },
 ): SubmissionResult {
+  const extra = new Set(fields.extraCredit ?? []);
   const submitted = tasks.filter((t) => t.status !== "not-submitted");
   // Nothing submitted is not a pass: the student gets 0 and CI should say so.
   const status = submitted.some((t) => t.status === "interrupted")
@@ -77,12 +82,13 @@ export function submissionDocument(
     version: 1,
     socklab: fields.version,
     ...(fields.build === undefined ? {} : { build: fields.build }),
+    ...(extra.size === 0 ? {} : { extraCredit: [...extra] }),
     submission: { path: dir, name: basename(resolve(dir)), student: manifest.student },
     startedAt: fields.startedAt,
     durationMs: fields.durationMs,
     seed: fields.seed,
     score: tasks.reduce((n, t) => n + t.score, 0),
-    maxScore: tasks.reduce((n, t) => n + t.maxScore, 0),
+    maxScore: tasks.reduce((n, t) => n + (extra.has(t.id) ? 0 : t.maxScore), 0),
     status,
     tasks,
     warnings: fields.warnings,
@@ -134,6 +140,7 @@ export async function gradeSubmission(
         version: options.version,
         warnings,
         ...(build === undefined ? {} : { build: build.summary }),
+        ...(options.extraCredit ? { extraCredit: chosen.filter((t) => t.optional).map((t) => t.id) } : {}),
       },
     );
   let build: Awaited<ReturnType<typeof buildSubmission>> | undefined;

@@ -142,6 +142,8 @@ export interface SubmissionResult {
   readonly status: "passed" | "failed" | "errored" | "interrupted";
   readonly tasks: readonly TaskResult[];
   readonly warnings: readonly string[];
+  /** Optional tasks graded as extra credit: their points are in `score`, not in `maxScore`. */
+  readonly extraCredit?: readonly string[];
   /** The manifest's `build:` step, when it has one: how it ended and what it printed. */
   readonly build?: BuildSummary;
 }

@@ -60,6 +60,8 @@ export interface TaskDefinition<S extends z.ZodObject> extends TaskSchemaInfo {
   sections?(evidence: TaskEvidence<z.output<S>>): string[];
   /** How `socklab init` recognises the task's programs in a project (none: init leaves the task out). */
   readonly init?: InitHints;
+  /** An optional task of the handout: with extra credit on, its points are not counted in the maximum. */
+  readonly optional?: boolean;
   /** Placeholders derived from the options, for commands (e.g. {duration} = count × interval). */
   placeholders?(options: z.output<S>): Readonly<Record<string, string | number>>;
 }
@@ -74,6 +76,7 @@ export interface Task extends TaskSchemaInfo {
   readonly advice: readonly AdviceDefinition<TaskEvidence>[];
   sections(evidence: TaskEvidence): string[];
   readonly init: InitHints | null;
+  readonly optional: boolean;
 }
 
 /**
@@ -117,6 +120,7 @@ export function defineTask<S extends z.ZodObject>(definition: TaskDefinition<S>)
     })),
     sections: (evidence) => definition.sections?.(evidenceOf(evidence)) ?? [],
     init: definition.init ?? null,
+    optional: definition.optional ?? false,
   };
 }
 

@@ -111,6 +111,12 @@ describe.concurrent("socklab check", () => {
     const output = memoryOutput();
     expect(await main(["check", dir, "--out", join(dir, "out")], output)).toBe(1);
     expect(output.stdout.join("\n")).toMatch(/Score 14\/\d+ .*8 tasks not submitted/);
+    // With extra credit, the optional tasks' points are not in the maximum.
+    const full = JSON.parse(await readFile(join(dir, "out", "socklab.json"), "utf8"));
+    await main(["check", dir, "--out", join(dir, "extra"), "--extra-credit"], memoryOutput());
+    const extra = JSON.parse(await readFile(join(dir, "extra", "socklab.json"), "utf8"));
+    expect(extra.extraCredit).toEqual(["sensor-tcp-threaded", "sensor-udp-reliable"]);
+    expect(extra.maxScore).toBe(full.maxScore - 9 - 12);
   });
 });
 
