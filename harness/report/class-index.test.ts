@@ -98,7 +98,7 @@ describe("the class index", () => {
       reportOf: (r) => `${r.submission.name}/index.md`,
       histogram: "histogram.svg",
     });
-    expect(md).toContain("3 submission(s): 1 passed every check, 2 failed some");
+    expect(md).toContain("3 submission(s): 1 passed every check of the tasks they handed in, 2 failed some");
     expect(md).toContain("![scores of the class](histogram.svg)");
     expect(md).toContain("[bob/index.md](bob/index.md)");
     expect(md).toContain("## Checks the class fails most");

@@ -34,7 +34,7 @@ export function renderClassIndex(
   const count = (status: SubmissionResult["status"]) => results.filter((r) => r.status === status).length;
   const parts = [
     "# socklab: class gradebook",
-    `${results.length} submission(s): ${count("passed")} passed every check, ${count("failed")} failed some, ` +
+    `${results.length} submission(s): ${count("passed")} passed every check of the tasks they handed in, ${count("failed")} failed some, ` +
       `${count("errored")} errored (socklab's fault, not the student's), ${count("interrupted")} not finished. ` +
       `Mean score ${mean.toFixed(1)}, median ${median}.`,
   ];
