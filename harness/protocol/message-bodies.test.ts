@@ -303,3 +303,57 @@ describe("nestedRepetition", () => {
     expect(nestedRepetition(source)).toBe(nested);
   });
 });
+
+describe("a tail read as fields", () => {
+  const framed = protocolOf(
+    {
+      name: "reading",
+      from: "client",
+      format: "!I",
+      fields: ["len"],
+      tail: { length: "len", json: { seq: "int", t: "float" } },
+      sequence: "seq",
+    },
+    {
+      name: "ack",
+      from: "server",
+      format: "!H",
+      fields: ["len"],
+      tail: { length: "len", text: "OK (?<n>\\d+)" },
+    },
+  );
+  const frame = (json: string) => {
+    const body = text(json);
+    const head = new Uint8Array(4);
+    new DataView(head.buffer).setUint32(0, body.length);
+    return Uint8Array.from([...head, ...body]);
+  };
+
+  test("a length-prefixed JSON document over TCP, its fields the message's", () => {
+    const stream = Uint8Array.from([...frame('{"seq": 1, "t": 20.5}'), ...frame('{"seq": 2, "t": 21}')]);
+    const split = splitStream(framed, "client", stream);
+    expect(split.messages.map((m) => [m.sequence, m.fields.t])).toEqual([
+      [1, 20.5],
+      [2, 21],
+    ]);
+    expect(framed.messages[0]!.fields.map((f) => `${f.name}:${f.part}`)).toEqual([
+      "len:head",
+      "seq:head",
+      "t:head",
+    ]);
+  });
+
+  test("a tail that is not the document described is no message", () => {
+    const result = decodeMessage(framed, "client", frame('{"seq": 1}'));
+    expect(result.ok ? "decoded" : result.problem.message).toMatch(/its tail: it has no "t"/);
+  });
+
+  test.each<[string, unknown, string[]]>([
+    ["both a field and json", { field: "x", json: { a: "int" } }, ["tail"]],
+    ["nothing to read", { length: "len" }, ["tail"]],
+    ["types without text", { field: "x", fields: { a: "int" } }, ["tail.fields"]],
+  ])("refuses %s", (_, tail, at) => {
+    const message = { name: "m", from: "client", format: "!I", fields: ["len"], tail };
+    expect(problems(message).map((p) => p.path.replace("protocol.messages[0].", ""))).toEqual(at);
+  });
+});

@@ -23,11 +23,14 @@ export interface RepeatGroup {
   readonly slots: readonly FieldSlot[];
 }
 
-/** Bytes after the head and the groups: `length` bytes (a head field), or to the end of the datagram. */
+/** Bytes after the head and the groups: `length` bytes (a head field), or to the end of the datagram; one
+ * field of text or bytes, or a JSON document or a text line read as fields (`body`). */
 export interface StructTail {
+  /** The field's name ("" when the tail is read as fields). */
   readonly field: string;
   readonly length: FieldSlot | null;
   readonly as: "text" | "bytes";
+  readonly body: TextBody | JsonBody | null;
 }
 
 export interface StructBody {
@@ -94,8 +97,14 @@ export function bodyFields(body: MessageBody): MessageField[] {
     char: s.char,
     part,
   });
+  // A tail read as fields carries measurements like the head's; a tail kept whole is one field of its own.
+  const nested = body.tail?.body ?? null;
   const tail: MessageField[] =
-    body.tail === null ? [] : [{ name: body.tail.field, type: "str", char: null, part: "tail" }];
+    body.tail === null
+      ? []
+      : nested !== null
+        ? bodyFields(nested).map((f) => ({ ...f, part: f.part === "group" ? "group" : "head" }))
+        : [{ name: body.tail.field, type: "str", char: null, part: "tail" }];
   return [...body.slots.map(slot("head")), ...(body.repeat?.slots.map(slot("group")) ?? []), ...tail];
 }
 

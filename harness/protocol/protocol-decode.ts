@@ -172,7 +172,9 @@ function readWhole(message: ProtocolMessage, bytes: Uint8Array, offset: number):
     if (typeof size === "object") return size.reason;
     if (size !== bytes.length)
       return `${bytes.length} bytes, but its head says ${size === "more" ? "more" : size}`;
-    read = readStruct(body, bytes);
+    const struct = readStruct(body, bytes);
+    if ("reason" in struct) return struct.reason;
+    read = struct;
   } else {
     const fields = body.type === "text" ? { groups: [], ...readText(body, bytes) } : readJson(body, bytes);
     if ("reason" in fields) return fields.reason;

@@ -235,7 +235,8 @@ function checkMessage(
   if (match !== undefined && body !== undefined && fields !== undefined) {
     for (const field of Object.keys(match)) {
       const known = byName.get(field);
-      if (known === undefined || (body.type === "struct" && known.part !== "head")) {
+      const inHead = body.type !== "struct" || body.slots.some((slot) => slot.name === field);
+      if (known === undefined || !inHead) {
         const of = body.type === "struct" ? " of the head" : "";
         note(`${path}.match.${field}`, `"${field}" is not one of the fields${of}`);
       }

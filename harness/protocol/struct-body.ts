@@ -7,13 +7,15 @@
 //   tail:   { field: location, length: len, as: text }
 
 import { z } from "../schema/index.ts";
-import type { FieldValue, RepeatGroup, StructBody, StructTail } from "./message-body.ts";
+import { jsonBody, jsonSchema, readJson } from "./json-body.ts";
+import type { FieldValue, JsonBody, RepeatGroup, StructBody, StructTail, TextBody } from "./message-body.ts";
 import { type FieldSlot, fieldSlots } from "./protocol-fields.ts";
 import { describeValue as describe } from "./protocol-match.ts";
 import { parseStructFormat, type StructLayout } from "./struct-format.ts";
 import { isIntegerChar } from "./struct-integers.ts";
 import { unpack } from "./struct-pack.ts";
 import { pythonErrorLine } from "./struct-problem.ts";
+import { checkTextBody, readText, textTypesSchema } from "./text-body.ts";
 
 const got = (what: string) => (issue: { input: unknown }) => `expected ${what}, got ${describe(issue.input)}`;
 
@@ -27,14 +29,17 @@ export const repeatSchema = z.strictObject(
   { error: got("a mapping with count, format and fields") },
 );
 
-/** `tail:` as written. */
+/** `tail:` as written: a named field of text or bytes, or a JSON document or a line of text read as fields. */
 export const tailSchema = z.strictObject(
   {
-    field: z.string({ error: got("a field name") }),
+    field: z.string({ error: got("a field name") }).optional(),
     length: z.string({ error: got("the name of the head field holding the length") }).optional(),
     as: z.enum(["text", "bytes"], { error: got("text or bytes") }).optional(),
+    json: jsonSchema.optional(),
+    text: z.string({ error: got("a regular expression with named groups") }).optional(),
+    fields: textTypesSchema.optional(),
   },
-  { error: got("a mapping with field, and optionally length and as") },
+  { error: got("a mapping with field (or json, or text), and optionally length and as") },
 );
 
 type Note = (path: string, message: string) => void;
@@ -97,10 +102,27 @@ export function checkVariableParts(
   }
   let end: StructTail | null = null;
   if (tail !== undefined) {
-    if (names.has(tail.field))
-      fail(`${path}.tail.field`, `"${tail.field}" is already a field of the message`);
+    const nested = [tail.field, tail.json, tail.text].filter((x) => x !== undefined).length;
+    if (nested !== 1) {
+      fail(
+        `${path}.tail`,
+        nested === 0
+          ? "give the tail's `field` (text or bytes), or `json` or `text` to read it as fields"
+          : "give only one of `field`, `json` and `text`",
+      );
+    }
+    if (tail.fields !== undefined && tail.text === undefined) {
+      fail(`${path}.tail.fields`, "types of the groups of a `text` tail: give `text` too");
+    }
+    let body: TextBody | JsonBody | null = null;
+    if (tail.json !== undefined) body = jsonBody(tail.json);
+    if (tail.text !== undefined) body = checkTextBody(tail.text, tail.fields, `${path}.tail`, fail) ?? null;
+    for (const name of body === null ? [tail.field ?? ""] : Object.keys(body.types)) {
+      if (names.has(name)) fail(`${path}.tail`, `"${name}" is already a field of the message`);
+      names.add(name);
+    }
     const length = tail.length === undefined ? null : integerHead(tail.length, `${path}.tail.length`);
-    if (length !== undefined) end = { field: tail.field, length, as: tail.as ?? "bytes" };
+    if (length !== undefined) end = { field: tail.field ?? "", length, as: tail.as ?? "bytes", body };
   }
   return ok ? { repeat: group, tail: end } : undefined;
 }
@@ -127,11 +149,14 @@ export function measureStruct(body: StructBody, bytes: Uint8Array): number | "mo
   return bytes.length < size ? "more" : size;
 }
 
-/** A struct message's values: the head's by name, each group's, and the tail's. `bytes` is its exact size. */
+/** A struct message's values: the head's by name, each group's, and the tail's (a JSON or text tail read as
+ * fields: the reason when it is not one). `bytes` is its exact size. */
 export function readStruct(
   body: StructBody,
   bytes: Uint8Array,
-): { values: FieldValue[]; fields: Record<string, FieldValue>; groups: Record<string, FieldValue>[] } {
+):
+  | { values: FieldValue[]; fields: Record<string, FieldValue>; groups: Record<string, FieldValue>[] }
+  | { reason: string } {
   const values = unpackOrThrow(body.layout, bytes.subarray(0, body.layout.size));
   const fields: Record<string, FieldValue> = Object.fromEntries(
     body.slots.map((slot) => [slot.name, values[slot.index]!]),
@@ -149,8 +174,17 @@ export function readStruct(
   }
   if (body.tail !== null) {
     const tail = bytes.subarray(at);
-    fields[body.tail.field] =
-      body.tail.as === "text" ? new TextDecoder().decode(tail) : Uint8Array.from(tail);
+    const nested = body.tail.body;
+    if (nested !== null) {
+      const read =
+        nested.type === "json" ? readJson(nested, tail) : { groups: [], ...readText(nested, tail) };
+      if ("reason" in read) return { reason: `its tail: ${read.reason}` };
+      Object.assign(fields, read.fields);
+      groups.push(...read.groups);
+    } else {
+      fields[body.tail.field] =
+        body.tail.as === "text" ? new TextDecoder().decode(tail) : Uint8Array.from(tail);
+    }
   }
   return { values, fields, groups };
 }

@@ -223,3 +223,21 @@ describe("JSON lists", () => {
     expect(decodeMessage(protocol, "client", new Uint8Array(sent))).toMatchObject({ ok: true });
   });
 });
+
+describe("a length-prefixed JSON reading", () => {
+  it("writes the document and its length", () => {
+    const protocol = protocolOf({
+      name: "reading",
+      from: "client",
+      format: "!I",
+      fields: ["len"],
+      tail: { length: "len", json: { seq: "int", t: "float" } },
+      sequence: "seq",
+    });
+    const bytes = bytesOf(configOf(probeConfig(protocol, "tcp", "127.0.0.1", 9000)).readings[1]!);
+    const body = '{"seq":1,"t":21.5}';
+    expect(new DataView(bytes.buffer).getUint32(0)).toBe(body.length);
+    expect(Buffer.from(bytes.subarray(4)).toString()).toBe(body);
+    expect(decodeMessage(protocol, "client", bytes)).toMatchObject({ ok: true, decoded: { sequence: 1 } });
+  });
+});

@@ -5,6 +5,7 @@
 import {
   type FieldType,
   type FieldValue,
+  type JsonBody,
   type MessageField,
   minimumSize,
   type Protocol,
@@ -64,43 +65,58 @@ export function probeValues(message: ProtocolMessage, k: number): FieldValue[] {
  * write into). `stream`: over TCP, text and JSON readings end with a line end. */
 export function probeReading(message: ProtocolMessage, k: number, stream: boolean): Uint8Array | null {
   const { body } = message;
-  const line = stream ? "\n" : "";
-  if (body.type === "json") {
-    const document: Record<string, unknown> = {};
-    for (const field of message.fields) setPath(document, field.name, probeValue(message, field, k));
-    // A path through `readings[]` was set under "readings"; nest it where the dots say.
-    const nested = nestLists(document);
-    return new TextEncoder().encode(JSON.stringify(nested) + line);
-  }
-  if (body.type === "text") {
-    const text = writeText(body, (name) => {
-      const field = message.fields.find((f) => f.name === name);
-      return field === undefined ? "" : probeValue(message, field, k);
-    });
-    return text === null ? null : new TextEncoder().encode(text + line);
-  }
+  if (body.type !== "struct") return documentBytes(message, body, k, stream ? "\n" : "");
   const asStruct = (v: FieldValue): StructValue => (typeof v === "string" ? new TextEncoder().encode(v) : v);
-  const tail = body.tail === null ? new Uint8Array() : new TextEncoder().encode("probe");
-  const head = message.fields
-    .filter((f) => f.part === "head")
-    .map((f) => {
-      if (body.repeat !== null && f.name === body.repeat.count.name) return 1;
-      if (body.tail?.length && f.name === body.tail.length.name) return tail.length;
-      return probeValue(message, f, k);
-    });
+  const fieldOf = (name: string) => message.fields.find((f) => f.name === name);
+  // The tail: read as fields (JSON, text) it is written from them; kept whole it is a short text.
+  const tail =
+    body.tail === null
+      ? new Uint8Array()
+      : body.tail.body !== null
+        ? documentBytes(message, body.tail.body, k, "")
+        : new TextEncoder().encode("probe");
+  if (tail === null) return null;
+  const head = body.slots.map((slot) => {
+    if (body.repeat !== null && slot.name === body.repeat.count.name) return 1;
+    if (body.tail?.length && slot.name === body.tail.length.name) return tail.length;
+    const field = fieldOf(slot.name);
+    return field === undefined ? 0 : probeValue(message, field, k);
+  });
   const packedHead = pack(body.layout, head.map(asStruct));
   if (!packedHead.ok) return null;
   const parts = [packedHead.value];
   if (body.repeat !== null) {
-    const group = message.fields
-      .filter((f) => f.part === "group")
-      .map((f) => asStruct(probeValue(message, f, k)));
+    const group = body.repeat.slots.map((slot) => {
+      const field = fieldOf(slot.name);
+      return asStruct(field === undefined ? 0 : probeValue(message, field, k));
+    });
     const packed = pack(body.repeat.layout, group);
     if (!packed.ok) return null;
     parts.push(packed.value);
   }
   parts.push(tail);
   return Uint8Array.from(parts.flatMap((p) => [...p]));
+}
+
+/** A JSON document or a text line of the k-th probe reading, from its fields, with `end` after it. */
+function documentBytes(
+  message: ProtocolMessage,
+  body: TextBody | JsonBody,
+  k: number,
+  end: string,
+): Uint8Array | null {
+  const valueOf = (name: string): FieldValue => {
+    const field = message.fields.find((f) => f.name === name);
+    return field === undefined ? "" : probeValue(message, field, k);
+  };
+  if (body.type === "json") {
+    const document: Record<string, unknown> = {};
+    for (const name of Object.keys(body.types)) setPath(document, name, valueOf(name));
+    // A path through `readings[]` was set under "readings"; nest it where the dots say.
+    return new TextEncoder().encode(JSON.stringify(nestLists(document)) + end);
+  }
+  const text = writeText(body, valueOf);
+  return text === null ? null : new TextEncoder().encode(text + end);
 }
 
 /** The key a top-level list is kept under while the document is built. */
