@@ -105,17 +105,17 @@ function documentBytes(
   k: number,
   end: string,
 ): Uint8Array | null {
-  const valueOf = (name: string): FieldValue => {
+  const valueFor = (name: string): FieldValue => {
     const field = message.fields.find((f) => f.name === name);
     return field === undefined ? "" : probeValue(message, field, k);
   };
   if (body.type === "json") {
     const document: Record<string, unknown> = {};
-    for (const name of Object.keys(body.types)) setPath(document, name, valueOf(name));
+    for (const name of Object.keys(body.types)) setPath(document, name, valueFor(name));
     // A path through `readings[]` was set under "readings"; nest it where the dots say.
     return new TextEncoder().encode(JSON.stringify(nestLists(document)) + end);
   }
-  const text = writeText(body, valueOf);
+  const text = writeText(body, valueFor);
   return text === null ? null : new TextEncoder().encode(text + end);
 }
 
