@@ -113,7 +113,9 @@ export async function waitForPort(sandbox: Sandbox, wait: PortWait): Promise<Ste
   );
 
   async function check(): Promise<SocketEntry | undefined> {
-    const ready = (await sandbox.socketTable()).filter((e) => isReadySocket(e, protocol, port));
+    // Only the tables the server's socket can be in: every read walks the whole machine's socket table.
+    const tables = protocol === "tcp" ? (["tcp", "tcp6"] as const) : (["udp", "udp6"] as const);
+    const ready = (await sandbox.socketTable(tables)).filter((e) => isReadySocket(e, protocol, port));
     const why = ready.length === 0 ? stuck(sandbox, program) : undefined;
     if (why !== undefined) {
       void (why === "memory" ? program.stopForLimit() : program.stop());

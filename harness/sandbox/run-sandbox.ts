@@ -12,7 +12,7 @@ import type { RunIdentity } from "./identity.ts";
 import { forgetRun, trackRun } from "./interrupt.ts";
 import { hostLaunch, type LaunchPlan, type LaunchRequest, namespaceLaunch } from "./launcher.ts";
 import type { ResourceLimits } from "./limits.ts";
-import type { SocketEntry } from "./proc-net.ts";
+import type { SocketEntry, SocketProtocol } from "./proc-net.ts";
 import {
   environmentHas,
   listProcesses,
@@ -106,8 +106,8 @@ export class RunSandbox implements Sandbox {
     void this.parts.holder.kill();
   }
 
-  socketTable(): Promise<SocketEntry[]> {
-    return readSocketTable(this.mode === "namespace" ? this.holderPid : process.pid);
+  socketTable(protocols?: readonly SocketProtocol[]): Promise<SocketEntry[]> {
+    return readSocketTable(this.mode === "namespace" ? this.holderPid : process.pid, protocols);
   }
 
   async ss(): Promise<string> {

@@ -1,7 +1,7 @@
 // The public shape of a sandbox: one isolated grading run (its own loopback, capture and processes).
 import type { LaunchPlan, LaunchRequest } from "./launcher.ts";
 import type { ResourceLimits } from "./limits.ts";
-import type { SocketEntry } from "./proc-net.ts";
+import type { SocketEntry, SocketProtocol } from "./proc-net.ts";
 import type { ProcessInfo } from "./process-tree.ts";
 
 /** `namespace`: the run's own user/net/pid/mount namespaces; `host`: the host loopback, no isolation. */
@@ -89,8 +89,9 @@ export interface Sandbox {
   readonly warnings: readonly string[];
   /** True from the moment close() is called. */
   readonly closing: boolean;
-  /** The run's sockets (TCP and UDP, IPv4 and IPv6), read from /proc without entering the run. */
-  socketTable(): Promise<SocketEntry[]>;
+  /** The run's sockets (TCP and UDP, IPv4 and IPv6, or only the tables named), read from /proc without
+   * entering the run. Each table read makes the kernel walk every socket of the machine: read what is needed. */
+  socketTable(protocols?: readonly SocketProtocol[]): Promise<SocketEntry[]>;
   /** The text of `ss -tanup` inside the run, for reports. */
   ss(): Promise<string>;
   /**
