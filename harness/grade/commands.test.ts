@@ -23,6 +23,15 @@ describe("placeholders", () => {
     expect(placeholders(entry({ quit: "end" })).duration).toBeUndefined();
   });
 
+  it("gives the interval and the duration in milliseconds too", () => {
+    expect(
+      fillCommand(
+        "c.py -p {port} --period-ms {interval_ms} --for {duration_ms}",
+        entry({ count: 20, interval: 0.2 }),
+      ),
+    ).toBe("c.py -p 9000 --period-ms 200 --for 4000");
+  });
+
   it("lets an option of the same name win over a derived one", () => {
     expect(placeholders({ ...entry({ duration: 9 }), derived: { duration: 4 } }).duration).toBe(9);
   });

@@ -34,7 +34,7 @@ export function fillCommand(command: string, entry: TaskEntry): string {
   }
   return formatCommand(
     words.flatMap((word) => {
-      const whole = /^\{([a-z]+)\}$/.exec(word);
+      const whole = /^\{([a-z][a-z_]*)\}$/.exec(word);
       const list = whole ? entry.options[whole[1]!] : undefined;
       if (Array.isArray(list)) return list.map(String);
       return [substitute(word, values)];

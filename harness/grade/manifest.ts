@@ -206,7 +206,7 @@ export async function loadManifest(dir: string, known: readonly TaskSchemaInfo[]
 
 /** Substitutes {host} and {port} (and any other {name} given) in a command. Unknown names stay as they are. */
 export function substitute(command: string, values: Readonly<Record<string, string | number>>): string {
-  return command.replace(/\{([a-z]+)\}/g, (whole, name: string) =>
+  return command.replace(/\{([a-z][a-z_]*)\}/g, (whole, name: string) =>
     Object.hasOwn(values, name) ? String(values[name]) : whole,
   );
 }

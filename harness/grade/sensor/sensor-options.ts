@@ -17,9 +17,19 @@ export const sensorOptionsShape = {
 export const sensorOptions = z.object(sensorOptionsShape);
 
 /** {duration}: count × interval in seconds, for a client that takes how long to run rather than how many
- * readings (rounded to the millisecond: 20 × 0.2 is 4, not 4.000000000000001). */
-export function sensorPlaceholders(options: { count: number; interval: number }): { duration: number } {
-  return { duration: Math.round(options.count * options.interval * 1000) / 1000 };
+ * readings (rounded to the millisecond: 20 × 0.2 is 4, not 4.000000000000001); {interval_ms} and
+ * {duration_ms}: the same in whole milliseconds, for programs that take milliseconds. */
+export function sensorPlaceholders(options: { count: number; interval: number }): {
+  duration: number;
+  interval_ms: number;
+  duration_ms: number;
+} {
+  const durationMs = Math.round(options.count * options.interval * 1000);
+  return {
+    duration: durationMs / 1000,
+    interval_ms: Math.round(options.interval * 1000),
+    duration_ms: durationMs,
+  };
 }
 export type SensorOptions = z.infer<typeof sensorOptions>;
 
