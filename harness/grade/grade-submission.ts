@@ -9,7 +9,7 @@ import { buildTaskResult } from "./build-verdict.ts";
 import { type GradedTask, gradeTask, interruptedTask, notSubmitted } from "./grade-task.ts";
 import { loadManifest, type Manifest } from "./manifest.ts";
 import type { SubmissionResult, TaskResult } from "./result.ts";
-import { checkSubmissionSize } from "./submission-limits.ts";
+import { checkSubmissionSize, SubmissionTooLargeError } from "./submission-limits.ts";
 import type { Task, TaskEvidence } from "./task.ts";
 
 /** CPU-heavy run phases at once across every grading in this process (2 cores: more only adds contention). */
@@ -177,6 +177,22 @@ export async function gradeSubmission(
           mode,
         }),
       );
+      // What the build left is copied into every run: it is held to the submission's own limits.
+      if (build.folder !== null) {
+        const tooLarge = await checkSubmissionSize(build.folder).then(
+          () => null,
+          (error: unknown) => (error instanceof SubmissionTooLargeError ? error.message : null),
+        );
+        if (tooLarge !== null) {
+          await build.release();
+          const where = tooLarge.replace(build.folder, "the built folder");
+          build = {
+            summary: { ...build.summary, status: "failed", description: `built too much: ${where}` },
+            folder: null,
+            release: async () => {},
+          };
+        }
+      }
     }
     const submission = build?.folder ?? resolve(dir);
     await Promise.all(

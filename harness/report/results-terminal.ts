@@ -124,7 +124,8 @@ export function renderTerminal(result: SubmissionResult, options: TerminalOption
     lines.push(
       paint(b.status === "failed" ? "red" : "yellow", `build: ${b.command} ${oneLine(b.description, 100)}`),
     );
-    for (const line of b.output.trim().split("\n").slice(-12)) lines.push(`  ${oneLine(line, 200)}`);
+    const printed = b.output.split("\n").filter((line) => line.trim() !== "");
+    for (const line of printed.slice(-12)) lines.push(`  ${oneLine(line, 200)}`);
   }
   const width = options.width ?? 100;
   lines.push(...result.tasks.flatMap((task) => taskLines(task, paint, width)));
