@@ -31,4 +31,13 @@ describe.concurrent("build:", () => {
     });
     expect(rest.every((c) => c.status === "skipped" && c.dependsOn === "build")).toBe(true);
   });
+
+  it("fails a build that leaves more than a run may copy, naming the limit", async ({ expect }) => {
+    const result = await grade(join(BUILD, "c-echo-junk"));
+    expect(result.build).toMatchObject({
+      status: "failed",
+      description: expect.stringMatching(/built too much: .*50 MiB/),
+    });
+    expect(result.tasks.find((t) => t.id === "tcp-echo")!.status).toBe("failed");
+  });
 });
