@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { PROBES_DIR, SUMMARY_SECTIONS, TASKS } from "../../tasks/index.ts";
 import { SocklabError } from "../fault/index.ts";
 import { gradeSubmission, maxScore, type SubmissionResult, type TaskResult } from "../grade/index.ts";
-import { PACKAGE_ROOT } from "../install/index.ts";
+import { PACKAGE_ROOT, VERSION } from "../install/index.ts";
 import {
   extractSvgs,
   renderRunSections,
@@ -24,7 +24,7 @@ import { githubOutput } from "./github.ts";
 import { UsageError } from "./harness-error.ts";
 import type { Output } from "./output.ts";
 import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
-import { VERSION } from "./version.ts";
+import { taskList } from "./task-list.ts";
 
 export const ROOT = PACKAGE_ROOT;
 export const REFERENCE_DIR = join(ROOT, "reference");
@@ -209,11 +209,7 @@ export const checkCommand: Command = {
     const dir = parsed.positionals[0];
     if (dir === undefined || parsed.positionals.length > 1)
       throw new UsageError("name exactly one submission folder");
-    const only = parsed.values.task?.split(",").map((s) => s.trim());
-    for (const id of only ?? []) {
-      if (!TASKS.some((t) => t.id === id))
-        throw new UsageError(`unknown task '${id}'; tasks are ${TASKS.map((t) => t.id).join(", ")}`);
-    }
+    const only = taskList(parsed.values.task);
     const seed =
       parsed.values.seed === undefined ? seedFrom(basename(resolve(dir))) : Number(parsed.values.seed);
     if (!Number.isInteger(seed) || seed < 0)

@@ -5,10 +5,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { TASKS } from "../../tasks/index.ts";
 import { type Command, EXIT } from "./command.ts";
 import { requireFolder } from "./folder.ts";
 import { HarnessError, UsageError } from "./harness-error.ts";
+import { taskList } from "./task-list.ts";
 
 const usage = `Usage: socklab ci github [dir] --from SPEC [--task a,b] [--force]
 
@@ -78,11 +78,7 @@ export const ciCommand: Command = {
         "--from is required: where the workflow installs socklab from (a git URL or a tarball URL)",
       );
     }
-    const tasks = parsed.values.task?.split(",").map((s) => s.trim());
-    for (const id of tasks ?? []) {
-      if (!TASKS.some((t) => t.id === id))
-        throw new UsageError(`unknown task '${id}'; tasks are ${TASKS.map((t) => t.id).join(", ")}`);
-    }
+    const tasks = taskList(parsed.values.task);
     await requireFolder(dir, "student's repository");
     const folder = join(dir, ".github", "workflows");
     const file = join(folder, "socklab.yml");

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { TASKS } from "../../tasks/index.ts";
 import { gradingFingerprint, limiter, maxScore, type SubmissionResult } from "../grade/index.ts";
+import { VERSION } from "../install/index.ts";
 import { renderClassIndex, scoreHistogramSvg, toCsvRows } from "../report/index.ts";
 import { checkSubmission, exitCodeOf, seedFrom } from "./check.ts";
 import { type Command, EXIT } from "./command.ts";
@@ -17,7 +18,7 @@ import { requireFolder } from "./folder.ts";
 import { UsageError } from "./harness-error.ts";
 import { paint } from "./output.ts";
 import { STOP_EXIT, withStopSignals } from "./stop-signals.ts";
-import { VERSION } from "./version.ts";
+import { taskList } from "./task-list.ts";
 
 const usage = `Usage: socklab grade <folder> [--out DIR] [--jobs N] [--task a,b] [--seed N] [--shard K/N]
        [--extra-credit] [--force] [--json]
@@ -76,11 +77,7 @@ export const gradeCommand: Command = {
     const folder = parsed.positionals[0];
     if (folder === undefined || parsed.positionals.length > 1)
       throw new UsageError("name exactly one folder of submissions");
-    const only = parsed.values.task?.split(",").map((s) => s.trim());
-    for (const id of only ?? []) {
-      if (!TASKS.some((t) => t.id === id))
-        throw new UsageError(`unknown task '${id}'; tasks are ${TASKS.map((t) => t.id).join(", ")}`);
-    }
+    const only = taskList(parsed.values.task);
     const jobs = parsed.values.jobs === undefined ? availableParallelism() : Number(parsed.values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1)
       throw new UsageError(`--jobs takes a positive whole number, not '${parsed.values.jobs}'`);

@@ -8,10 +8,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs, promisify } from "node:util";
-import { TASKS } from "../../tasks/index.ts";
 import { PACKAGE_ROOT } from "../install/index.ts";
 import { type Command, EXIT } from "./command.ts";
 import { HarnessError, UsageError } from "./harness-error.ts";
+import { taskList } from "./task-list.ts";
 import { zipArchive } from "./zip-archive.ts";
 
 const usage = `Usage: socklab gradescope --out autograder.zip [--task a,b] [--from SPEC]
@@ -83,11 +83,7 @@ export const gradescopeCommand: Command = {
     const out = parsed.values.out;
     if (out === undefined || parsed.positionals.length > 0)
       throw new UsageError("give the zip to write: --out autograder.zip");
-    const tasks = parsed.values.task?.split(",").map((s) => s.trim());
-    for (const id of tasks ?? []) {
-      if (!TASKS.some((t) => t.id === id))
-        throw new UsageError(`unknown task '${id}'; tasks are ${TASKS.map((t) => t.id).join(", ")}`);
-    }
+    const tasks = taskList(parsed.values.task);
     const entries: { name: string; data: Uint8Array; mode?: number }[] = [];
     let install: string;
     if (parsed.values.from !== undefined) {

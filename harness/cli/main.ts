@@ -2,6 +2,7 @@
 // into one clear line on stderr and exit code 2.
 
 import { SocklabError } from "../fault/index.ts";
+import { VERSION } from "../install/index.ts";
 import { analyseCommand } from "./analyse.ts";
 import { checkCommand } from "./check.ts";
 import { ciCommand } from "./ci.ts";
@@ -15,7 +16,6 @@ import { mergeCommand } from "./merge.ts";
 import { type Output, processOutput } from "./output.ts";
 import { startCommand } from "./start.ts";
 import { tasksCommand } from "./tasks.ts";
-import { VERSION } from "./version.ts";
 
 const commands: readonly Command[] = [
   checkCommand,

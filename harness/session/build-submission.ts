@@ -39,6 +39,16 @@ export interface Built {
 
 const OUTPUT_KEPT = 8 * 1024;
 
+/**
+ * The compiler or make a build could not find (the shell's "not found", exit code 127), or null: socklab's
+ * set-up installs those, so their absence is the machine's lack, not the submission's fault. Any other
+ * missing command is the submission's.
+ */
+export function missingTool(exitCode: number | null, output: string): string | null {
+  if (exitCode !== 127) return null;
+  return /\b(cc|gcc|g\+\+|c\+\+|clang|make): (?:command )?not found/.exec(output)?.[1] ?? null;
+}
+
 /** Runs the build of the submission in `dir`. Never throws for the submission's behaviour. */
 export async function buildSubmission(dir: string, options: BuildOptions): Promise<Built> {
   const started = performance.now();
@@ -75,6 +85,15 @@ export async function buildSubmission(dir: string, options: BuildOptions): Promi
           description: outcome.startError,
           output: kept,
         }),
+        folder: null,
+        release: none,
+      };
+    }
+    const missing = missingTool(outcome.exitCode, output);
+    if (missing !== null) {
+      const description = `the machine that runs socklab has no ${missing} (socklab doctor --install installs it)`;
+      return {
+        summary: summary({ status: "errored", exitCode: 127, description, output: kept }),
         folder: null,
         release: none,
       };
