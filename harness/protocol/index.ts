@@ -1,3 +1,4 @@
+export { listPath } from "./json-body.ts";
 export {
   bodyFields,
   FIELD_TYPES,

@@ -6,7 +6,11 @@ import {
   type ProtocolMessage,
   unpack,
 } from "../../protocol/index.ts";
-import { probeConfig, probeValues, readingMessage } from "./probe-readings.ts";
+import { probeConfig, probeValue, readingMessage } from "./probe-readings.ts";
+
+/** The k-th probe reading's head values, in format order. */
+const probeValues = (message: ProtocolMessage, k: number) =>
+  message.fields.filter((f) => f.part === "head").map((f) => probeValue(message, f, k));
 
 function protocolOf(...messages: Record<string, unknown>[]): Protocol {
   const checked = checkProtocol({ protocol: { messages } });

@@ -6,6 +6,7 @@ import {
   type FieldType,
   type FieldValue,
   type JsonBody,
+  listPath,
   type MessageField,
   minimumSize,
   type Protocol,
@@ -54,11 +55,6 @@ function typed(type: FieldType, k: number): FieldValue {
     default:
       return 1 + k;
   }
-}
-
-/** The values of the k-th probe reading's head, in format order (struct messages). */
-export function probeValues(message: ProtocolMessage, k: number): FieldValue[] {
-  return message.fields.filter((f) => f.part === "head").map((f) => probeValue(message, f, k));
 }
 
 /** The bytes of the k-th probe reading, or null when socklab cannot build one (a text pattern it cannot
@@ -134,10 +130,9 @@ function nestLists(document: Record<string, unknown>): unknown {
 /** Sets `data.temperature` in a document, creating the objects on the way; `readings[].t` in the one item
  * of the list `readings` (`[].t`: the document is that list). */
 function setPath(document: Record<string, unknown>, path: string, value: unknown): void {
-  const list = path.indexOf("[]");
-  if (list >= 0) {
-    const listAt = path.slice(0, list).replace(/\.$/, "");
-    const item = path.slice(list + 2).replace(/^\./, "");
+  const list = listPath(path);
+  if (list !== null) {
+    const { list: listAt, item } = list;
     const key = listAt === "" ? LIST : listAt;
     if (!Array.isArray(document[key])) document[key] = [{}];
     const items = document[key] as unknown[];
