@@ -36,12 +36,20 @@ export interface AnalyseOptions {
   readonly port?: number;
   /** Keep each conversation's packet timeline: true (default), false, or at most this many rows in all. */
   readonly keepPackets?: boolean | number;
+  /** At most this many timeline rows per conversation (default: no cap); the rest are counted. */
+  readonly packetsPerConversation?: number;
   /** Keep the rebuilt stream bytes: true (default, up to 1 MiB per direction), false, or a cap in bytes. */
   readonly keepStreams?: boolean | number;
   /** Compute each stream's SHA-256 (default: unless `keepStreams` is false). */
   readonly hashStreams?: boolean;
   /** Keep conversations in the result: true (default), false (totals only), or at most this many. */
   readonly keepConversations?: boolean | number;
+  /**
+   * Streaming: each listed conversation is handed here once it is finished (a TCP conversation when it is
+   * closed and quiet, the rest at `finish()`), in that order, and is not kept: `finish()` returns no
+   * conversations, so memory holds only what is still open.
+   */
+  readonly onConversation?: (conversation: Conversation) => void;
 }
 
 /** Feeds packets in capture order, then gives the analysis. */
@@ -64,6 +72,9 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   const port = options.port;
   const conversationCap = capOf(options.keepConversations, Number.POSITIVE_INFINITY);
   let rowBudget = capOf(options.keepPackets, Number.POSITIVE_INFINITY);
+  const rowsEach = options.packetsPerConversation ?? Number.POSITIVE_INFINITY;
+  const onConversation = options.onConversation;
+  let listed = 0;
   let captureStartUs = 0;
   const context: ConversationContext = {
     get captureStartUs() {
@@ -74,8 +85,8 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       hash: options.hashStreams ?? options.keepStreams !== false,
     },
     keepTimeline: rowBudget > 0,
-    takeRow() {
-      if (rowBudget <= 0) return false;
+    takeRow(kept) {
+      if (rowBudget <= 0 || kept >= rowsEach) return false;
       rowBudget--;
       return true;
     },
@@ -126,7 +137,13 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   function retireTcp(state: TcpConversationState): void {
     if (!state.full) return;
     addKindCounters(conversationKinds, state.kinds);
-    if (state.id !== null) results[state.id] = finishTcpConversation(state, state.id);
+    if (state.id !== null) list(finishTcpConversation(state, state.id));
+  }
+
+  function list(conversation: Conversation): void {
+    listed++;
+    if (onConversation === undefined) results[conversation.id] = conversation;
+    else onConversation(conversation);
   }
 
   const tcpTable = createTcpTable(context, number, retireTcp);
@@ -204,8 +221,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     for (const state of udpStates) {
       if (!state.full) continue;
       addKindCounters(conversationKinds, state.kinds);
-      if (state.id !== null)
-        results[state.id] = finishUdpConversation(state, state.id, strays.get(state) ?? []);
+      if (state.id !== null) list(finishUdpConversation(state, state.id, strays.get(state) ?? []));
     }
     const conversationOverhead = sumKinds(conversationKinds);
     const total = createCounter();
@@ -231,7 +247,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
         ignored: { ...ignored },
         problems: { packets: problemPackets, list: problems, truncated: problems.length < problemTotal },
         conversationCount,
-        conversationsDropped: conversationCount - results.length,
+        conversationsDropped: conversationCount - listed,
       },
       conversations: results,
       overhead: {

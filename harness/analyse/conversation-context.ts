@@ -8,6 +8,9 @@ export interface ConversationContext {
   readonly streamOptions: ReassemblyOptions;
   /** Whether timelines are kept at all. */
   readonly keepTimeline: boolean;
-  /** Asks for room for one more timeline row (false once the `keepPackets` cap is reached). */
-  takeRow(): boolean;
+  /**
+   * Asks for room for one more timeline row in a conversation that holds `kept` rows: false once the
+   * capture's `keepPackets` cap or the per-conversation cap is reached.
+   */
+  takeRow(kept: number): boolean;
 }

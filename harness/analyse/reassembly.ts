@@ -49,7 +49,7 @@ export interface Reassembly {
 /** Queued out-of-order bytes kept per direction; beyond this, segments are dropped (and become gaps). */
 const MAX_QUEUED_BYTES = 8 << 20;
 /** Largest hashing stage per direction. */
-const MAX_STAGE_BYTES = 64 << 10;
+const MAX_STAGE_BYTES = 16 << 10;
 const EMPTY = new Uint8Array(0);
 // One-shot hashing where Node has it (20.12+), else a Hash object.
 const sha256Once: (bytes: Uint8Array) => string =
@@ -210,7 +210,7 @@ function deliver(stream: Reassembly, length: number, bytes: Uint8Array | null): 
   if (stream.keptLength + take > stream.kept.length) {
     const size = Math.min(
       stream.options.keepBytes,
-      Math.max(256, stream.kept.length * 2, stream.keptLength + take),
+      Math.max(4096, stream.kept.length * 2, stream.keptLength + take),
     );
     const grown = new Uint8Array(size);
     grown.set(stream.kept.subarray(0, stream.keptLength));
@@ -234,7 +234,7 @@ function stageForHash(stream: Reassembly, bytes: Uint8Array): void {
   if (stream.stageLength + bytes.length > stream.stage.length) {
     const size = Math.min(
       MAX_STAGE_BYTES,
-      Math.max(256, stream.stage.length * 2, stream.stageLength + bytes.length),
+      Math.max(4096, stream.stage.length * 2, stream.stageLength + bytes.length),
     );
     const grown = new Uint8Array(size);
     grown.set(stream.stage.subarray(0, stream.stageLength));

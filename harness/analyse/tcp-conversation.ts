@@ -19,7 +19,7 @@ import {
   toKindBuckets,
 } from "./overhead.ts";
 import { payloadPreview } from "./preview.ts";
-import { needsBytes } from "./reassembly.ts";
+import { needsBytes, type ReassemblyOptions } from "./reassembly.ts";
 import { type CloseState, createCloseState, observeClose, summarizeClose } from "./tcp-close.ts";
 import {
   closeDirection,
@@ -73,7 +73,8 @@ export interface TcpConversationState {
   readonly labelCounts: Int32Array;
   readonly kinds: KindCounters;
   timeline: TcpPacketRow[] | null;
-  timelineTruncated: boolean;
+  /** Packets left out of the timeline by a row cap. */
+  timelineOmitted: number;
   /** Finished into its JSON form (or counted, if left out): takes no more packets. */
   retired: boolean;
   /** Waiting, closed, to be finished once quiet (see EVICT_CLOSED_AFTER_US). */
@@ -87,6 +88,8 @@ export interface TcpConversationStart {
   readonly full: boolean;
   readonly reusedPorts: boolean;
 }
+
+const UNLISTED_STREAM: ReassemblyOptions = { keepBytes: 0, hash: false };
 
 const COMPLETENESS_NAMES = ["syn", "syn-ack", "ack", "data", "fin", "rst"] as const;
 
@@ -106,6 +109,9 @@ export function createTcpConversation(
   const dst = { address: network.dst, port: tcp.dstPort };
   const client = towardsClient ? dst : src;
   const server = towardsClient ? src : dst;
+  // A conversation left out of the result is still followed (its packets count and are labelled) but its
+  // bytes are neither kept nor hashed.
+  const streamOptions = start.id === null ? UNLISTED_STREAM : context.streamOptions;
   let completeness = 0;
   if (start.reusedPorts) completeness = 1;
   else if (isPureSyn(tcp.flags)) completeness = 1 | (packet.payloadLength > 0 ? 8 : 0);
@@ -126,13 +132,13 @@ export function createTcpConversation(
     firstTimeUs: packet.timeUs,
     lastTimeUs: packet.timeUs,
     handshake: createHandshakeState(packet.number, tcp.flags),
-    dirs: [createDirectionState(0, context.streamOptions), createDirectionState(1, context.streamOptions)],
+    dirs: [createDirectionState(0, streamOptions), createDirectionState(1, streamOptions)],
     close: createCloseState(),
     completeness,
     labelCounts: new Int32Array(TCP_LABELS.length),
     kinds: createKindCounters(),
-    timeline: start.full && context.keepTimeline ? [] : null,
-    timelineTruncated: false,
+    timeline: start.id !== null && context.keepTimeline ? [] : null,
+    timelineOmitted: 0,
     retired: false,
     closedQueued: false,
   };
@@ -192,7 +198,7 @@ export function addTcpPacket(
   if (seglen === 0) {
     seg.payload = null;
     seg.capturedLength = 0;
-  } else if (needsBytes(context.streamOptions) || packet.capturedLength < packet.frameLength) {
+  } else if (needsBytes(own.stream.options) || packet.capturedLength < packet.frameLength) {
     const payload = packet.payload;
     seg.payload = payload;
     seg.capturedLength = payload.length;
@@ -222,7 +228,7 @@ export function addTcpPacket(
   addPacket(tcpKindCounter(state.kinds, flags, seglen, completesHandshake), packet);
 
   if (state.timeline !== null) {
-    if (context.takeRow()) {
+    if (context.takeRow(state.timeline.length)) {
       state.timeline.push({
         protocol: "tcp",
         number: packet.number,
@@ -242,7 +248,7 @@ export function addTcpPacket(
         duplicateAck: outcome.dupAckNum > 0 ? { number: outcome.dupAckNum, of: outcome.dupAckFrame } : null,
       });
     } else {
-      state.timelineTruncated = true;
+      state.timelineOmitted++;
     }
   }
 }
@@ -290,7 +296,8 @@ export function finishTcpConversation(state: TcpConversationState, id: number): 
       noPayloadPackets: noPayloadPackets(state.kinds),
     },
     timeline: state.timeline,
-    timelineTruncated: state.timelineTruncated,
+    timelineTruncated: state.timelineOmitted > 0,
+    timelineOmitted: state.timelineOmitted,
   };
 }
 

@@ -104,8 +104,10 @@ interface ConversationBase {
   readonly overhead: ConversationOverhead;
   /** The packet timeline, or null when `keepPackets` was false. */
   readonly timeline: PacketRow[] | null;
-  /** True when the `keepPackets` cap cut the timeline short. */
+  /** True when a cap (`keepPackets` in all, `packetsPerConversation` each) cut the timeline short. */
   readonly timelineTruncated: boolean;
+  /** Packets of this conversation left out of its timeline by those caps. */
+  readonly timelineOmitted: number;
 }
 
 // ---------------------------------------------------------------- TCP

@@ -53,7 +53,8 @@ export interface UdpConversationState {
   pairCount: number;
   readonly kinds: KindCounters;
   timeline: UdpPacketRow[] | null;
-  timelineTruncated: boolean;
+  /** Packets left out of the timeline by a row cap. */
+  timelineOmitted: number;
 }
 
 /** Starts a flow with its first datagram (not yet added): its sender is the client. */
@@ -86,8 +87,8 @@ export function createUdpConversation(
     pairs: [],
     pairCount: 0,
     kinds: createKindCounters(),
-    timeline: start.full && context.keepTimeline ? [] : null,
-    timelineTruncated: false,
+    timeline: start.id !== null && context.keepTimeline ? [] : null,
+    timelineOmitted: 0,
   };
 }
 
@@ -132,7 +133,7 @@ export function addUdpPacket(
   state.kinds.udp ??= createCounter();
   addPacket(state.kinds.udp, packet);
   if (state.timeline !== null) {
-    if (context.takeRow()) {
+    if (context.takeRow(state.timeline.length)) {
       state.timeline.push({
         protocol: "udp",
         number: packet.number,
@@ -154,7 +155,7 @@ export function addUdpPacket(
             : null,
       });
     } else {
-      state.timelineTruncated = true;
+      state.timelineOmitted++;
     }
   }
 }
@@ -194,7 +195,8 @@ export function finishUdpConversation(
       noPayloadPackets: 0,
     },
     timeline: state.timeline,
-    timelineTruncated: state.timelineTruncated,
+    timelineTruncated: state.timelineOmitted > 0,
+    timelineOmitted: state.timelineOmitted,
   };
 }
 

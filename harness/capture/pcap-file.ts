@@ -3,7 +3,7 @@
 // Streaming: memory stays flat whatever the file size. Every failure is a CaptureError naming the file
 // and the byte offset; nothing else is thrown (except what the caller's own callback throws).
 
-import { createReadStream } from "node:fs";
+import { EventEmitter } from "node:events";
 import { type FileHandle, mkdtemp, open, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ import {
 } from "./pcap-header.ts";
 import type { CaptureHeader, CaptureRecord } from "./record.ts";
 
-const DEFAULT_HIGH_WATER_MARK = 1 << 20;
+const DEFAULT_HIGH_WATER_MARK = 2 << 20;
 
 type Format = CaptureHeader["format"];
 
@@ -165,10 +165,8 @@ function parseClassic(
     checked.snapLength === 0 ? MAX_CAPTURED_LENGTH : Math.min(checked.snapLength, MAX_CAPTURED_LENGTH);
 
   return new Promise<ReadCaptureResult>((resolvePromise, reject) => {
-    const stream = createReadStream(path, {
-      highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
-    });
-    const parser = pcapParser.parse(stream);
+    const stream = new BlockSource();
+    const parser = pcapParser.parse(stream as unknown as NodeJS.ReadableStream);
     let settled = false;
     let offset = FILE_HEADER;
     let recordOffset = FILE_HEADER;
@@ -182,7 +180,6 @@ function parseClassic(
       // Stop pcap-parser: no further chunks, and its loop ends with the chunk in hand.
       parser.errored = true;
       parser.state = () => false;
-      stream.destroy();
       reject(error);
     };
 
@@ -275,5 +272,58 @@ function parseClassic(
       settled = true;
       resolvePromise({ header, packets, bytes: offset });
     });
+
+    pump(path, stream, parser, options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, () => settled).catch(
+      (error: unknown) =>
+        fail(
+          new CaptureError(
+            "unreadable-file",
+            file,
+            offset,
+            "cannot read capture file",
+            error instanceof Error ? error.message : String(error),
+            { cause: error },
+          ),
+        ),
+    );
   });
+}
+
+// pcap-parser reads a stream of chunks and joins each chunk to the partial record left from the one before
+// by copying both into a new zero-filled buffer: every byte of the file would be copied once more. It is
+// fed here instead: each block is read from the file behind a copy of that partial record (a few bytes),
+// and the parser's own leftover is emptied, so it parses each block in place.
+class BlockSource extends EventEmitter {
+  pause(): void {}
+  resume(): void {}
+}
+
+async function pump(
+  path: string,
+  source: BlockSource,
+  parser: { buffer: Buffer | null },
+  blockSize: number,
+  stopped: () => boolean,
+): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    let position = 0;
+    while (!stopped()) {
+      const carry = parser.buffer;
+      const carried = carry === null ? 0 : carry.length;
+      const block = Buffer.allocUnsafe(carried + blockSize);
+      if (carry !== null && carried > 0) carry.copy(block, 0);
+      const { bytesRead } = await handle.read(block, carried, blockSize, position);
+      if (stopped()) return;
+      if (bytesRead === 0) {
+        source.emit("end");
+        return;
+      }
+      position += bytesRead;
+      parser.buffer = null;
+      source.emit("data", block.subarray(0, carried + bytesRead));
+    }
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }

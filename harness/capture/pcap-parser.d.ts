@@ -14,6 +14,7 @@ declare module "pcap-parser" {
     on(event: "end", listener: () => void): void;
     state: () => boolean;
     errored: boolean;
+    buffer: Buffer | null;
   }
   const pcapParser: { parse(input: NodeJS.ReadableStream): PcapParser };
   export default pcapParser;

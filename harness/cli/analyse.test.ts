@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { analyseCapture } from "../analyse/index.ts";
 import { main } from "./main.ts";
 import { memoryOutput } from "./output.ts";
 
@@ -63,7 +64,52 @@ describe("socklab analyse", () => {
     expect(output.stderr[0]).toMatch(/broken\.pcap: .*at byte \d+/);
   });
 
+  it("streams --json as the library's whole analysis would be written, every conversation in id order", async () => {
+    for (const name of ["tcp-loss.pcap", "udp-echo.pcap", "ipv6-tcp-echo.pcap"]) {
+      const file = join(captures, name);
+      const output = memoryOutput();
+      expect(
+        await main(["analyse", "--json", "--packets", "all", "--stream-bytes", "1048576", file], output),
+      ).toBe(0);
+      const whole = await analyseCapture(file, { keepStreams: 1 << 20, hashStreams: true });
+      expect(output.stdout.join("")).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+    }
+  });
+
+  it("caps timeline rows per conversation and says how many were left out", async () => {
+    const file = join(captures, "tcp-loss.pcap");
+    const output = memoryOutput();
+    expect(await main(["analyse", "--json", "--packets", "3", file], output)).toBe(0);
+    const doc = JSON.parse(output.stdout.join(""));
+    const conversation = doc.conversations[0];
+    expect(conversation.timeline).toHaveLength(3);
+    expect(conversation.timelineOmitted).toBe(conversation.packets - 3);
+    expect(conversation.timelineTruncated).toBe(true);
+    const markdown = memoryOutput();
+    expect(await main(["analyse", "--packets", "3", file], markdown)).toBe(0);
+    expect(markdown.stdout.join("")).toContain(
+      `${conversation.packets - 3} later packets of this conversation`,
+    );
+  });
+
+  it("keeps --stream-bytes of each stream, while length and SHA-256 cover all of it", async () => {
+    const file = join(captures, "tcp-loss.pcap");
+    const output = memoryOutput();
+    expect(await main(["analyse", "--json", "--stream-bytes", "10", file], output)).toBe(0);
+    const c2s = JSON.parse(output.stdout.join("")).conversations[0].c2s.stream;
+    const whole = (await analyseCapture(file)).conversations[0];
+    expect(c2s.bytesKept).toBe(Math.min(10, c2s.length));
+    expect(Buffer.from(c2s.base64, "base64")).toHaveLength(c2s.bytesKept);
+    expect(whole?.protocol === "tcp" && whole.c2s.stream.sha256).toBe(c2s.sha256);
+  });
+
   it.each([
+    [["analyse", "a.pcap", "--packets", "1.5"], /--packets takes a whole number or "all"/],
+    [
+      ["analyse", "a.pcap", "--json", "--stream-bytes", "all"],
+      /--stream-bytes takes a whole number, not 'all'/,
+    ],
+    [["analyse", "a.pcap", "--stream-bytes", "10"], /--stream-bytes goes with --json/],
     [["analyse"], /name exactly one capture file/],
     [["analyse", "a.pcap", "--port", "70000"], /--port takes a port number/],
     [["nonsense"], /unknown command 'nonsense'/],

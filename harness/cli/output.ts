@@ -2,6 +2,8 @@
 
 export interface Output {
   out(text: string): void;
+  /** Writes text to standard output as it is (no line end added): for output streamed in pieces. */
+  write(text: string): void;
   err(text: string): void;
   /** A status line rewritten in place on a terminal (progress); nothing elsewhere. "" clears it. */
   live?(text: string): void;
@@ -31,6 +33,7 @@ export function processOutput(): Output {
   const colour = Boolean(process.stdout.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    write: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
     live: (text) => {
       if (!process.stderr.isTTY) return;
@@ -46,7 +49,14 @@ export function processOutput(): Output {
 export function memoryOutput(): Output & { readonly stdout: string[]; readonly stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { out: (t) => stdout.push(t), err: (t) => stderr.push(t), colour: false, stdout, stderr };
+  return {
+    out: (t) => stdout.push(t),
+    write: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    colour: false,
+    stdout,
+    stderr,
+  };
 }
 
 const codes = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;

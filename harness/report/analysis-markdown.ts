@@ -157,7 +157,14 @@ function conversationSection(conv: Conversation, h: string, options: AnalysisMar
   if (conv.timeline) {
     parts.push(`${h}# Timeline`);
     parts.push(timelineTable(conv.timeline, options.maxTimelineRows ?? 200));
-    if (conv.timelineTruncated) parts.push("The timeline was cut short by the packet cap.");
+    if (conv.timelineOmitted > 0) {
+      parts.push(
+        `${conv.timelineOmitted} later packets of this conversation are counted above but have no row here ` +
+          "(the cap on timeline rows; `socklab analyse --packets all` keeps them all).",
+      );
+    } else if (conv.timelineTruncated) {
+      parts.push("The timeline was cut short by the packet cap.");
+    }
     parts.push(`${h}# Sequence diagram`);
     parts.push(
       fenced(

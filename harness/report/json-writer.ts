@@ -1,0 +1,136 @@
+// JSON written piece by piece, so a document of any size can be produced: the text is exactly what
+// `JSON.stringify(value, null, 2)` gives, but no string ever holds more than one small part of it. Small
+// parts (below a size budget) are still stringified natively, which is where the speed is.
+
+/** Where written text goes, in order. */
+export interface TextSink {
+  write(text: string): void;
+}
+
+/** Units (values, plus one per 64 characters of string) a part may hold to be stringified in one go. */
+const NATIVE_BUDGET = 4096;
+const INDENT = "  ";
+
+/**
+ * Writes `value` as `JSON.stringify(value, null, 2)` would, as if it sat `depth` levels deep in a larger
+ * document (its inner lines indented accordingly; the first line is not). `undefined` at the top writes
+ * nothing, like JSON.stringify returning undefined.
+ */
+export function writeJson(sink: TextSink, value: unknown, depth = 0): void {
+  const json = toJsonValue(value);
+  if (json === undefined) return;
+  if (typeof json !== "object" || json === null || fitsBudget(json)) {
+    sink.write(reindent(JSON.stringify(json, null, 2), depth));
+    return;
+  }
+  const inner = INDENT.repeat(depth + 1);
+  const close = INDENT.repeat(depth);
+  if (Array.isArray(json)) {
+    if (json.length === 0) {
+      sink.write("[]");
+      return;
+    }
+    sink.write("[");
+    for (let i = 0; i < json.length; i++) {
+      sink.write(i === 0 ? `\n${inner}` : `,\n${inner}`);
+      const item = toJsonValue(json[i]);
+      if (item === undefined) sink.write("null");
+      else writeJson(sink, item, depth + 1);
+    }
+    sink.write(`\n${close}]`);
+    return;
+  }
+  let first = true;
+  for (const key of Object.keys(json)) {
+    const item = toJsonValue((json as Record<string, unknown>)[key]);
+    if (item === undefined) continue;
+    sink.write(first ? `{\n${inner}` : `,\n${inner}`);
+    first = false;
+    sink.write(`${JSON.stringify(key)}: `);
+    writeJson(sink, item, depth + 1);
+  }
+  sink.write(first ? "{}" : `\n${close}}`);
+}
+
+/**
+ * Writes the members of an object one by one: `members` gives each key with a writer for its value (called
+ * with the depth to write at), so a member can be streamed from anywhere (a spool file, a generator).
+ */
+export function writeJsonObject(
+  sink: TextSink,
+  members: ReadonlyArray<readonly [string, (depth: number) => void]>,
+  depth = 0,
+): void {
+  if (members.length === 0) {
+    sink.write("{}");
+    return;
+  }
+  const inner = INDENT.repeat(depth + 1);
+  members.forEach(([key, writeValue], index) => {
+    sink.write(`${index === 0 ? "{\n" : ",\n"}${inner}${JSON.stringify(key)}: `);
+    writeValue(depth + 1);
+  });
+  sink.write(`\n${INDENT.repeat(depth)}}`);
+}
+
+/** A sink that gathers small writes into chunks of about `chunkSize` characters before passing them on. */
+export function bufferedSink(
+  write: (chunk: string) => void,
+  chunkSize = 1 << 16,
+): TextSink & { flush(): void } {
+  let parts: string[] = [];
+  let size = 0;
+  function flush(): void {
+    if (size === 0) return;
+    write(parts.length === 1 ? parts[0]! : parts.join(""));
+    parts = [];
+    size = 0;
+  }
+  return {
+    write(text) {
+      parts.push(text);
+      size += text.length;
+      if (size >= chunkSize) flush();
+    },
+    flush,
+  };
+}
+
+// What JSON.stringify makes of a value before writing it: toJSON applied; functions, symbols and undefined
+// are undefined (left out of objects, null in arrays).
+function toJsonValue(value: unknown): unknown {
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    typeof (value as { toJSON?: unknown }).toJSON === "function"
+  )
+    return (value as { toJSON(): unknown }).toJSON();
+  if (typeof value === "function" || typeof value === "symbol") return undefined;
+  if (typeof value === "bigint") throw new TypeError("Do not know how to serialize a BigInt");
+  return value;
+}
+
+function reindent(text: string, depth: number): string {
+  return depth === 0 || !text.includes("\n") ? text : text.replaceAll("\n", `\n${INDENT.repeat(depth)}`);
+}
+
+// Whether a value is small enough to stringify natively: counts its units up to the budget.
+function fitsBudget(value: object): boolean {
+  let units = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    units++;
+    if (typeof item === "string") units += item.length >>> 6;
+    else if (item !== null && typeof item === "object") {
+      if (Array.isArray(item)) {
+        if (units + stack.length + item.length > NATIVE_BUDGET) return false;
+        for (const element of item) stack.push(element);
+      } else {
+        for (const key in item) stack.push((item as Record<string, unknown>)[key]);
+      }
+    }
+    if (units + stack.length > NATIVE_BUDGET) return false;
+  }
+  return true;
+}
