@@ -29,20 +29,27 @@ export interface AloneRun {
   readonly result: SubmissionResult;
 }
 
+/** Grades each task alone `repeats` times (after a warm-up) and keeps the best of each. */
+export async function gradeAlone(ids: readonly string[], repeats = 3): Promise<Record<string, AloneRun>> {
+  await timed(["tcp-echo"]); // warm-up: interpreter resolution, module loading
+  const alone: Record<string, AloneRun> = {};
+  for (const id of ids) {
+    const tries: AloneRun[] = [];
+    for (let i = 0; i < repeats; i++) tries.push(await timed([id]));
+    alone[id] = tries.reduce((a, b) => (b.ms < a.ms ? b : a));
+  }
+  return alone;
+}
+
 /** Runs the grading benchmark: Markdown lines, and each task's best grading alone. */
 export async function checkBenchmark(
   repeats = 3,
 ): Promise<{ markdown: string; alone: Record<string, AloneRun> }> {
-  await timed(["tcp-echo"]); // warm-up: interpreter resolution, module loading
-  const rows: string[][] = [];
-  const alone: Record<string, AloneRun> = {};
-  for (const task of TASKS) {
-    const tries: AloneRun[] = [];
-    for (let i = 0; i < repeats; i++) tries.push(await timed([task.id]));
-    const best = tries.reduce((a, b) => (b.ms < a.ms ? b : a));
-    alone[task.id] = best;
-    rows.push([`\`${task.id}\` alone`, best.ms.toFixed(0), "", ""]);
-  }
+  const alone = await gradeAlone(
+    TASKS.map((t) => t.id),
+    repeats,
+  );
+  const rows = Object.entries(alone).map(([id, run]) => [`\`${id}\` alone`, run.ms.toFixed(0), "", ""]);
   const whole: number[] = [];
   let last: SubmissionResult | undefined;
   for (let i = 0; i < repeats; i++) {

@@ -1,5 +1,6 @@
-// One measurement in a fresh process, so its peak memory is its own: `decode` reads and decodes every
-// packet; `analyse` runs the full streaming TCP/UDP analysis without keeping packets. Prints one JSON line.
+// Internal micro-benchmark (bench/internal-bench.ts runs it), one measurement in a fresh process: `decode` reads
+// and decodes every packet; `analyse` runs the streaming TCP/UDP analysis without keeping packets, rendering
+// nothing. Prints one JSON line. Not what users run: see analyse-bench.ts.
 
 import { createAnalyser } from "../harness/analyse/index.ts";
 import { readCapture } from "../harness/capture/index.ts";

@@ -11,7 +11,8 @@ import { linkLegsOf, parseLinkOutput } from "../harness/impair/index.ts";
 import { PROBES_DIR, TASKS } from "../tasks/index.ts";
 import type { AloneRun } from "./check-bench.ts";
 
-const SENSOR_TASKS = ["sensor-tcp", "sensor-udp", "sensor-tcp-threaded", "sensor-udp-reliable"];
+/** The tasks whose client is told how long to take. */
+export const SENSOR_TASKS = ["sensor-tcp", "sensor-udp", "sensor-tcp-threaded", "sensor-udp-reliable"];
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
