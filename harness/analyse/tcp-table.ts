@@ -22,7 +22,7 @@ import {
  */
 export const EVICT_CLOSED_AFTER_US = 120_000_000;
 /** At most this many closed conversations wait to be finished; past it the longest-closed one goes first. */
-export const MAX_CLOSED_WAITING = 8192;
+export const MAX_CLOSED_WAITING = 1024;
 
 export interface TcpTable {
   /** Adds a TCP packet; `full` is false for a 4-tuple the port filter leaves out. */

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { documentText } from "../../test/support/analysis-document.ts";
 import { analyseCapture } from "../analyse/index.ts";
 import { main } from "./main.ts";
 import { memoryOutput } from "./output.ts";
@@ -64,7 +65,7 @@ describe("socklab analyse", () => {
     expect(output.stderr[0]).toMatch(/broken\.pcap: .*at byte \d+/);
   });
 
-  it("streams --json as the library's whole analysis would be written, every conversation in id order", async () => {
+  it("streams --json as the library's whole analysis, every conversation in id order on a line of its own", async () => {
     for (const name of ["tcp-loss.pcap", "udp-echo.pcap", "ipv6-tcp-echo.pcap"]) {
       const file = join(captures, name);
       const output = memoryOutput();
@@ -72,7 +73,7 @@ describe("socklab analyse", () => {
         await main(["analyse", "--json", "--packets", "all", "--stream-bytes", "1048576", file], output),
       ).toBe(0);
       const whole = await analyseCapture(file, { keepStreams: 1 << 20, hashStreams: true });
-      expect(output.stdout.join("")).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+      expect(output.stdout.join("")).toBe(documentText(whole));
     }
   });
 

@@ -61,11 +61,7 @@ function openTarget(out: string | undefined, output: Output): TextSink & { end()
   }
   mkdirSync(dirname(out), { recursive: true });
   const fd = openSync(out, "w");
-  const sink = bufferedSink((chunk) => {
-    const bytes = Buffer.from(chunk, "utf8");
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-  });
+  const sink = bufferedSink((chunk) => writeSync(fd, chunk, null, "utf8"));
   return {
     write: sink.write,
     end() {

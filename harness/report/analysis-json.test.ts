@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { documentText } from "../../test/support/analysis-document.ts";
 import { analyseCapture } from "../analyse/index.ts";
 import type { Conversation } from "../analyse/types.ts";
 import { createAnalysisJsonWriter } from "./analysis-json.ts";
@@ -29,7 +30,8 @@ describe("createAnalysisJsonWriter", () => {
     const writer = createAnalysisJsonWriter({ write: (t) => parts.push(t) }, dir);
     for (const conversation of [...conversations].reverse()) writer.add(conversation);
     writer.finish({ ...whole, conversations: [] });
-    expect(parts.join("")).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+    expect(parts.join("")).toBe(documentText(expected));
+    expect(JSON.parse(parts.join(""))).toEqual(JSON.parse(JSON.stringify(expected)));
     // The spool's name went as soon as it was opened: nothing is left in the folder, even mid-way.
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -42,7 +44,7 @@ describe("createAnalysisJsonWriter", () => {
     const writer = createAnalysisJsonWriter({ write: (t) => parts.push(t) }, await spoolDir());
     writer.add(big);
     writer.finish({ ...whole, conversations: [] });
-    expect(parts.join("")).toBe(`${JSON.stringify({ ...whole, conversations: [big] }, null, 2)}\n`);
+    expect(parts.join("")).toBe(documentText({ ...whole, conversations: [big] }));
   });
 
   it("writes an empty list when no conversation was added", async () => {

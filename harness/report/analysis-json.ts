@@ -1,14 +1,15 @@
 // The analysis as its JSON document, streamed: conversations are written to a spool file as the analyser
 // finishes them (in any order), then the document is written with the conversations in id order, read back
-// from the spool one at a time. Memory holds one conversation, whatever the capture's size; the output is
-// byte for byte `JSON.stringify(analysis, null, 2)`.
+// from the spool one at a time. Memory holds one conversation, whatever the capture's size. The document is
+// indented like `JSON.stringify(analysis, null, 2)`, except that each conversation is compact, on a line of
+// its own: a large capture's document is a third smaller and quicker to write, and can be read line by line.
 
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { CaptureAnalysis, Conversation } from "../analyse/types.ts";
-import { bufferedSink, type TextSink, writeJson, writeJsonObject } from "./json-writer.ts";
+import { bufferedSink, type TextSink, writeCompactJson, writeJson, writeJsonObject } from "./json-writer.ts";
 
 export interface AnalysisJsonWriter {
   /** Takes one finished conversation; ids may arrive in any order. */
@@ -22,8 +23,6 @@ export interface AnalysisJsonWriter {
   close(): void;
 }
 
-/** Depth of a conversation in the document: root → "conversations" → item. */
-const ITEM_DEPTH = 2;
 const READ_CHUNK = 1 << 20;
 
 /** A writer whose spool lives in `tempDir` (default: the system's), removed at once so nothing stays behind. */
@@ -40,10 +39,11 @@ export function createAnalysisJsonWriter(sink: TextSink, tempDir = tmpdir()): An
   let count = 0;
 
   const spool = bufferedSink((chunk) => {
-    const bytes = Buffer.from(chunk, "utf8");
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd!, bytes, done, bytes.length - done, end + done);
-    end += bytes.length;
+    const length = Buffer.byteLength(chunk, "utf8");
+    // A file takes the whole write (a short one would be an error, which writeSync throws).
+    const written = writeSync(fd!, chunk, end, "utf8");
+    if (written !== length) throw new Error(`analysis spool: wrote ${written} of ${length} bytes`);
+    end += length;
   });
 
   function close(): void {
@@ -90,7 +90,7 @@ export function createAnalysisJsonWriter(sink: TextSink, tempDir = tmpdir()): An
       if (fd === null) throw new Error("analysis JSON writer: add() after finish()");
       spool.flush();
       const from = end;
-      writeJson(spool, conversation, ITEM_DEPTH);
+      writeCompactJson(spool, conversation);
       spool.flush();
       index[2 * conversation.id] = from;
       index[2 * conversation.id + 1] = end - from;

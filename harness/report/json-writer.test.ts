@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bufferedSink, writeJson, writeJsonObject } from "./json-writer.ts";
+import { bufferedSink, writeCompactJson, writeJson, writeJsonObject } from "./json-writer.ts";
 
 function written(value: unknown, depth = 0): string {
   const parts: string[] = [];
@@ -52,6 +52,17 @@ describe("writeJson", () => {
     const inner = { a: [1, { b: 2 }] };
     const whole = JSON.stringify({ outer: { inner } }, null, 2);
     expect(whole).toContain(`"inner": ${written(inner, 2)}`);
+  });
+
+  it("writes compact JSON as JSON.stringify without spacing does, large values included", () => {
+    const big = {
+      rows: Array.from({ length: 5000 }, (_, i) => ({ i, s: "é".repeat(i % 50), l: [i, null] })),
+    };
+    for (const value of [...samples, big]) {
+      const parts: string[] = [];
+      writeCompactJson({ write: (t) => parts.push(t) }, value);
+      expect(parts.join("")).toBe(JSON.stringify(value) ?? "");
+    }
   });
 
   it("refuses a BigInt as JSON.stringify does", () => {

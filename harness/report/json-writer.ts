@@ -1,6 +1,7 @@
 // JSON written piece by piece, so a document of any size can be produced: the text is exactly what
-// `JSON.stringify(value, null, 2)` gives, but no string ever holds more than one small part of it. Small
-// parts (below a size budget) are still stringified natively, which is where the speed is.
+// `JSON.stringify(value, null, 2)` (or, compact, `JSON.stringify(value)`) gives, but no string ever holds
+// more than one small part of it. Small parts (below a size budget) are still stringified natively, which
+// is where the speed is.
 
 /** Where written text goes, in order. */
 export interface TextSink {
@@ -17,14 +18,28 @@ const INDENT = "  ";
  * nothing, like JSON.stringify returning undefined.
  */
 export function writeJson(sink: TextSink, value: unknown, depth = 0): void {
+  write(sink, value, depth, true);
+}
+
+/** Writes `value` as `JSON.stringify(value)` would: on one line, without spaces. */
+export function writeCompactJson(sink: TextSink, value: unknown): void {
+  write(sink, value, 0, false);
+}
+
+function write(sink: TextSink, value: unknown, depth: number, pretty: boolean): void {
   const json = toJsonValue(value);
   if (json === undefined) return;
-  if (typeof json !== "object" || json === null || fitsBudget(json)) {
-    sink.write(reindent(JSON.stringify(json, null, 2), depth));
+  if (typeof json !== "object" || json === null) {
+    sink.write(JSON.stringify(json));
     return;
   }
-  const inner = INDENT.repeat(depth + 1);
-  const close = INDENT.repeat(depth);
+  if (fitsBudget(json)) {
+    sink.write(pretty ? stringifyAt(json, depth) : JSON.stringify(json));
+    return;
+  }
+  const inner = pretty ? `\n${INDENT.repeat(depth + 1)}` : "";
+  const close = pretty ? `\n${INDENT.repeat(depth)}` : "";
+  const colon = pretty ? ": " : ":";
   if (Array.isArray(json)) {
     if (json.length === 0) {
       sink.write("[]");
@@ -32,24 +47,24 @@ export function writeJson(sink: TextSink, value: unknown, depth = 0): void {
     }
     sink.write("[");
     for (let i = 0; i < json.length; i++) {
-      sink.write(i === 0 ? `\n${inner}` : `,\n${inner}`);
+      sink.write(i === 0 ? inner : `,${inner}`);
       const item = toJsonValue(json[i]);
       if (item === undefined) sink.write("null");
-      else writeJson(sink, item, depth + 1);
+      else write(sink, item, depth + 1, pretty);
     }
-    sink.write(`\n${close}]`);
+    sink.write(`${close}]`);
     return;
   }
   let first = true;
   for (const key of Object.keys(json)) {
     const item = toJsonValue((json as Record<string, unknown>)[key]);
     if (item === undefined) continue;
-    sink.write(first ? `{\n${inner}` : `,\n${inner}`);
+    sink.write(first ? `{${inner}` : `,${inner}`);
     first = false;
-    sink.write(`${JSON.stringify(key)}: `);
-    writeJson(sink, item, depth + 1);
+    sink.write(`${JSON.stringify(key)}${colon}`);
+    write(sink, item, depth + 1, pretty);
   }
-  sink.write(first ? "{}" : `\n${close}}`);
+  sink.write(first ? "{}" : `${close}}`);
 }
 
 /**
@@ -110,8 +125,18 @@ function toJsonValue(value: unknown): unknown {
   return value;
 }
 
-function reindent(text: string, depth: number): string {
-  return depth === 0 || !text.includes("\n") ? text : text.replaceAll("\n", `\n${INDENT.repeat(depth)}`);
+// JSON.stringify(value, null, 2) with its inner lines indented `depth` levels more: the value is wrapped in
+// `depth` one-element arrays, which indent it just so, and the wrapping is cut off again (a slice, not a copy).
+function stringifyAt(value: object, depth: number): string {
+  if (depth === 0) return JSON.stringify(value, null, 2);
+  let wrapped: unknown = value;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  let head = 0;
+  for (let i = 1; i <= depth; i++) head += 2 + 2 * i; // "[\n" and the next level's indent
+  let tail = 0;
+  for (let i = 0; i < depth; i++) tail += 2 + 2 * i; // "\n", the indent and "]"
+  return text.slice(head, text.length - tail);
 }
 
 // Whether a value is small enough to stringify natively: counts its units up to the budget.
