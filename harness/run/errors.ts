@@ -3,7 +3,7 @@
 
 import { SocklabError } from "../fault/index.ts";
 
-export type RunErrorCode = "BAD_COMMAND" | "NO_PYTHON" | "NO_STDIN";
+export type RunErrorCode = "BAD_COMMAND" | "NO_PYTHON" | "NO_STDIN" | "LAUNCH_FAILED";
 
 /** A harness error of the run stage, with a code and the underlying cause. */
 export class RunError extends SocklabError<RunErrorCode> {

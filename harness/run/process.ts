@@ -1,5 +1,6 @@
 // Student programs in a sandbox: start, watch output, feed standard input, stop, and collect one Outcome
 // whatever happens. The only file that imports execa.
+import { closeSync, openSync } from "node:fs";
 import { execa } from "execa";
 import {
   type LaunchPlan,
@@ -109,18 +110,39 @@ export async function startProgram(sandbox: Sandbox, spec: ProgramSpec): Promise
 
 function spawnLauncher(plan: LaunchPlan, pipeStdin: boolean, reporter: boolean) {
   const stdin = pipeStdin ? "pipe" : "ignore";
-  return execa(plan.file, plan.args, {
-    cwd: plan.cwd,
-    env: plan.env,
-    extendEnv: false,
-    // Without a control group, fd 3 carries the reporter shell's `times` (the program tree's CPU time).
-    stdio: reporter ? [stdin, "pipe", "pipe", "pipe"] : [stdin, "pipe", "pipe"],
-    buffer: false,
-    reject: false,
-    detached: plan.detached,
-    forceKillAfterDelay: false,
-    stripFinalNewline: false,
-  });
+  // Without a control group, fd 3 carries the reporter shell's `times` (the program tree's CPU time).
+  const stdio: (string | number)[] = reporter ? [stdin, "pipe", "pipe", "pipe"] : [stdin, "pipe", "pipe"];
+  // The plan's files, opened here at their descriptors (the launcher would otherwise need a shell to open
+  // them); the parent's copies are closed once the launcher has them.
+  const opened: number[] = [];
+  try {
+    for (const [fd, path] of Object.entries(plan.files ?? {})) {
+      while (stdio.length < Number(fd)) stdio.push("ignore");
+      const handle = openSync(path, "r");
+      opened.push(handle);
+      stdio[Number(fd)] = handle;
+    }
+  } catch (error) {
+    for (const handle of opened) closeSync(handle);
+    throw new RunError("LAUNCH_FAILED", `socklab could not open a file for the launcher: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  try {
+    return execa(plan.file, plan.args, {
+      cwd: plan.cwd,
+      env: plan.env,
+      extendEnv: false,
+      stdio: stdio as ["pipe" | "ignore", "pipe", "pipe"],
+      buffer: false,
+      reject: false,
+      detached: plan.detached,
+      forceKillAfterDelay: false,
+      stripFinalNewline: false,
+    });
+  } finally {
+    for (const handle of opened) closeSync(handle);
+  }
 }
 
 type Launcher = ReturnType<typeof spawnLauncher>;

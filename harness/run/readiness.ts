@@ -1,9 +1,10 @@
 // Waiting for a server to listen, without connecting to it: a probe connection would use up the accept()
 // of a server that accepts exactly once. The run's socket table is read from /proc instead.
 import { readdirSync, readlinkSync } from "node:fs";
-import type { Sandbox, SocketEntry } from "../sandbox/index.ts";
+import { backoff, type Sandbox, type SocketEntry, SocketWatch } from "../sandbox/index.ts";
+import type { Outcome } from "./outcome.ts";
 import type { Program } from "./process.ts";
-import { pollUntil, type StepResult, stepEnded, stepTimeout } from "./step.ts";
+import { type StepResult, stepEnded, stepTimeout } from "./step.ts";
 
 export interface PortWait {
   readonly protocol: "tcp" | "udp";
@@ -13,7 +14,8 @@ export interface PortWait {
   readonly timeoutMs: number;
 }
 
-const POLL_MS = 15;
+/** How often at most a server that does not listen yet is looked at for being stuck (stopped, out of memory). */
+const STUCK_CHECK_MS = 100;
 /**
  * A server still busy when the wait's time is up (using CPU, or writing output) gets more time, a slice at a
  * time, up to this: on a loaded machine, or behind a reader slowed by load, its start takes longer, and the
@@ -64,26 +66,28 @@ function stuck(sandbox: Sandbox, program: Program): string | undefined {
   if (program.limitHits().some((h) => h.kind === "memory")) return "memory";
   if (program.pid === undefined) return undefined;
   const own = sandbox.programProcesses(program.pid, "student");
-  return own.length > 0 && own.every((p) => p.state === "T" || p.state === "t") ? "stopped" : undefined;
+  // T is a stop signal's; t is a tracer's stop (a debugger or strace outside the run: the program cannot
+  // ptrace), which ends as soon as the tracer lets it go.
+  return own.length > 0 && own.every((p) => p.state === "T") ? "stopped" : undefined;
 }
 
 /**
- * Polls the run's socket table every 15 ms until the server listens on `port`. In host mode the socket must
- * also belong to the server's processes, since the host table holds everyone's sockets. A server that exits,
- * hits its memory limit or stops (SIGSTOP) before it listens ends the wait at once (it is stopped, and its
- * outcome names the limit). One still busy at the deadline (CPU, output) gets more time, up to 20 s more.
+ * Waits until the server listens on `port`, looking at the run's socket counters at a pause that grows from
+ * 2 to 25 ms, and at the socket tables of the protocol's two families only when a counter changed (or every
+ * 200 ms, and once more at the end): each table read walks the whole machine's socket table. In host mode the
+ * socket must also belong to the server's processes, since the host table holds everyone's sockets. A server
+ * that exits, hits its memory limit or stops (SIGSTOP) before it listens ends the wait at once (it is stopped,
+ * and its outcome names the limit). One still busy at the deadline (CPU, output) gets more time, up to 20 s
+ * more.
  */
 export async function waitForPort(sandbox: Sandbox, wait: PortWait): Promise<StepResult<SocketEntry>> {
   const { protocol, port, program, timeoutMs } = wait;
   const what = `${program.name} to listen on ${protocol} port ${port}`;
   const started = performance.now();
-  const poll = (ms: number) =>
-    pollUntil({
-      check,
-      ended: program.outcome,
-      timeoutMs: ms,
-      intervalMs: POLL_MS,
-    });
+  // Only the tables the server's socket can be in.
+  const watch = new SocketWatch(sandbox, protocol === "tcp" ? ["tcp", "tcp6"] : ["udp", "udp6"]);
+  let lastStuckCheck = Number.NEGATIVE_INFINITY;
+  const poll = (ms: number) => pollWithBackoff(check, program.outcome, ms);
   let busy = { cpu: program.cpuTimeMs(), output: program.outputBytes() };
   let result = await poll(timeoutMs);
   let extended = false;
@@ -112,17 +116,46 @@ export async function waitForPort(sandbox: Sandbox, wait: PortWait): Promise<Ste
       : `not listening on ${protocol} port ${port} after ${timeoutMs} ms`,
   );
 
-  async function check(): Promise<SocketEntry | undefined> {
-    // Only the tables the server's socket can be in: every read walks the whole machine's socket table.
-    const tables = protocol === "tcp" ? (["tcp", "tcp6"] as const) : (["udp", "udp6"] as const);
-    const ready = (await sandbox.socketTable(tables)).filter((e) => isReadySocket(e, protocol, port));
-    const why = ready.length === 0 ? stuck(sandbox, program) : undefined;
-    if (why !== undefined) {
-      void (why === "memory" ? program.stopForLimit() : program.stop());
-      return undefined;
+  async function check(last: boolean): Promise<SocketEntry | undefined> {
+    const ready = (await watch.sockets(last)).filter((e) => isReadySocket(e, protocol, port));
+    if (ready.length === 0 && performance.now() - lastStuckCheck >= STUCK_CHECK_MS) {
+      lastStuckCheck = performance.now();
+      const why = stuck(sandbox, program);
+      if (why !== undefined) {
+        void (why === "memory" ? program.stopForLimit() : program.stop());
+        return undefined;
+      }
     }
     if (ready.length === 0 || sandbox.mode === "namespace" || program.pid === undefined) return ready[0];
     const owned = socketInodes(sandbox.programProcesses(program.pid, "all").map((p) => p.pid));
     return ready.find((e) => owned.has(e.inode));
+  }
+}
+
+/**
+ * Looks with `check` until it returns a value, the program ends, or the timeout passes, pausing 2 ms after the
+ * first look and twice as long after each next one, up to 25 ms. The last look, after the deadline or the
+ * end, reads the tables whatever the counters say, so a late success still counts.
+ */
+async function pollWithBackoff<T>(
+  check: (last: boolean) => Promise<T | undefined>,
+  ended: Promise<Outcome>,
+  timeoutMs: number,
+): Promise<{ value: T } | { ended: Outcome } | { timedOut: true }> {
+  const deadline = performance.now() + timeoutMs;
+  let endedWith: { value: Outcome } | undefined;
+  ended.then((value) => {
+    endedWith = { value };
+  });
+  let pause: number | undefined;
+  for (;;) {
+    const last = endedWith !== undefined || performance.now() >= deadline;
+    const value = await check(last);
+    if (value !== undefined) return { value };
+    if (last) return endedWith ? { ended: endedWith.value } : { timedOut: true };
+    if (endedWith) continue;
+    pause = backoff(pause);
+    const left = deadline - performance.now();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(pause ?? 1, left))));
   }
 }

@@ -13,12 +13,12 @@
 #   HOLDER_CAPTURE     1: run tcpdump
 #   HOLDER_FILTER      tcpdump filter expression (host mode), empty for none
 #   HOLDER_NONCE       the barrier marker's nonce
-#   HOLDER_READY_MS    how long to wait for tcpdump's "listening on"
-#   HOLDER_BARRIER_MS  how long to wait for the marker in the capture file
-#   HOLDER_CAPTURE_BYTES    the capture file's size limit (tcpdump dies of SIGXFSZ there)
+#   HOLDER_CAPTURE_BLOCKS   the capture file's size limit in KiB (tcpdump dies of SIGXFSZ there)
 #   HOLDER_CAPTURE_PACKETS  the packets tcpdump writes before it stops (-c)
-# Output lines (stdout): READY, ERROR <CODE> <text>, CAPTURE_ENDED, BARRIER_MS=<n>, BARRIER_TIMEOUT,
-# TCPDUMP_RC=<n>, DONE.
+# Input lines (stdin): STOP (send the barrier's marker), then END (stop tcpdump); end of input stands for both.
+# Output lines (stdout): READY, ERROR <CODE> <text>, CAPTURE_ENDED, MARKED, TCPDUMP_RC=<n>, DONE.
+# Every wait is on an event (a line of tcpdump's or of socklab's): the holder starts no helper process once
+# tcpdump runs, and socklab times each wait (holder.ts).
 set -u
 export LC_ALL=C
 out=$1
@@ -30,7 +30,6 @@ fail() {
   [ -n "${tpid:-}" ] && kill -KILL "$tpid" 2>/dev/null
   exit 3
 }
-now_us() { local t=${EPOCHREALTIME/./}; echo $((10#$t)); }
 
 if [ "$HOLDER_WORK_BYTES" -gt 0 ]; then
   # nr_inodes bounds the kernel memory a flood of empty files can take (a submission holds at most 5,000).
@@ -43,8 +42,12 @@ fi
 if [ "$HOLDER_WORK_BYTES" -gt 0 ]; then
   # The programs' /tmp folders, made before any program runs (one that fills the disk cannot keep the
   # next program from starting): the work tmpfs's size and inode limits bound them too.
-  msg=$(mkdir -p -m 0700 "$scratch/work/.tmp" && cd "$scratch/work/.tmp" && mkdir -m 0700 $(seq 0 31) 2>&1) ||
-    fail WORKDIR "$msg"
+  tmp=$scratch/work/.tmp
+  if [ -d "$tmp" ]; then
+    msg=$(mkdir -m 0700 "$tmp/"{0..31} 2>&1) || fail WORKDIR "$msg"
+  else
+    msg=$(mkdir -m 0700 "$tmp" "$tmp/"{0..31} 2>&1) || fail WORKDIR "$msg"
+  fi
 fi
 if [ "$HOLDER_MODE" = namespace ]; then
   # A fresh network namespace starts with lo DOWN.
@@ -58,6 +61,7 @@ if [ "$HOLDER_NFT" = 1 ]; then
 fi
 
 tpid=
+rpid=
 if [ "$HOLDER_CAPTURE" = 1 ]; then
   pre=()
   extra=()
@@ -67,24 +71,38 @@ if [ "$HOLDER_CAPTURE" = 1 ]; then
     pre=(setpriv --pdeathsig=KILL --)
     [ "$(id -u)" = 0 ] && extra=(-Z root)
   fi
-  # shellcheck disable=SC2086 # the filter is a list of words
-  # The capture budget: the kernel stops the file at HOLDER_CAPTURE_BYTES (RLIMIT_FSIZE), however fast the
-  # traffic, and tcpdump stops itself after HOLDER_CAPTURE_PACKETS packets. Its kernel buffer is 8 MiB (-B,
-  # KiB) rather than libpcap's 2 MiB: a burst of 64 KiB loopback segments fills 2 MiB in 32 packets.
-  "${pre[@]}" prlimit --fsize="$HOLDER_CAPTURE_BYTES" -- tcpdump -U -n -i lo -s 0 -B 8192 -c "$HOLDER_CAPTURE_PACKETS" \
-    "${extra[@]}" -w "$out/capture.pcap" $HOLDER_FILTER 2>"$out/tcpdump.err" &
-  tpid=$!
-  deadline=$(($(now_us) + HOLDER_READY_MS * 1000))
-  until grep -q 'listening on' "$out/tcpdump.err" 2>/dev/null; do
-    if ! kill -0 "$tpid" 2>/dev/null; then
-      wait "$tpid"
-      fail TCPDUMP_NOT_READY "tcpdump exited with code $?: $(cat "$out/tcpdump.err")"
+  # tcpdump's stderr goes through a reader (a subshell of this one, no new program) that keeps it in
+  # tcpdump.err and says READY at its "listening on", or ERROR when tcpdump ends before it.
+  exec {errfd}> >(
+    ready=
+    while IFS= read -r line; do
+      printf '%s\n' "$line" >>"$out/tcpdump.err"
+      if [ -z "$ready" ] && [[ $line == *"listening on"* ]]; then
+        ready=1
+        say READY
+      fi
+    done
+    if [ -z "$ready" ]; then
+      text=$(<"$out/tcpdump.err")
+      say "ERROR TCPDUMP_NOT_READY tcpdump exited before it listened: ${text//$'\n'/ | }"
     fi
-    [ "$(now_us)" -gt "$deadline" ] && fail TCPDUMP_NOT_READY "no 'listening on' after $HOLDER_READY_MS ms: $(cat "$out/tcpdump.err")"
-    sleep 0.02
-  done
+  )
+  rpid=$!
+  # The capture budget: the kernel stops the file at HOLDER_CAPTURE_BLOCKS KiB (RLIMIT_FSIZE, bash's ulimit
+  # in tcpdump's own process), however fast the traffic, and tcpdump stops itself after
+  # HOLDER_CAPTURE_PACKETS packets. Its kernel buffer is 8 MiB (-B, KiB) rather than libpcap's 2 MiB: a burst
+  # of 64 KiB loopback segments fills 2 MiB in 32 packets.
+  # shellcheck disable=SC2086 # the filter is a list of words
+  {
+    ulimit -f "$HOLDER_CAPTURE_BLOCKS" || exit 125
+    exec "${pre[@]}" tcpdump -U -n -i lo -s 0 -B 8192 -c "$HOLDER_CAPTURE_PACKETS" \
+      "${extra[@]}" -w "$out/capture.pcap" $HOLDER_FILTER 2>&"$errfd" {errfd}>&-
+  } &
+  tpid=$!
+  exec {errfd}>&-
+else
+  say READY
 fi
-say READY
 
 # Wait for STOP (end of input counts as STOP too).
 while IFS= read -r line; do
@@ -98,29 +116,27 @@ if [ -n "$tpid" ] && ! kill -0 "$tpid" 2>/dev/null; then
   say "TCPDUMP_RC=$?"
 elif [ -n "$tpid" ]; then
   # The capture barrier: tcpdump may hold packets in its ring buffer for about a second, and SIGINT throws
-  # them away. Send a marker, wait until it is in the file (so everything before it is too), then stop.
-  start=$(now_us)
-  deadline=$((start + HOLDER_BARRIER_MS * 1000))
+  # them away. Send a marker; socklab waits until it is in the file (so everything before it is too), then
+  # says END.
   marker="GRADER-END-$HOLDER_NONCE"
   printf '%s' "$marker" 2>/dev/null >/dev/udp/127.0.0.1/9
   # libpcap hands a ring block (256 KiB with TPACKET_V3) to tcpdump when it is full or after its 1 s
   # timeout. Filling the block with marker-tagged filler hands the marker over at once instead of up to a
   # second later. Each datagram is one write under 8 KiB and starts with the marker, so the analysis
   # ignores all of them.
-  filler="$marker-$(printf '%*s' 6000 '' | tr ' ' '.')"
-  for _ in $(seq 48); do
+  printf -v pad '%6000s' ''
+  filler="$marker-${pad// /.}"
+  for ((i = 0; i < 48; i++)); do
     printf '%s' "$filler" 2>/dev/null >/dev/udp/127.0.0.1/9
   done
-  until grep -qaF "$marker" "$out/capture.pcap" 2>/dev/null; do
-    if [ "$(now_us)" -gt "$deadline" ]; then
-      say BARRIER_TIMEOUT
-      break
-    fi
-    sleep 0.02
+  say MARKED
+  while IFS= read -r line; do
+    [ "$line" = END ] && break
   done
-  say "BARRIER_MS=$((($(now_us) - start) / 1000))"
   kill -INT "$tpid" 2>/dev/null
   wait "$tpid" 2>/dev/null
   say "TCPDUMP_RC=$?"
 fi
+# tcpdump's last words (its statistics) are in tcpdump.err once its reader has ended.
+[ -n "$rpid" ] && wait "$rpid" 2>/dev/null
 say DONE

@@ -1,6 +1,8 @@
 // The run holder (holder.sh): spawned once per run, it owns the run's namespaces and tcpdump. Node talks to it
-// with lines: it prints READY when tcpdump listens, and on STOP runs the capture barrier and reports.
+// with lines: it prints READY when tcpdump listens; on STOP it sends the capture barrier's marker (MARKED),
+// socklab waits until the marker is in the capture file, and on END the holder stops tcpdump and reports.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { open, readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { SandboxError, type SandboxErrorCode } from "./errors.ts";
 import type { RunIdentity } from "./identity.ts";
@@ -53,7 +55,10 @@ export class Holder {
   private readonly closed: Promise<void>;
   private exited = false;
 
-  private constructor(child: ChildProcessWithoutNullStreams) {
+  private constructor(
+    child: ChildProcessWithoutNullStreams,
+    private readonly settings: HolderSettings,
+  ) {
     this.child = child;
     this.pid = child.pid ?? -1;
     createInterface({ input: child.stdout }).on("line", (line) => {
@@ -98,13 +103,12 @@ export class Holder {
         HOLDER_CAPTURE: settings.capture ? "1" : "0",
         HOLDER_FILTER: settings.filter,
         HOLDER_NONCE: settings.nonce,
-        HOLDER_READY_MS: String(settings.readyTimeoutMs),
-        HOLDER_BARRIER_MS: String(settings.barrierTimeoutMs),
-        HOLDER_CAPTURE_BYTES: String(settings.captureLimits.bytes),
+        // ulimit -f counts KiB: rounded up, the file may hold the whole budget.
+        HOLDER_CAPTURE_BLOCKS: String(Math.ceil(settings.captureLimits.bytes / 1024)),
         HOLDER_CAPTURE_PACKETS: String(settings.captureLimits.packets),
       },
     });
-    const holder = new Holder(child);
+    const holder = new Holder(child, settings);
     const outcome = await holder.waitForLine(
       (line) => line === "READY" || line.startsWith("ERROR "),
       settings.readyTimeoutMs + START_SLACK_MS,
@@ -117,18 +121,44 @@ export class Holder {
       throw new SandboxError(ERROR_CODES[code] ?? "HOLDER_FAILED", `run holder: ${code}: ${text}`);
     }
     const why = holder.exited ? `it exited: ${holder.stderr.trim() || "no output"}` : "no READY in time";
+    const tcpdump = settings.capture
+      ? (await readFile(settings.dirs.tcpdumpErr, "utf8").catch(() => "")).trim().replaceAll("\n", " | ")
+      : "";
     throw new SandboxError(
-      "HOLDER_NOT_READY",
-      `the run holder did not become ready within ${settings.readyTimeoutMs + START_SLACK_MS} ms (${why})`,
+      tcpdump === "" ? "HOLDER_NOT_READY" : "TCPDUMP_NOT_READY",
+      `the run holder did not become ready within ${settings.readyTimeoutMs + START_SLACK_MS} ms (${why}${tcpdump === "" ? "" : `; tcpdump said: ${tcpdump}`})`,
     );
   }
 
   /** Stops the run: barrier, tcpdump stop, holder exit. Kills the holder if it does not finish in time. */
   async stop(timeoutMs: number): Promise<HolderReport> {
     const warnings: string[] = [];
+    let barrierMs: number | null = null;
+    let barrierTimedOut = false;
     if (!this.exited) {
-      this.child.stdin.end("STOP\n");
-      if (!(await this.waitClosed(timeoutMs))) {
+      const deadline = performance.now() + timeoutMs;
+      // The marker can only be after what the file holds now.
+      const from = await fileSize(this.settings.dirs.stagedCapture);
+      this.child.stdin.write("STOP\n");
+      const said = this.settings.capture
+        ? await this.waitForLine(
+            (line) => line === "MARKED" || line === "CAPTURE_ENDED" || line === "DONE",
+            this.settings.barrierTimeoutMs,
+          )
+        : undefined;
+      if (said === "MARKED") {
+        const started = performance.now();
+        const found = await waitForMarker(
+          this.settings.dirs.stagedCapture,
+          `GRADER-END-${this.settings.nonce}`,
+          from,
+          this.settings.barrierTimeoutMs,
+        );
+        barrierMs = Math.round(performance.now() - started);
+        barrierTimedOut = !found;
+      }
+      this.child.stdin.end("END\n");
+      if (!(await this.waitClosed(Math.max(KILL_WAIT_MS, deadline - performance.now())))) {
         warnings.push(`the run holder did not finish within ${timeoutMs} ms after STOP and was killed`);
         await this.kill();
       }
@@ -147,8 +177,8 @@ export class Holder {
       .trim();
     if (stderr !== "") warnings.push(`run holder stderr: ${stderr}`);
     return {
-      barrierMs: value("BARRIER_MS="),
-      barrierTimedOut: this.lines.includes("BARRIER_TIMEOUT"),
+      barrierMs,
+      barrierTimedOut,
       captureEnded: this.lines.includes("CAPTURE_ENDED"),
       tcpdumpExitCode: value("TCPDUMP_RC="),
       warnings,
@@ -188,5 +218,53 @@ export class Holder {
       this.lineListeners.add(listener);
       this.closed.then(() => finish(this.lines.find(accept)));
     });
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  const handle = await open(path, "r").catch(() => undefined);
+  if (!handle) return 0;
+  try {
+    return (await handle.stat()).size;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** How often the capture file is looked at for the marker: at once, then a little later each time. */
+const MARKER_POLL_MS = { first: 2, most: 25 } as const;
+
+/**
+ * Waits until `marker` is in the capture file past `from` (so every packet before it is in the file too);
+ * false after `timeoutMs`. Reads only what was added since the last look (and a marker's length before it).
+ */
+async function waitForMarker(
+  file: string,
+  marker: string,
+  from: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  const needle = Buffer.from(marker, "latin1");
+  const deadline = performance.now() + timeoutMs;
+  let offset = Math.max(0, from - needle.length);
+  let pause: number = MARKER_POLL_MS.first;
+  const handle = await open(file, "r").catch(() => undefined);
+  if (!handle) return false;
+  try {
+    for (;;) {
+      const size = (await handle.stat()).size;
+      if (size > offset) {
+        const chunk = Buffer.alloc(size - offset);
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, offset);
+        if (chunk.subarray(0, bytesRead).includes(needle)) return true;
+        offset = Math.max(offset, offset + bytesRead - needle.length + 1);
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+      pause = Math.min(pause * 2, MARKER_POLL_MS.most);
+    }
+  } finally {
+    await handle.close();
   }
 }

@@ -8,7 +8,13 @@ export type { LaunchPlan, LaunchRequest } from "./launcher.ts";
 export { DEFAULT_LIMITS, type ResourceLimits } from "./limits.ts";
 export { MARKER_PORT, openSandbox, requestedMode, resolveSandboxMode } from "./open-sandbox.ts";
 export { type PreflightResult, preflight } from "./preflight.ts";
-export { parseProcNet, type SocketEntry, type SocketProtocol, socketStateName } from "./proc-net.ts";
+export {
+  parseProcNet,
+  type SocketCounts,
+  type SocketEntry,
+  type SocketProtocol,
+  socketStateName,
+} from "./proc-net.ts";
 export {
   type ProcessInfo,
   processTree,
@@ -17,6 +23,7 @@ export {
   signalProcesses,
 } from "./process-tree.ts";
 export { createStage, REPORT_FOLDERS, removeStage, removeStaleStages } from "./run-dirs.ts";
+export { backoff, type SocketSource, SocketWatch } from "./socket-watch.ts";
 export type {
   CaptureBudget,
   ProgramProcessSet,

@@ -13,7 +13,7 @@ const USER: RunIdentity = { isRoot: false, uid: 1001, gid: 1001, prefix: [] };
 const paths = { sub: "/tmp/run/.s/sub", work: "/tmp/run/.s/work" };
 
 describe("namespaceLaunch", () => {
-  it("joins the holder's namespaces, drops capabilities, limits, and runs bwrap with the program last", () => {
+  it("joins the holder's namespaces, limits, and runs bwrap with the program last", () => {
     const plan = namespaceLaunch(
       { argv: ["/usr/bin/python3", "server.py"] },
       {
@@ -26,12 +26,13 @@ describe("namespaceLaunch", () => {
     expect(plan.file).toBe("nsenter");
     const line = plan.args.join(" ");
     expect(line).toContain("--target=4321 --user --net --mount --pid=/proc/4321/ns/pid_for_children");
-    expect(line).toContain(
-      "setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all --no-new-privs --",
-    );
+    // Entering the run's user namespace leaves no inheritable or ambient capability, and bwrap runs as a uid
+    // other than 0 there: no setpriv between them (test/e2e/sandbox-programs checks the program's capabilities).
+    expect(line).not.toContain("setpriv");
+    expect(line).toContain("--preserve-credentials -- prlimit");
     // The run as a whole may hold many processes; the program's own limit is set inside its user namespace.
     expect(line).toContain("prlimit --cpu=10:11 --as=1073741824 --nproc=4096");
-    expect(line).toContain("ulimit -u 128");
+    expect(line).toContain("ulimit -u 128"); // the reporter's bash, without a control group
     expect(line).toContain("--die-with-parent --new-session --disable-userns");
     expect(line).toContain("--ro-bind /tmp/run/.s/sub /sub --bind /tmp/run/.s/work /work");
     expect(line).toContain("--chdir /work --clearenv --setenv PATH /usr/bin:/bin --setenv HOME /work");
@@ -97,22 +98,42 @@ describe("a launch with a control group", () => {
   const paths = { sub: "/tmp/run/.s/sub", work: "/tmp/run/.s/work" };
   const user = { isRoot: false, uid: 1000, gid: 1000, prefix: [] };
 
-  it("joins the group first, then execs the program with descriptors 0-2 only (no wrapper left)", () => {
+  it("closes stray descriptors and joins the group first, then execs the program with 0-2 only (no wrapper left)", () => {
     const plan = namespaceLaunch(
       { argv: ["python3", "server.py"] },
-      { holderPid: 7, identity: user, limits: DEFAULT_LIMITS, paths, cgroupProcs: ["/cg/a/cgroup.procs"] },
+      {
+        holderPid: 7,
+        identity: user,
+        limits: DEFAULT_LIMITS,
+        paths,
+        cgroupProcs: ["/cg/a/cgroup.procs"],
+        seccompFile: "/stage/seccomp.bpf",
+      },
     );
-    expect([plan.file, ...plan.args.slice(0, 5)]).toEqual([
-      "/bin/sh",
+    expect([plan.file, ...plan.args.slice(0, 6)]).toEqual([
+      "/bin/bash",
+      "--norc",
       "-c",
       expect.stringContaining('echo $$ 2>/dev/null >"$1"'),
-      "cgroup",
+      "socklab-launch",
       "/cg/a/cgroup.procs",
       "--",
     ]);
+    // Every descriptor above 2 is closed but the filter's, which socklab opens at 9 for bubblewrap.
+    expect(plan.args[2]).toContain("case $n in 0|1|2|9) ;;");
+    expect(plan.files).toEqual({ 9: "/stage/seccomp.bpf" });
+    expect(plan.args.join(" ")).toContain("--seccomp 9");
+    // One process per step: the start shell, nsenter, prlimit, bwrap, the starter, the program.
+    expect(plan.args.filter((a) => ["nsenter", "prlimit", "bwrap"].includes(a))).toEqual([
+      "nsenter",
+      "prlimit",
+      "bwrap",
+    ]);
     const start = plan.args[plan.args.indexOf("student") - 1]!;
-    expect(start).toContain("ulimit -u 128");
-    expect(start).toContain('exec env -u SHLVL -u _ -u PWD -- "$@"');
+    // dash: the process limit is its -p, and its exec adds nothing to the environment once PWD is unset.
+    expect(start).toMatch(/^ulimit -(p|u) 128 /);
+    expect(start).toMatch(/exec "\$@"$/);
     expect(start).not.toContain("times");
+    expect(plan.args.slice(-2)).toEqual(["python3", "server.py"]);
   });
 });

@@ -1,5 +1,6 @@
 // The command line that starts one student program inside a run: join the run's namespaces, drop every
 // capability, apply resource limits, and enter a bubblewrap sandbox with a minimal read-only root.
+import { existsSync } from "node:fs";
 import { isAbsolute, join, posix, relative } from "node:path";
 import type { ProgramCgroup } from "./cgroups.ts";
 import type { RunIdentity } from "./identity.ts";
@@ -29,38 +30,44 @@ export interface LaunchPlan {
   /** The program's control group, where the machine has them: its limits, CPU time and what it ran into.
    * Without one, the launcher's descriptor 3 carries the reporter shell's CPU time. */
   readonly cgroup?: ProgramCgroup;
+  /** Files to open read-only at these descriptors of the launcher when it is spawned (the system-call
+   * filter bubblewrap reads). */
+  readonly files?: Readonly<Record<number, string>>;
 }
 
 /**
- * Joins the program's control groups (the pid of this shell, which then becomes the launcher), before any
- * privilege is dropped: every process of the program is born in them. Its failure is socklab's ("cgroup: …").
+ * The first process of a launch, on the host: it closes every descriptor above 2 that socklab did not hand it
+ * on purpose (whatever started socklab may have left some open), then joins the program's control groups (the
+ * pid of this shell, which then becomes the launcher) before any privilege is dropped, so that every process of
+ * the program is born in them. Its failure is socklab's ("cgroup: …"). One shell does both: a launch costs
+ * one process per step, and these two are builtins.
  */
-const CGROUP_JOIN =
-  'while [ "$1" != -- ]; do echo $$ 2>/dev/null >"$1" || { echo "cgroup: cannot join $1" >&2; exit 125; }; ' +
-  'shift; done; shift; exec "$@"';
+// No redirection around the loop: bash would keep a copy of the redirected descriptor above 2.
+function hostStart(kept: readonly number[]): string {
+  const keep = [0, 1, 2, ...kept].join("|");
+  return (
+    `for f in /proc/self/fd/*; do n=\${f##*/}; case $n in ${keep}) ;; *) eval "exec $n>&-" ;; esac; done; ` +
+    'while [ "$1" != -- ]; do echo $$ 2>/dev/null >"$1" || { echo "cgroup: cannot join $1" >&2; exit 125; }; ' +
+    'shift; done; shift; exec "$@"'
+  );
+}
 
-/** The words that put a command into the groups whose `cgroup.procs` files are given (none: nothing). */
-export function cgroupJoin(procsFiles: readonly string[]): string[] {
-  return procsFiles.length === 0 ? [] : ["/bin/sh", "-c", CGROUP_JOIN, "cgroup", ...procsFiles, "--"];
+/**
+ * The words that start a launch: close stray descriptors (all above 2 but `kept`), join the groups whose
+ * `cgroup.procs` files are given, then exec the rest.
+ */
+export function launchStart(procsFiles: readonly string[], kept: readonly number[] = []): string[] {
+  // --norc: a bash whose standard input is a socket (Node's pipes are) and that has no SHLVL takes itself for
+  // one started by sshd and reads ~/.bashrc, whose output would be the program's.
+  return ["/bin/bash", "--norc", "-c", hostStart(kept), "socklab-launch", ...procsFiles, "--"];
 }
 
 /** The host name programs see inside a run (their own UTS namespace); the run's /etc/hosts maps it to 127.0.0.1. */
 export const RUN_HOSTNAME = "socklab";
 
-/** The descriptor bubblewrap reads the system-call filter from. */
-const SECCOMP_FD = 9;
-
-/**
- * Opens the system-call filter on the descriptor bubblewrap reads it from (`--seccomp`), as the first step,
- * while the file is still in reach. Its failure is socklab's ("seccomp: …").
- */
-// (`exec` with redirections only keeps them for the rest of the shell: nothing else may be redirected there.)
-const SECCOMP_OPEN = `[ -r "$1" ] || { echo "seccomp: cannot open $1" >&2; exit 125; }; exec ${SECCOMP_FD}<"$1"; shift; exec "$@"`;
-
-/** The words that start a command with the filter in `file` open for bubblewrap (no file: nothing). */
-export function seccompOpen(file: string | undefined): string[] {
-  return file === undefined ? [] : ["/bin/sh", "-c", SECCOMP_OPEN, "seccomp", file];
-}
+/** The descriptor bubblewrap reads the system-call filter from (`--seccomp`); socklab opens the file there when
+ * it spawns the launcher, and bubblewrap closes it once read. */
+export const SECCOMP_FD = 9;
 
 /** Where a run keeps the submission's two views on the host. */
 export interface LaunchPaths {
@@ -87,16 +94,34 @@ const REPORTER =
 const closeFdsAbove = (last: number) =>
   `for f in /proc/self/fd/*; do n=\${f##*/}; [ "$n" -gt ${last} ] && eval "exec $n>&-"; done`;
 
+/** dash, where the machine has it: a shell that adds nothing to the environment of what it execs but PWD. */
+const DASH = ["/usr/bin/dash", "/bin/dash"].find((path) => existsSync(path));
+
 /**
- * Where the program has a control group, its CPU time is read from there, and nothing of socklab's stays
- * between it and bubblewrap's init (which it cannot signal): this shell sets the process limit, closes stray
- * descriptors and becomes the program. Without one, the reporter stays and measures.
+ * The program's parent inside the sandbox, as words. Where the program has a control group, its CPU time is
+ * read from there, and nothing of socklab's stays between it and bubblewrap's init (which it cannot signal):
+ * this shell sets the process limit, closes what is left of descriptors 3–9 (the launch's first shell closed
+ * the rest) and becomes the program; dash, whose `exec` adds nothing to the environment once PWD is unset,
+ * where the machine has it (bash adds SHLVL and `_`, which `env -u` then removes). Without a control group,
+ * the reporter stays and measures.
  */
-function starter(processes: number | undefined, measuredOutside: boolean): string {
+function starter(processes: number | undefined, measuredOutside: boolean): string[] {
+  if (measuredOutside && DASH !== undefined) {
+    // dash calls the process limit -p.
+    const limit = processes === undefined ? "" : `ulimit -p ${processes} 2>/dev/null; `;
+    const close = [3, 4, 5, 6, 7, 8, 9].map((fd) => `${fd}>&-`).join(" ");
+    return [DASH, "-c", `${limit}exec ${close}; unset PWD; exec "$@"`, "student"];
+  }
   const limit = processes === undefined ? "" : `ulimit -u ${processes} 2>/dev/null; `;
-  return measuredOutside
-    ? `${limit}${closeFdsAbove(2)}; exec env -u SHLVL -u _ -u PWD -- "$@"`
-    : `${limit}${closeFdsAbove(3)}; ${REPORTER}`;
+  return [
+    "/bin/bash",
+    "--norc",
+    "-c",
+    measuredOutside
+      ? `${limit}${closeFdsAbove(2)}; exec env -u SHLVL -u _ -u PWD -- "$@"`
+      : `${limit}${closeFdsAbove(3)}; ${REPORTER}`,
+    "student",
+  ];
 }
 
 const LAUNCHER_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" };
@@ -173,9 +198,16 @@ export function namespaceLaunch(
     ...Object.entries(env).flatMap(([name, value]) => ["--setenv", name, value]),
     "--",
   ];
+  // One process per step, each exec'ing the next: [the start shell: stray descriptors, control groups] →
+  // [setpriv: socklab's root drops to the unprivileged uid] → nsenter into the run's namespaces → prlimit →
+  // bubblewrap → the starter shell → the program. No setpriv after nsenter: entering the run's user namespace
+  // leaves no inheritable or ambient capability, so exec'ing bubblewrap as a uid other than 0 clears the rest;
+  // bubblewrap sets no_new_privs and empties the program's bounding set itself.
+  const measuredOutside = cgroupProcs.length > 0;
   const command = [
-    ...seccompOpen(context.seccompFile),
-    ...cgroupJoin(cgroupProcs),
+    ...(measuredOutside
+      ? launchStart(cgroupProcs, context.seccompFile === undefined ? [] : [SECCOMP_FD])
+      : []),
     ...identity.prefix,
     "nsenter",
     `--target=${h}`,
@@ -185,12 +217,19 @@ export function namespaceLaunch(
     `--pid=/proc/${h}/ns/pid_for_children`,
     "--preserve-credentials",
     "--",
-    ...["setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"],
     ...["prlimit", ...prlimitArgs(limits, RUN_PROCESSES), "--"],
     ...bwrap,
-    ...["/bin/bash", "-c", starter(limits.processes, cgroupProcs.length > 0), "student", ...request.argv],
+    ...starter(limits.processes, measuredOutside),
+    ...request.argv,
   ];
-  return { file: command[0]!, args: command.slice(1), env: LAUNCHER_ENV, cwd: "/", detached: false };
+  return {
+    file: command[0]!,
+    args: command.slice(1),
+    env: LAUNCHER_ENV,
+    cwd: "/",
+    detached: false,
+    ...(context.seccompFile === undefined ? {} : { files: { [SECCOMP_FD]: context.seccompFile } }),
+  };
 }
 
 /** The launch plan for a host-mode run: limits and an unprivileged uid, but no isolation. */
@@ -222,12 +261,13 @@ export function hostLaunch(
   // group per program, pids.max is the program's limit and RLIMIT_NPROC only a ceiling.
   const joins = context.cgroupProcs ?? [];
   const command = [
-    ...cgroupJoin(joins),
+    ...(joins.length > 0 ? launchStart(joins) : []),
     ...setpriv,
     ...["--no-new-privs", "--pdeathsig=KILL", "--"],
     ...["prlimit", ...prlimitArgs(limits, joins.length > 0 ? RUN_PROCESSES : limits.processes), "--"],
     ...["env", "-i", ...Object.entries(env).map(([name, value]) => `${name}=${value}`), runToken],
-    ...["/bin/bash", "-c", starter(undefined, joins.length > 0), "student", ...request.argv],
+    ...starter(undefined, joins.length > 0),
+    ...request.argv,
   ];
   return {
     file: command[0]!,

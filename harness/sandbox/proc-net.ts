@@ -139,3 +139,27 @@ export function parseProcNet(
   }
   return entries;
 }
+
+/** How many sockets of each protocol a network namespace holds, from /proc/<pid>/net/sockstat{,6}. */
+export type SocketCounts = Partial<Record<SocketProtocol, number>>;
+
+const SOCKSTAT_NAMES: Readonly<Record<string, SocketProtocol>> = {
+  TCP: "tcp",
+  TCP6: "tcp6",
+  UDP: "udp",
+  UDP6: "udp6",
+};
+
+/**
+ * Parses sockstat text (`TCP: inuse 1 orphan 0 tw 0 …`, `UDP6: inuse 0`). `inuse` counts the namespace's own
+ * sockets in the kernel's lookup tables: a TCP socket once it listens or connects, a UDP socket once bound.
+ */
+export function parseSockstat(text: string): SocketCounts {
+  const counts: SocketCounts = {};
+  for (const line of text.split("\n")) {
+    const found = line.match(/^(\w+): inuse (\d+)/);
+    const protocol = found ? SOCKSTAT_NAMES[found[1]!] : undefined;
+    if (protocol !== undefined) counts[protocol] = Number(found![2]);
+  }
+  return counts;
+}

@@ -12,7 +12,7 @@ import type { RunIdentity } from "./identity.ts";
 import { forgetRun, trackRun } from "./interrupt.ts";
 import { hostLaunch, type LaunchPlan, type LaunchRequest, namespaceLaunch } from "./launcher.ts";
 import type { ResourceLimits } from "./limits.ts";
-import type { SocketEntry, SocketProtocol } from "./proc-net.ts";
+import type { SocketCounts, SocketEntry, SocketProtocol } from "./proc-net.ts";
 import {
   environmentHas,
   listProcesses,
@@ -20,10 +20,11 @@ import {
   type ProcessInfo,
   pidNamespaceOf,
   processTree,
+  readProcessInfo,
   signalProcesses,
 } from "./process-tree.ts";
 import { finishRunDirs, type RunDirs } from "./run-dirs.ts";
-import { readSocketTable } from "./socket-table.ts";
+import { readSocketCounts, readSocketTable } from "./socket-table.ts";
 import {
   BARRIER_ALLOWANCE,
   type CaptureBudget,
@@ -78,6 +79,7 @@ export class RunSandbox implements Sandbox {
   private readonly closingListeners: Array<() => void> = [];
   /** The control groups of the run's programs (none where the machine has no cgroups for socklab). */
   private readonly cgroups: ProgramCgroup[] = [];
+  private readonly groupOfLauncher = new Map<number, ProgramCgroup>();
   private readonly runName = `run-${randomBytes(6).toString("hex")}`;
   private tmpCount = 0;
   private closed: Promise<SandboxCloseResult> | undefined;
@@ -108,6 +110,10 @@ export class RunSandbox implements Sandbox {
 
   socketTable(protocols?: readonly SocketProtocol[]): Promise<SocketEntry[]> {
     return readSocketTable(this.mode === "namespace" ? this.holderPid : process.pid, protocols);
+  }
+
+  socketCounts(): SocketCounts {
+    return readSocketCounts(this.mode === "namespace" ? this.holderPid : process.pid);
   }
 
   async ss(): Promise<string> {
@@ -179,7 +185,7 @@ export class RunSandbox implements Sandbox {
   }
 
   programProcesses(launcherPid: number, which: ProgramProcessSet): ProcessInfo[] {
-    const table = listProcesses();
+    const table = this.programTable(launcherPid);
     const tree = processTree(launcherPid, table);
     if (this.mode === "host") {
       // The launcher is the program's own shell; its session also holds children that left the tree.
@@ -193,6 +199,26 @@ export class RunSandbox implements Sandbox {
       const pids = namespacePids(p.pid);
       return pids !== undefined && pids.length >= this.ownDepth + 2 && pids[pids.length - 1] !== 1;
     });
+  }
+
+  /**
+   * The processes among which a program's are: its control group's members where it has one (every process
+   * of the program is born in it and cannot leave it), else every process of the machine. The group is known
+   * once the launcher has joined it.
+   */
+  private programTable(launcherPid: number): Map<number, ProcessInfo> {
+    let group = this.groupOfLauncher.get(launcherPid);
+    if (group === undefined) {
+      group = this.cgroups.find((g) => g.members().includes(launcherPid));
+      if (group) this.groupOfLauncher.set(launcherPid, group);
+    }
+    if (!group) return listProcesses();
+    const table = new Map<number, ProcessInfo>();
+    for (const pid of group.members()) {
+      const info = readProcessInfo(pid);
+      if (info) table.set(pid, info);
+    }
+    return table;
   }
 
   onClosing(listener: () => void): void {

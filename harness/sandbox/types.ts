@@ -1,7 +1,7 @@
 // The public shape of a sandbox: one isolated grading run (its own loopback, capture and processes).
 import type { LaunchPlan, LaunchRequest } from "./launcher.ts";
 import type { ResourceLimits } from "./limits.ts";
-import type { SocketEntry, SocketProtocol } from "./proc-net.ts";
+import type { SocketCounts, SocketEntry, SocketProtocol } from "./proc-net.ts";
 import type { ProcessInfo } from "./process-tree.ts";
 
 /** `namespace`: the run's own user/net/pid/mount namespaces; `host`: the host loopback, no isolation. */
@@ -92,6 +92,8 @@ export interface Sandbox {
   /** The run's sockets (TCP and UDP, IPv4 and IPv6, or only the tables named), read from /proc without
    * entering the run. Each table read makes the kernel walk every socket of the machine: read what is needed. */
   socketTable(protocols?: readonly SocketProtocol[]): Promise<SocketEntry[]>;
+  /** How many sockets of each protocol the run holds (the host's in host mode): counters, cheap to read often. */
+  socketCounts(): SocketCounts;
   /** The text of `ss -tanup` inside the run, for reports. */
   ss(): Promise<string>;
   /**

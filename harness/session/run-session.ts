@@ -27,11 +27,13 @@ import {
   waitForPort,
 } from "../run/index.ts";
 import {
+  backoff,
   type CaptureBudget,
   openSandbox,
   type Sandbox,
   type SandboxMode,
   type SocketEntry,
+  SocketWatch,
 } from "../sandbox/index.ts";
 import type { InteractiveReport } from "./interactive-report.ts";
 import type { Limit } from "./limiter.ts";
@@ -283,6 +285,11 @@ export async function executeRun(
     });
     if (serverReady.status === "done") {
       const srv = server;
+      // Connections to the server are TCP's (a UDP spec's connected sockets are in the UDP tables).
+      const established = new SocketWatch(
+        sandbox,
+        spec.protocol === "tcp" ? ["tcp", "tcp6"] : ["udp", "udp6"],
+      );
       const ctx: RunContext = {
         sandbox,
         server: srv,
@@ -309,13 +316,17 @@ export async function executeRun(
         },
         async waitForEstablished(count, timeoutMs) {
           const deadline = performance.now() + timeoutMs;
-          // Looked at once at least, even with no time left.
+          let pause: number | undefined;
+          // Looked at once at least, even with no time left; the last look reads the tables whatever the
+          // counters say.
           for (;;) {
-            const table = await sandbox.socketTable();
+            const last = !srv.running || performance.now() >= deadline;
+            const table = await established.sockets(last);
             const n = table.filter((e) => e.localPort === spec.port && e.state === "ESTABLISHED").length;
             if (n >= count) return true;
-            if (!srv.running || performance.now() >= deadline) return false;
-            await new Promise((r) => setTimeout(r, 15));
+            if (last) return false;
+            pause = backoff(pause);
+            await new Promise((r) => setTimeout(r, pause));
           }
         },
         async snapshot(label, established) {
