@@ -8,7 +8,8 @@ import {
   udp,
 } from "../../test/support/analyse-scenarios.ts";
 import { buildTcp, buildUdp, decodePacket, toRecord } from "../decode/index.ts";
-import { createAnalyser } from "./analyser.ts";
+import { type AnalyseOptions, createAnalyser, MAX_UDP_OPEN, UDP_QUIET_US } from "./analyser.ts";
+import type { Conversation } from "./types.ts";
 
 const C = "127.0.0.1";
 const markerFrame = () => buildUdp({ src: C, dst: C, sport: 44593, dport: 9, payload: "GRADER-END-abc123" });
@@ -200,6 +201,75 @@ describe("closed conversations", () => {
     expect(analysis.conversations.map((c) => [c.id, c.stream, c.packets])).toEqual([
       [0, 0, 6],
       [1, 1, 1],
+    ]);
+  });
+});
+
+describe("streaming (onConversation)", () => {
+  function streamed(packets: ReturnType<typeof mixedCapture>, options: AnalyseOptions = {}) {
+    const handed: Conversation[] = [];
+    const analyser = createAnalyser({ ...options, onConversation: (c) => handed.push(c) });
+    packets.forEach((packet, i) => {
+      analyser.add(decodePacket(toRecord(packet.data, i + 1, packet.timeUs), 1));
+    });
+    const analysis = analyser.finish();
+    return { analysis, handed: [...handed].sort((a, b) => a.id - b.id) };
+  }
+
+  it("hands over every conversation, as the whole analysis lists them, and keeps none", () => {
+    const whole = analysePackets(mixedCapture());
+    const { analysis, handed } = streamed(mixedCapture());
+    expect(analysis.conversations).toEqual([]);
+    expect(handed).toEqual(whole.conversations);
+    expect({ ...analysis.capture, conversationsDropped: 0 }).toEqual(whole.capture);
+    expect(analysis.overhead).toEqual(whole.overhead);
+  });
+
+  it("finishes the least recently active UDP conversations past MAX_UDP_OPEN, numbering like the whole", () => {
+    const flows = MAX_UDP_OPEN + 50;
+    const packets = Array.from({ length: flows }, (_, i) => udp(C, 20000 + i, C, 5005, "x", T0 + i));
+    const whole = analysePackets(packets);
+    const { handed } = streamed(packets);
+    expect(handed).toEqual(whole.conversations);
+    expect(handed.map((c) => c.stream)).toEqual(Array.from({ length: flows }, (_, i) => i));
+  });
+
+  it("finishes a UDP conversation quiet for UDP_QUIET_US: a later datagram on its ports starts another", () => {
+    const packets = [
+      udp(C, 40000, C, 5005, "a", T0),
+      udp(C, 5005, C, 40000, "a", T0 + 10),
+      udp(C, 40001, C, 5005, "b", T0 + UDP_QUIET_US + 20),
+      udp(C, 40000, C, 5005, "c", T0 + UDP_QUIET_US + 30),
+    ];
+    const { handed } = streamed(packets);
+    expect(handed.map((c) => [c.id, c.stream, c.client.port, c.packets])).toEqual([
+      [0, 0, 40000, 2],
+      [1, 1, 40001, 1],
+      [2, 2, 40000, 1],
+    ]);
+  });
+
+  it("finds a stray reply from a later flow still held when the request's flow is finished", () => {
+    const packets = [
+      udp(C, 40000, C, 5005, "ping", T0),
+      udp(C, 5006, C, 40000, "ping", T0 + 10),
+      udp(C, 40001, C, 5005, "late", T0 + UDP_QUIET_US + 20),
+    ];
+    const { handed } = streamed(packets);
+    const first = handed[0];
+    expect(first?.protocol === "udp" && first.replies.strayReplies.map((s) => s.kind)).toEqual([
+      "wrong-source-port",
+    ]);
+  });
+
+  it("gives UDP rows their payload only while a direction's rows carried fewer than rowPayloadBytes", () => {
+    const packets = [0, 1, 2].map((i) => udp(C, 40000, C, 5005, "12345", T0 + i));
+    const analysis = analysePackets(packets, { rowPayloadBytes: 10 });
+    const rows = analysis.conversations[0]?.timeline ?? [];
+    expect(rows.map((r) => (r.protocol === "udp" ? r.payload : "tcp"))).toEqual([
+      Buffer.from("12345").toString("base64"),
+      Buffer.from("12345").toString("base64"),
+      null,
     ]);
   });
 });

@@ -22,7 +22,13 @@ import {
 } from "./overhead.ts";
 import { finishTcpConversation, type TcpConversationState } from "./tcp-conversation.ts";
 import { createTcpTable } from "./tcp-table.ts";
-import type { CaptureAnalysis, Conversation, DecodeProblemEntry, IgnoredCounts } from "./types.ts";
+import type {
+  CaptureAnalysis,
+  Conversation,
+  DecodeProblemEntry,
+  IgnoredCounts,
+  StrayReply,
+} from "./types.ts";
 import {
   addUdpPacket,
   createUdpConversation,
@@ -38,6 +44,11 @@ export interface AnalyseOptions {
   readonly keepPackets?: boolean | number;
   /** At most this many timeline rows per conversation (default: no cap); the rest are counted. */
   readonly packetsPerConversation?: number;
+  /**
+   * UDP timeline rows carry their datagram's payload while the rows of that direction have carried fewer
+   * than this many payload bytes (default: no limit, within `keepStreams`); later rows carry null.
+   */
+  readonly rowPayloadBytes?: number;
   /** Keep the rebuilt stream bytes: true (default, up to 1 MiB per direction), false, or a cap in bytes. */
   readonly keepStreams?: boolean | number;
   /** Compute each stream's SHA-256 (default: unless `keepStreams` is false). */
@@ -45,9 +56,12 @@ export interface AnalyseOptions {
   /** Keep conversations in the result: true (default), false (totals only), or at most this many. */
   readonly keepConversations?: boolean | number;
   /**
-   * Streaming: each listed conversation is handed here once it is finished (a TCP conversation when it is
-   * closed and quiet, the rest at `finish()`), in that order, and is not kept: `finish()` returns no
-   * conversations, so memory holds only what is still open.
+   * Streaming: each listed conversation is handed here once it is finished, and is not kept: `finish()`
+   * returns no conversations, so memory holds only what is still open. A TCP conversation is finished when
+   * it is closed and quiet (see tcp-table.ts); a UDP conversation, which never closes, when it has been
+   * quiet for UDP_QUIET_US of capture time or is the least recently active of more than MAX_UDP_OPEN; the
+   * rest at `finish()`. A datagram on the 4-tuple of a finished UDP conversation starts a new one, and a
+   * stray reply is looked for among the conversations still held when its request's flow is finished.
    */
   readonly onConversation?: (conversation: Conversation) => void;
 }
@@ -64,6 +78,10 @@ export interface Analyser {
 export const DEFAULT_STREAM_BYTES = 1 << 20;
 /** Decode problems listed in the result; the rest are counted. */
 export const MAX_PROBLEMS_LISTED = 100;
+/** Streaming only: a UDP conversation quiet this long in capture time is finished. */
+export const UDP_QUIET_US = 120_000_000;
+/** Streaming only: past this many UDP conversations held, the least recently active one is finished. */
+export const MAX_UDP_OPEN = 1024;
 
 type MutableIgnored = { -readonly [K in keyof IgnoredCounts]: IgnoredCounts[K] };
 
@@ -84,6 +102,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       keepBytes: capOf(options.keepStreams, DEFAULT_STREAM_BYTES),
       hash: options.hashStreams ?? options.keepStreams !== false,
     },
+    rowPayloadBytes: options.rowPayloadBytes ?? Number.POSITIVE_INFINITY,
     keepTimeline: rowBudget > 0,
     takeRow(kept) {
       if (rowBudget <= 0 || kept >= rowsEach) return false;
@@ -148,6 +167,11 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
 
   const tcpTable = createTcpTable(context, number, retireTcp);
 
+  // Streaming: the UDP conversations held, least recently active first (a Map keeps insertion order), and
+  // by "client|server" addresses, where a flow's stray replies are looked for.
+  const udpActive = new Map<UdpConversationState, EndpointKey>();
+  const udpByAddresses = new Map<string, Set<UdpConversationState>>();
+
   function addUdp(packet: DecodedPacket, srcKey: EndpointKey, dstKey: EndpointKey, full: boolean): void {
     let state = udpTable.get(srcKey, dstKey);
     if (state === undefined) {
@@ -158,9 +182,53 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
         context,
       );
       udpTable.set(srcKey, dstKey, state);
-      udpStates.push(state);
+      if (onConversation === undefined) udpStates.push(state);
+      else holdUdp(state, dstKey);
+    } else if (onConversation !== undefined) {
+      const otherKey = udpActive.get(state)!;
+      udpActive.delete(state);
+      udpActive.set(state, otherKey);
     }
     addUdpPacket(state, packet, srcKey === state.clientKey ? 0 : 1, context);
+    if (onConversation !== undefined) retireQuietUdp(packet.timeUs);
+  }
+
+  function addressKey(state: UdpConversationState, reversed: boolean): string {
+    return reversed
+      ? `${state.server.address}|${state.client.address}`
+      : `${state.client.address}|${state.server.address}`;
+  }
+
+  function holdUdp(state: UdpConversationState, serverKey: EndpointKey): void {
+    udpActive.set(state, serverKey);
+    const key = addressKey(state, false);
+    let set = udpByAddresses.get(key);
+    if (set === undefined) {
+      set = new Set();
+      udpByAddresses.set(key, set);
+    }
+    set.add(state);
+  }
+
+  function retireQuietUdp(nowUs: number): void {
+    for (const [state, serverKey] of udpActive) {
+      if (udpActive.size <= MAX_UDP_OPEN && nowUs - state.lastTimeUs < UDP_QUIET_US) break;
+      udpActive.delete(state);
+      const key = addressKey(state, false);
+      const set = udpByAddresses.get(key)!;
+      set.delete(state);
+      if (set.size === 0) udpByAddresses.delete(key);
+      if (udpTable.get(state.clientKey, serverKey) === state) udpTable.delete(state.clientKey, serverKey);
+      const candidates = udpByAddresses.get(addressKey(state, true));
+      const strays = findStrayReplies([state, ...(candidates ?? [])]).get(state) ?? [];
+      finishUdp(state, strays);
+    }
+  }
+
+  function finishUdp(state: UdpConversationState, strays: StrayReply[]): void {
+    if (!state.full) return;
+    addKindCounters(conversationKinds, state.kinds);
+    if (state.id !== null) list(finishUdpConversation(state, state.id, strays));
   }
 
   function add(packet: DecodedPacket): void {
@@ -217,12 +285,9 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     if (finished) throw new Error("analyser: finish() called twice");
     finished = true;
     tcpTable.finish();
-    const strays = findStrayReplies(udpStates);
-    for (const state of udpStates) {
-      if (!state.full) continue;
-      addKindCounters(conversationKinds, state.kinds);
-      if (state.id !== null) list(finishUdpConversation(state, state.id, strays.get(state) ?? []));
-    }
+    const held = onConversation === undefined ? udpStates : [...udpActive.keys()];
+    const strays = findStrayReplies(held);
+    for (const state of held) finishUdp(state, strays.get(state) ?? []);
     const conversationOverhead = sumKinds(conversationKinds);
     const total = createCounter();
     addCounter(total, conversationOverhead);

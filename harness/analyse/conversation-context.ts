@@ -6,6 +6,8 @@ export interface ConversationContext {
   /** Time of the capture's first packet (for relative times in timelines). */
   readonly captureStartUs: number;
   readonly streamOptions: ReassemblyOptions;
+  /** Payload bytes the UDP timeline rows of one direction may carry (see AnalyseOptions.rowPayloadBytes). */
+  readonly rowPayloadBytes: number;
   /** Whether timelines are kept at all. */
   readonly keepTimeline: boolean;
   /**

@@ -10,13 +10,12 @@ const HEX = "0123456789abcdef";
 /** The first PREVIEW_BYTES of `payload` as escaped text and hex; `length` is the full payload length. */
 export function payloadPreview(payload: Uint8Array, length: number = payload.length): PayloadPreview {
   const shown = payload.subarray(0, Math.min(PREVIEW_BYTES, payload.length));
-  let text = "";
-  let hex = "";
-  for (const byte of shown) {
-    text += escapeByte(byte);
-    hex += HEX[byte >> 4]! + HEX[byte & 0x0f]!;
-  }
-  return { text, hex, truncated: length > shown.length };
+  // Joined and hex-encoded in one go, so each is one flat string: built by `+=`, a preview would be a tree
+  // of a hundred string pieces, and a timeline keeps many previews.
+  const text: string[] = [];
+  for (const byte of shown) text.push(escapeByte(byte));
+  const hex = Buffer.from(shown.buffer, shown.byteOffset, shown.length).toString("hex");
+  return { text: text.join(""), hex, truncated: length > shown.length };
 }
 
 /** One byte as printable ASCII, or as \n \r \t \\ \0 \xNN. */

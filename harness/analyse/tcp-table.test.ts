@@ -9,6 +9,7 @@ import { createTcpTable, type EvictionLimits } from "./tcp-table.ts";
 const context: ConversationContext = {
   captureStartUs: 0,
   streamOptions: { keepBytes: 0, hash: false },
+  rowPayloadBytes: 0,
   keepTimeline: false,
   takeRow: () => false,
 };

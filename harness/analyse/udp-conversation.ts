@@ -28,6 +28,8 @@ interface UdpDirectionState {
   maxSize: number | null;
   sizes: number[];
   packetNumbers: number[];
+  /** Payload bytes carried by this direction's timeline rows. */
+  rowPayloadBytes: number;
 }
 
 export interface UdpConversationState {
@@ -134,6 +136,10 @@ export function addUdpPacket(
   addPacket(state.kinds.udp, packet);
   if (state.timeline !== null) {
     if (context.takeRow(state.timeline.length)) {
+      const carried = packet.payload.byteLength;
+      const withPayload =
+        context.streamOptions.keepBytes > 0 && d.rowPayloadBytes + carried <= context.rowPayloadBytes;
+      if (withPayload) d.rowPayloadBytes += carried;
       state.timeline.push({
         protocol: "udp",
         number: packet.number,
@@ -145,14 +151,11 @@ export function addUdpPacket(
         payloadLength: size,
         summary: packet.toString(),
         preview: payloadPreview(packet.payload, size),
-        payload:
-          context.streamOptions.keepBytes > 0
-            ? Buffer.from(
-                packet.payload.buffer,
-                packet.payload.byteOffset,
-                packet.payload.byteLength,
-              ).toString("base64")
-            : null,
+        payload: withPayload
+          ? Buffer.from(packet.payload.buffer, packet.payload.byteOffset, packet.payload.byteLength).toString(
+              "base64",
+            )
+          : null,
       });
     } else {
       state.timelineOmitted++;
@@ -201,7 +204,15 @@ export function finishUdpConversation(
 }
 
 function createDirection(): UdpDirectionState {
-  return { datagrams: 0, payloadBytes: 0, minSize: null, maxSize: null, sizes: [], packetNumbers: [] };
+  return {
+    datagrams: 0,
+    payloadBytes: 0,
+    minSize: null,
+    maxSize: null,
+    sizes: [],
+    packetNumbers: [],
+    rowPayloadBytes: 0,
+  };
 }
 
 function summarize(d: UdpDirectionState, direction: "c2s" | "s2c"): UdpDirectionSummary {

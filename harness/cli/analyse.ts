@@ -122,6 +122,7 @@ export const analyseCommand: Command = {
           port,
           packetsPerConversation,
           keepStreams: streamBytes,
+          rowPayloadBytes: streamBytes,
           hashStreams: true,
           onConversation: (conversation) => writer.add(conversation),
         });

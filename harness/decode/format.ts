@@ -92,22 +92,28 @@ export function formatParsedTcpOptions(options: TcpOptions): string {
 }
 
 /** The part after the addresses for a TCP segment: `Flags [P.], seq 1:6, ack 1, win 512, length 5`. */
+// Built as parts joined once: one flat string, where `+=` would leave a tree of pieces (timelines keep many).
 export function formatTcp(tcp: TcpLayer, payloadLength: number): string {
+  return tcpParts(tcp, payloadLength).join("");
+}
+
+function tcpParts(tcp: TcpLayer, payloadLength: number): Array<string | number> {
   const flags = tcp.flags;
-  let out = `Flags [${formatTcpFlags(flags)}]`;
+  const out: Array<string | number> = ["Flags [", formatTcpFlags(flags), "]"];
   // tcpdump prints seq only for segments that occupy sequence space (data, SYN, FIN) or reset.
   if (payloadLength > 0 || (flags & 0x07) !== 0) {
-    out += `, seq ${tcp.seq}`;
-    if (payloadLength > 0) out += `:${seqAdd(tcp.seq, payloadLength)}`;
+    out.push(", seq ", tcp.seq);
+    if (payloadLength > 0) out.push(":", seqAdd(tcp.seq, payloadLength));
   }
-  if (tcp.ackFlag) out += `, ack ${tcp.ack}`;
-  out += `, win ${tcp.window}`;
-  if (tcp.urg) out += `, urg ${tcp.urgentPointer}`;
+  if (tcp.ackFlag) out.push(", ack ", tcp.ack);
+  out.push(", win ", tcp.window);
+  if (tcp.urg) out.push(", urg ", tcp.urgentPointer);
   if (tcp.headerLength > 20) {
     const options = tcp instanceof TcpView ? formatTcpOptions(tcp) : formatParsedTcpOptions(tcp.options);
-    out += `, options [${options}]`;
+    out.push(", options [", options, "]");
   }
-  return `${out}, length ${payloadLength}`;
+  out.push(", length ", payloadLength);
+  return out;
 }
 
 /** A whole packet in tcpdump notation, with any decode problems appended as `[|layer code]`. */
@@ -117,7 +123,8 @@ export function formatPacket(packet: DecodedPacket): string {
   if (network === undefined) {
     text = `${packet.link.type} frame, length ${packet.frameLength}`;
   } else if (transport?.protocol === "tcp") {
-    text = `${network.src}.${transport.srcPort} > ${network.dst}.${transport.dstPort}: ${formatTcp(transport, packet.payloadLength)}`;
+    const ends = [network.src, ".", transport.srcPort, " > ", network.dst, ".", transport.dstPort, ": "];
+    text = ends.concat(tcpParts(transport, packet.payloadLength)).join("");
   } else if (transport?.protocol === "udp") {
     text = `${network.src}.${transport.srcPort} > ${network.dst}.${transport.dstPort}: UDP, length ${packet.payloadLength}`;
   } else {
