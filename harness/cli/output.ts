@@ -1,5 +1,7 @@
 // The CLI's output layer: the only place that writes to the terminal. Colour only on a TTY, never under NO_COLOR.
 
+import { writeSync } from "node:fs";
+
 export interface Output {
   out(text: string): void;
   /** Writes text to standard output as it is (no line end added): for output streamed in pieces. */
@@ -26,6 +28,28 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `text` to `fd` before returning. A large document written in pieces through
+ * process.stdout would pile up in memory whenever the reader is slower than the writer (a pipe or socket
+ * takes only what its buffer holds); here a full pipe makes socklab wait for it instead.
+ */
+function writeAllSync(fd: number, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") Atomics.wait(pause, 0, 0, 2);
+      else if (code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      else throw error;
+    }
+  }
+}
+
 /** The process's own stdout/stderr. */
 export function processOutput(): Output {
   quietOnClosedPipe(process.stdout);
@@ -33,7 +57,7 @@ export function processOutput(): Output {
   const colour = Boolean(process.stdout.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-    write: (text) => process.stdout.write(text),
+    write: (text) => writeAllSync(process.stdout.fd, text),
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
     live: (text) => {
       if (!process.stderr.isTTY) return;
