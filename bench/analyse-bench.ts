@@ -2,9 +2,9 @@
 // tshark and tcpdump beside it), each a process timed from outside by measure-child.py, several times, on
 // real-looking captures (captures.ts). A failed, crashed or timed-out run is recorded as such, not thrown.
 import { execFileSync } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { copyFileSync, createReadStream, mkdirSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type BenchCapture, benchCaptures } from "./captures.ts";
 import { checkCommandJson, type JsonCheck } from "./json-check.ts";
 
@@ -69,12 +69,12 @@ function median(values: number[]): number {
 
 // The commands measured on a capture: every command on the 1 M file; on the others socklab, tcpdump and
 // (for the ratio column) `tshark -z conv,tcp`, which on the 10 M file only runs when BENCH_TSHARK_10M=1.
-function commands(root: string, capture: BenchCapture): Planned[] {
+function commands(cli: string, capture: BenchCapture): Planned[] {
   const f = capture.path;
-  const socklab = [process.execPath, join(root, "bin", "socklab.js"), "analyse", f];
+  const socklab = [process.execPath, cli, "analyse", f];
   const list: Planned[] = [
-    { label: "socklab analyse (Markdown)", command: ["env", "SOCKLAB_PREBUILT=1", ...socklab] },
-    { label: "socklab analyse --json", command: ["env", "SOCKLAB_PREBUILT=1", ...socklab, "--json"] },
+    { label: "socklab analyse (Markdown)", command: socklab },
+    { label: "socklab analyse --json", command: [...socklab, "--json"] },
   ];
   const big = capture.counts.packets > 5_000_000;
   if (!big && capture.name.startsWith("mixed")) {
@@ -105,9 +105,9 @@ async function warm(path: string): Promise<void> {
 
 /** Runs the commands on one capture, round-robin (run 1 of each, then run 2 of each…); a command that
  * failed is not run again. */
-async function measureCapture(here: string, root: string, capture: BenchCapture): Promise<Row[]> {
+async function measureCapture(here: string, cli: string, capture: BenchCapture): Promise<Row[]> {
   await warm(capture.path);
-  const rows: Row[] = commands(root, capture).map((p) => ({
+  const rows: Row[] = commands(cli, capture).map((p) => ({
     label: p.label,
     capture: capture.name,
     packets: capture.counts.packets,
@@ -169,20 +169,12 @@ function environment(root: string): string {
 }
 
 /** The JSON check of the 10 M-packet `--json` output, run once more through the streaming checker. */
-async function jsonValidity(root: string, capture: BenchCapture): Promise<JsonCheck & { seconds: number }> {
+async function jsonValidity(cli: string, capture: BenchCapture): Promise<JsonCheck & { seconds: number }> {
   process.stderr.write(
     `bench: checking that socklab analyse --json on ${capture.name} prints valid JSON …\n`,
   );
   const started = performance.now();
-  const check = await checkCommandJson([
-    "env",
-    "SOCKLAB_PREBUILT=1",
-    process.execPath,
-    join(root, "bin", "socklab.js"),
-    "analyse",
-    capture.path,
-    "--json",
-  ]);
+  const check = await checkCommandJson([process.execPath, cli, "analyse", capture.path, "--json"]);
   return { ...check, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -199,12 +191,28 @@ function verdictLine(check: JsonCheck & { seconds: number }): string {
   return `${verdict}; the command: ${command}${why}, ${check.seconds.toFixed(1)} s with the checker reading its output`;
 }
 
+// Builds socklab and copies what an installed socklab runs (bin/socklab.js, dist/, package.json: no TypeScript
+// sources, so bin/socklab.js loads the bundle) to bench/out/socklab/, so that a rebuild of dist/ by someone
+// else in the checkout cannot change the program between runs. Returns the copy's bin/socklab.js.
+function snapshot(here: string, root: string): string {
+  if (process.env.BENCH_NO_BUILD !== "1") {
+    execFileSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit" });
+  }
+  const copy = join(here, "out", "socklab");
+  rmSync(copy, { recursive: true, force: true });
+  for (const file of ["bin/socklab.js", "dist/socklab.mjs", "dist/impair_proxy.mjs", "package.json"]) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    copyFileSync(join(root, file), join(copy, file));
+  }
+  return join(copy, "bin", "socklab.js");
+}
+
 // Before timing anything: socklab must print a report at all (a command that does nothing is fast).
-function preflight(root: string): void {
+function preflight(root: string, cli: string): void {
   const text = execFileSync(
     process.execPath,
-    [join(root, "bin", "socklab.js"), "analyse", join(root, "fixtures", "captures", "tcp-echo.pcap")],
-    { encoding: "utf8", env: { ...process.env, SOCKLAB_PREBUILT: "1" }, stdio: ["ignore", "pipe", "ignore"] },
+    [cli, "analyse", join(root, "fixtures", "captures", "tcp-echo.pcap")],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
   );
   if (!text.includes("# Analysis of")) throw new Error("bench: the built socklab analyse printed no report");
 }
@@ -214,16 +222,14 @@ export async function analyseBenchmark(
   here: string,
   root: string,
 ): Promise<{ markdown: string; rows: Row[]; captures: BenchCapture[]; json?: JsonCheck }> {
-  if (process.env.BENCH_NO_BUILD !== "1") {
-    execFileSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit" });
-  }
-  preflight(root);
+  const cli = snapshot(here, root);
+  preflight(root, cli);
   const before = environment(root);
   const captures = benchCaptures(here, join(here, "out"));
   const rows: Row[] = [];
-  for (const capture of captures) rows.push(...(await measureCapture(here, root, capture)));
+  for (const capture of captures) rows.push(...(await measureCapture(here, cli, capture)));
   const largest = captures.reduce((a, b) => (b.counts.packets > a.counts.packets ? b : a));
-  const json = process.env.BENCH_SKIP_JSON_CHECK === "1" ? undefined : await jsonValidity(root, largest);
+  const json = process.env.BENCH_SKIP_JSON_CHECK === "1" ? undefined : await jsonValidity(cli, largest);
   const markdown = [
     `Measured ${new Date().toISOString()} — ${before}; at the end: load average ${loadavg()
       .map((l) => l.toFixed(1))
