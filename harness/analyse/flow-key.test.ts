@@ -5,11 +5,37 @@ import { type EndpointKey, endpointKey, PairMap } from "./flow-key.ts";
 
 // IPv4 endpoints as endpointKey makes them: address × 65536 + port.
 const LOOPBACK = 0x7f000001 * 65536;
+// IPv6 endpoints as endpointKey makes them: the eight 16-bit groups and the port as UTF-16 code units.
+const ipv6Key = (groups: number[], port: number) => String.fromCharCode(...groups, port);
 
 describe("endpointKey", () => {
+  it("tells IPv6 endpoints apart by every group and the port", () => {
+    const key = (src: string, sport: number) =>
+      endpointKey(
+        decodePacket(toRecord(buildTcp({ src, dst: "::1", sport, dport: 80, seq: 0, flags: "S" }), 1, 0), 1),
+        "src",
+      );
+    const keys = [
+      key("::1", 1),
+      key("::1", 2),
+      key("::2", 1),
+      key("1::1", 1),
+      key("fe80::1:0", 1),
+      key("fe80::1", 1),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(key("::1", 1)).toBe(key("0:0:0:0:0:0:0:1", 1));
+  });
+
   it.each([
     ["IPv4", "127.0.0.1", "10.0.0.2", LOOPBACK + 41000, 0x0a000002 * 65536 + 80],
-    ["IPv6", "::1", "fe80::2", "::1 41000", "fe80::2 80"],
+    [
+      "IPv6",
+      "::1",
+      "fe80::2",
+      ipv6Key([0, 0, 0, 0, 0, 0, 0, 1], 41000),
+      ipv6Key([0xfe80, 0, 0, 0, 0, 0, 0, 2], 80),
+    ],
   ] as const)("keys %s endpoints by address and port", (_what, src, dst, srcKey, dstKey) => {
     const bytes = buildTcp({ src, dst, sport: 41000, dport: 80, seq: 0, flags: "S" });
     const packet = decodePacket(toRecord(bytes, 1, 0), 1);

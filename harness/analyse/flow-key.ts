@@ -1,5 +1,6 @@
 // Conversation lookup by 4-tuple, in either direction, without building strings for IPv4: an endpoint is
-// the number address × 65536 + port (exact in a double); IPv6 endpoints are text. Number pairs live in an
+// the number address × 65536 + port (exact in a double); IPv6 endpoints are text: nine UTF-16 code units
+// (the address's eight 16-bit groups and the port) read straight from the header, never the formatted address. Number pairs live in an
 // open-addressing table over a typed array, so a lookup allocates nothing and touches no Map.
 
 import type { DecodedPacket } from "../decode/index.ts";
@@ -12,6 +13,11 @@ interface NumberedIpv4 {
   readonly dstNumber?: number;
 }
 
+interface RawIpv6 {
+  readonly bytes?: Uint8Array;
+  readonly offset?: number;
+}
+
 /** The key of the packet's source (`side` "src") or destination endpoint. Needs network and transport. */
 export function endpointKey(packet: DecodedPacket, side: "src" | "dst"): EndpointKey {
   const network = packet.network!;
@@ -21,6 +27,22 @@ export function endpointKey(packet: DecodedPacket, side: "src" | "dst"): Endpoin
     const numbered =
       side === "src" ? (network as NumberedIpv4).srcNumber : (network as NumberedIpv4).dstNumber;
     if (numbered !== undefined) return numbered * 65536 + port;
+  } else {
+    const { bytes: b, offset } = network as RawIpv6;
+    if (b !== undefined && offset !== undefined) {
+      const at = offset + (side === "src" ? 8 : 24);
+      return String.fromCharCode(
+        (b[at]! << 8) | b[at + 1]!,
+        (b[at + 2]! << 8) | b[at + 3]!,
+        (b[at + 4]! << 8) | b[at + 5]!,
+        (b[at + 6]! << 8) | b[at + 7]!,
+        (b[at + 8]! << 8) | b[at + 9]!,
+        (b[at + 10]! << 8) | b[at + 11]!,
+        (b[at + 12]! << 8) | b[at + 13]!,
+        (b[at + 14]! << 8) | b[at + 15]!,
+        port,
+      );
+    }
   }
   return `${side === "src" ? network.src : network.dst} ${port}`;
 }

@@ -306,24 +306,43 @@ async function pump(
   stopped: () => boolean,
 ): Promise<void> {
   const handle = await open(path, "r");
+  // Each block is read into a buffer behind `headroom` free bytes, where the partial record before it is
+  // copied; the next block is read while this one is parsed.
+  const headroom = Math.min(1 << 16, blockSize);
+  const readBlock = async (position: number) => {
+    const block = Buffer.allocUnsafe(headroom + blockSize);
+    const { bytesRead } = await handle.read(block, headroom, blockSize, position);
+    return { block, bytesRead };
+  };
+  let next: ReturnType<typeof readBlock> | null = readBlock(0);
   try {
     let position = 0;
     while (!stopped()) {
-      const carry = parser.buffer;
-      const carried = carry === null ? 0 : carry.length;
-      const block = Buffer.allocUnsafe(carried + blockSize);
-      if (carry !== null && carried > 0) carry.copy(block, 0);
-      const { bytesRead } = await handle.read(block, carried, blockSize, position);
+      const { block, bytesRead } = await next!;
+      next = null;
       if (stopped()) return;
       if (bytesRead === 0) {
         source.emit("end");
         return;
       }
       position += bytesRead;
+      next = readBlock(position);
+      const carry = parser.buffer;
+      const carried = carry === null ? 0 : carry.length;
+      let data: Buffer;
+      if (carried <= headroom) {
+        if (carry !== null && carried > 0) carry.copy(block, headroom - carried);
+        data = block.subarray(headroom - carried, headroom + bytesRead);
+      } else {
+        // A record longer than the headroom: join the two (rare; records are mostly far shorter).
+        data = Buffer.concat([carry!, block.subarray(headroom, headroom + bytesRead)]);
+      }
       parser.buffer = null;
-      source.emit("data", block.subarray(0, carried + bytesRead));
+      source.emit("data", data);
     }
   } finally {
+    // A read still under way must end before the file is closed.
+    await next?.catch(() => undefined);
     await handle.close().catch(() => undefined);
   }
 }
