@@ -21,7 +21,7 @@ import type { Output } from "./output.ts";
  */
 export const DEFAULT_PACKETS = { markdown: 200, json: 20 } as const;
 /** Delivered stream bytes kept per direction in the JSON document unless --stream-bytes says otherwise. */
-export const DEFAULT_STREAM_BYTES = 4096;
+export const JSON_STREAM_BYTES = 4096;
 
 const usage = `Usage: socklab analyse <capture> [--port N] [--packets N|all] [--out FILE] [--json [--stream-bytes N]]
 
@@ -39,7 +39,7 @@ Options:
                     rest are counted (timelineOmitted). "all" keeps every row: for small captures
   --out FILE        write the report (or the JSON) to FILE instead of standard output
   --json            print the analysis as JSON (see docs/analysis-json.md) instead of Markdown
-  --stream-bytes N  with --json: delivered bytes kept (base64) per direction (default ${DEFAULT_STREAM_BYTES}); every
+  --stream-bytes N  with --json: delivered bytes kept (base64) per direction (default ${JSON_STREAM_BYTES}); every
                     stream's length and SHA-256 cover all of it whatever N is
   -h, --help        this text`;
 
@@ -109,7 +109,7 @@ export const analyseCommand: Command = {
     const streamBytes = parseCount(
       "--stream-bytes",
       parsed.values["stream-bytes"],
-      DEFAULT_STREAM_BYTES,
+      JSON_STREAM_BYTES,
       false,
     );
     const out = parsed.values.out;

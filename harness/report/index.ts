@@ -1,7 +1,7 @@
 export { createAnalysisJsonWriter } from "./analysis-json.ts";
 export { MAX_TABLE_ROWS, renderAnalysisMarkdown } from "./analysis-markdown.ts";
 export { gradingReason, mostFailed, renderClassIndex, scoreHistogramSvg } from "./class-index.ts";
-export { bufferedSink, type TextSink, writeJson } from "./json-writer.ts";
+export { bufferedSink, type TextSink } from "./json-writer.ts";
 export { toCsvRows } from "./results-csv.ts";
 export { githubAnnotations } from "./results-github.ts";
 export { toGradescope } from "./results-gradescope.ts";
