@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { analyseCapture } from "../analyse/index.ts";
+import type { Conversation } from "../analyse/types.ts";
 import {
   bufferedSink,
   createAnalysisJsonWriter,
@@ -106,12 +107,7 @@ export const analyseCommand: Command = {
     if (!json && parsed.values["stream-bytes"] !== undefined) {
       throw new UsageError("--stream-bytes goes with --json (the Markdown report shows no stream bytes)");
     }
-    const streamBytes = parseCount(
-      "--stream-bytes",
-      parsed.values["stream-bytes"],
-      JSON_STREAM_BYTES,
-      false,
-    );
+    const streamBytes = parseCount("--stream-bytes", parsed.values["stream-bytes"], JSON_STREAM_BYTES, false);
     const out = parsed.values.out;
     if (json) {
       // Every conversation, streamed through a spool; nothing is written unless the whole capture was read.
@@ -133,16 +129,22 @@ export const analyseCommand: Command = {
         writer.close();
       }
     } else {
-      // The report shows the first conversations only: the rest are counted, never kept.
+      // The report shows the first conversations only: the rest are counted, never kept. Streamed, so that
+      // conversations finished early (UDP ones too) are freed.
+      const listed: Conversation[] = [];
       const analysis = await analyseCapture(file, {
         port,
         packetsPerConversation,
         keepConversations: MAX_TABLE_ROWS,
         keepStreams: false,
         hashStreams: true,
+        onConversation: (conversation) => listed.push(conversation),
       });
+      listed.sort((a, b) => a.id - b.id);
       const target = openTarget(out, output);
-      target.write(renderAnalysisMarkdown(analysis, { title: `Analysis of ${file}` }));
+      target.write(
+        renderAnalysisMarkdown({ ...analysis, conversations: listed }, { title: `Analysis of ${file}` }),
+      );
       target.end();
     }
     if (out !== undefined) output.err(`socklab analyse: wrote ${out}`);
