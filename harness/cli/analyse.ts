@@ -58,13 +58,17 @@ function parseCount(option: string, text: string | undefined, fallback: number, 
 function openTarget(out: string | undefined, output: Output): TextSink & { end(): void } {
   if (out === undefined) {
     const sink = bufferedSink((chunk) => output.write(chunk));
-    return { write: sink.write, end: sink.flush };
+    return { write: sink.write, writeBytes: sink.writeBytes, end: sink.flush };
   }
   mkdirSync(dirname(out), { recursive: true });
   const fd = openSync(out, "w");
-  const sink = bufferedSink((chunk) => writeSync(fd, chunk, null, "utf8"));
+  const sink = bufferedSink((chunk) => {
+    if (typeof chunk === "string") writeSync(fd, chunk, null, "utf8");
+    else for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
+  });
   return {
     write: sink.write,
+    writeBytes: sink.writeBytes,
     end() {
       sink.flush();
       closeSync(fd);
@@ -112,7 +116,10 @@ export const analyseCommand: Command = {
     if (json) {
       // Every conversation, streamed through a spool; nothing is written unless the whole capture was read.
       let target: (TextSink & { end(): void }) | undefined;
-      const writer = createAnalysisJsonWriter({ write: (text) => target!.write(text) });
+      const writer = createAnalysisJsonWriter({
+        write: (text) => target!.write(text),
+        writeBytes: (bytes) => target!.writeBytes!(bytes),
+      });
       try {
         const analysis = await analyseCapture(file, {
           port,

@@ -1,11 +1,12 @@
 // The CLI's output layer: the only place that writes to the terminal. Colour only on a TTY, never under NO_COLOR.
 
 import { writeSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 
 export interface Output {
   out(text: string): void;
-  /** Writes text to standard output as it is (no line end added): for output streamed in pieces. */
-  write(text: string): void;
+  /** Writes text (or UTF-8 bytes) to standard output as it is (no line end added): output streamed in pieces. */
+  write(text: string | Uint8Array): void;
   err(text: string): void;
   /** A status line rewritten in place on a terminal (progress); nothing elsewhere. "" clears it. */
   live?(text: string): void;
@@ -35,8 +36,8 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * process.stdout would pile up in memory whenever the reader is slower than the writer (a pipe or socket
  * takes only what its buffer holds); here a full pipe makes socklab wait for it instead.
  */
-function writeAllSync(fd: number, text: string): void {
-  const bytes = Buffer.from(text, "utf8");
+function writeAllSync(fd: number, text: string | Uint8Array): void {
+  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
   let done = 0;
   while (done < bytes.length) {
     try {
@@ -73,9 +74,10 @@ export function processOutput(): Output {
 export function memoryOutput(): Output & { readonly stdout: string[]; readonly stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
+  const bytes = new StringDecoder("utf8");
   return {
     out: (t) => stdout.push(t),
-    write: (t) => stdout.push(t),
+    write: (t) => stdout.push(typeof t === "string" ? t : bytes.write(Buffer.from(t))),
     err: (t) => stderr.push(t),
     colour: false,
     stdout,

@@ -39,9 +39,10 @@ export function createAnalysisJsonWriter(sink: TextSink, tempDir = tmpdir()): An
   let count = 0;
 
   const spool = bufferedSink((chunk) => {
-    const length = Buffer.byteLength(chunk, "utf8");
+    const length = typeof chunk === "string" ? Buffer.byteLength(chunk, "utf8") : chunk.length;
     // A file takes the whole write (a short one would be an error, which writeSync throws).
-    const written = writeSync(fd!, chunk, end, "utf8");
+    const written =
+      typeof chunk === "string" ? writeSync(fd!, chunk, end, "utf8") : writeSync(fd!, chunk, 0, length, end);
     if (written !== length) throw new Error(`analysis spool: wrote ${written} of ${length} bytes`);
     end += length;
   });
@@ -59,7 +60,9 @@ export function createAnalysisJsonWriter(sink: TextSink, tempDir = tmpdir()): An
     while (at < stop) {
       const got = readSync(fd!, buffer, 0, Math.min(buffer.length, stop - at), at);
       if (got === 0) throw new Error(`analysis spool ended at byte ${at}, expected ${stop}`);
-      sink.write(decoder.write(buffer.subarray(0, got)));
+      // Passed on as bytes where the sink takes them: no string is made of the spooled text.
+      if (sink.writeBytes !== undefined) sink.writeBytes(buffer.subarray(0, got));
+      else sink.write(decoder.write(buffer.subarray(0, got)));
       at += got;
     }
     const rest = decoder.end();

@@ -88,10 +88,20 @@ describe("writeJsonObject", () => {
 describe("bufferedSink", () => {
   it("passes everything on, in order, in chunks of about the size asked for", () => {
     const chunks: string[] = [];
-    const sink = bufferedSink((c) => chunks.push(c), 10);
+    const sink = bufferedSink((c) => chunks.push(typeof c === "string" ? c : `<${Buffer.from(c)}>`), 10);
     for (let i = 0; i < 25; i++) sink.write(String(i % 10));
     sink.flush();
     expect(chunks.join("")).toBe("0123456789".repeat(2) + "01234");
     expect(chunks.slice(0, -1).every((c) => c.length >= 10)).toBe(true);
+  });
+
+  it("passes bytes on after the text written before them", () => {
+    const chunks: string[] = [];
+    const sink = bufferedSink((c) => chunks.push(typeof c === "string" ? c : `<${Buffer.from(c)}>`), 10);
+    sink.write("ab");
+    sink.writeBytes(Buffer.from("cd"));
+    sink.write("ef");
+    sink.flush();
+    expect(chunks).toEqual(["ab", "<cd>", "ef"]);
   });
 });

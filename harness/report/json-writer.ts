@@ -6,6 +6,11 @@
 /** Where written text goes, in order. */
 export interface TextSink {
   write(text: string): void;
+  /**
+   * Text already encoded as UTF-8, in order with `write`: read during the call only (the caller reuses the
+   * buffer). A sink without it gets the text decoded.
+   */
+  writeBytes?(bytes: Uint8Array): void;
 }
 
 /** Units (values, plus one per 64 characters of string) a part may hold to be stringified in one go. */
@@ -88,11 +93,14 @@ export function writeJsonObject(
   sink.write(`\n${INDENT.repeat(depth)}}`);
 }
 
-/** A sink that gathers small writes into chunks of about `chunkSize` characters before passing them on. */
+/**
+ * A sink that gathers small writes into chunks of about `chunkSize` characters before passing them on;
+ * bytes go straight through, after the text before them.
+ */
 export function bufferedSink(
-  write: (chunk: string) => void,
+  write: (chunk: string | Uint8Array) => void,
   chunkSize = 1 << 16,
-): TextSink & { flush(): void } {
+): Required<TextSink> & { flush(): void } {
   let parts: string[] = [];
   let size = 0;
   function flush(): void {
@@ -106,6 +114,10 @@ export function bufferedSink(
       parts.push(text);
       size += text.length;
       if (size >= chunkSize) flush();
+    },
+    writeBytes(bytes) {
+      flush();
+      write(bytes);
     },
     flush,
   };
