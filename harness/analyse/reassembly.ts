@@ -167,7 +167,9 @@ function enqueue(stream: Reassembly, from: number, to: number, bytes: Uint8Array
   const queue = stream.queue;
   let i = queue.length;
   while (i > 0 && queue[i - 1]!.from > from) i--;
-  queue.splice(i, 0, { from, to, bytes: bytes === null ? null : bytes.slice() });
+  // A real copy: `bytes` may be a Buffer, whose slice() is a view that would pin the capture's whole read
+  // block for as long as the segment waits.
+  queue.splice(i, 0, { from, to, bytes: bytes === null ? null : new Uint8Array(bytes) });
   stream.queuedBytes += to - from;
 }
 
