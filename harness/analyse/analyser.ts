@@ -35,7 +35,7 @@ import {
   finishUdpConversation,
   type UdpConversationState,
 } from "./udp-conversation.ts";
-import { findStrayReplies } from "./udp-replies.ts";
+import { findStrayReplies, strayRepliesOf } from "./udp-replies.ts";
 
 export interface AnalyseOptions {
   /** Keep only conversations with this port on either side. */
@@ -219,9 +219,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       set.delete(state);
       if (set.size === 0) udpByAddresses.delete(key);
       if (udpTable.get(state.clientKey, serverKey) === state) udpTable.delete(state.clientKey, serverKey);
-      const candidates = udpByAddresses.get(addressKey(state, true));
-      const strays = findStrayReplies([state, ...(candidates ?? [])]).get(state) ?? [];
-      finishUdp(state, strays);
+      finishUdp(state, strayRepliesOf(state, udpByAddresses.get(addressKey(state, true)) ?? []));
     }
   }
 

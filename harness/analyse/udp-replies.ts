@@ -21,26 +21,40 @@ export function findStrayReplies(
   }
   const result = new Map<UdpConversationState, StrayReply[]>();
   for (const flow of flows) {
-    if (!flow.full || flow.dirs[0].datagrams === 0) continue;
-    const candidates = byAddresses.get(`${flow.server.address}|${flow.client.address}`) ?? [];
-    const strays: StrayReply[] = [];
-    for (const other of candidates) {
-      if (other === flow || other.firstPacket <= flow.firstPacket) continue;
-      const kind = strayKind(flow, other);
-      if (kind === null) continue;
-      strays.push({
-        conversation: other.id,
-        stream: other.stream,
-        from: other.client,
-        to: other.server,
-        datagrams: other.dirs[0].datagrams,
-        firstPacket: other.firstPacket,
-        kind,
-      });
-    }
+    const strays = strayRepliesOf(
+      flow,
+      byAddresses.get(`${flow.server.address}|${flow.client.address}`) ?? [],
+    );
     if (strays.length > 0) result.set(flow, strays);
   }
   return result;
+}
+
+/**
+ * The flows among `candidates` (flows from `flow`'s server address to its client address) that look like
+ * its misdirected replies: started after it, from the server's port to another port or the reverse.
+ */
+export function strayRepliesOf(
+  flow: UdpConversationState,
+  candidates: Iterable<UdpConversationState>,
+): StrayReply[] {
+  const strays: StrayReply[] = [];
+  if (!flow.full || flow.dirs[0].datagrams === 0) return strays;
+  for (const other of candidates) {
+    if (other === flow || other.firstPacket <= flow.firstPacket) continue;
+    const kind = strayKind(flow, other);
+    if (kind === null) continue;
+    strays.push({
+      conversation: other.id,
+      stream: other.stream,
+      from: other.client,
+      to: other.server,
+      datagrams: other.dirs[0].datagrams,
+      firstPacket: other.firstPacket,
+      kind,
+    });
+  }
+  return strays;
 }
 
 // `other` was first sent by the server side towards the client's address: which port is wrong, if one is.
