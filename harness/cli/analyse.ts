@@ -2,7 +2,6 @@
 // Wireshark file) as a Markdown report, or as the documented JSON document with --json.
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import { analyseCapture } from "../analyse/index.ts";
 import type { Conversation } from "../analyse/types.ts";
 import {
@@ -13,6 +12,7 @@ import {
   type TextSink,
 } from "../report/index.ts";
 import { type Command, EXIT } from "./command.ts";
+import { parseCommandArgs } from "./command-args.ts";
 import { UsageError } from "./harness-error.ts";
 import type { Output } from "./output.ts";
 
@@ -90,12 +90,7 @@ export const analyseCommand: Command = {
   summary: "analyse a capture file: handshake, ACKs, teardown, labels, overhead (Markdown or --json)",
   usage,
   async run(args, output) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const parsed = parse(args);
     const file = parsed.positionals[0];
     if (file === undefined || parsed.positionals.length > 1) {
       throw new UsageError("name exactly one capture file");
@@ -160,15 +155,11 @@ export const analyseCommand: Command = {
 };
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      port: { type: "string" },
-      packets: { type: "string" },
-      out: { type: "string" },
-      json: { type: "boolean" },
-      "stream-bytes": { type: "string" },
-    },
+  return parseCommandArgs(args, {
+    port: { type: "string" },
+    packets: { type: "string" },
+    out: { type: "string" },
+    json: { type: "boolean" },
+    "stream-bytes": { type: "string" },
   });
 }

@@ -3,7 +3,6 @@
 // results), socklab's own result document and JUnit XML; prints one line per check and a summary.
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { PROBES_DIR, SUMMARY_SECTIONS, TASKS } from "../../tasks/index.ts";
 import { SocklabError } from "../fault/index.ts";
 import { gradeSubmission, maxScore, type SubmissionResult, type TaskResult } from "../grade/index.ts";
@@ -19,6 +18,7 @@ import {
 } from "../report/index.ts";
 import type { SandboxMode } from "../sandbox/index.ts";
 import { type Command, EXIT } from "./command.ts";
+import { parseCommandArgs } from "./command-args.ts";
 import { requireFolder } from "./folder.ts";
 import { githubOutput } from "./github.ts";
 import { UsageError } from "./harness-error.ts";
@@ -172,23 +172,15 @@ export function exitCodeOf(result: SubmissionResult, narrowed = false): number {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        task: { type: "string" },
-        out: { type: "string" },
-        json: { type: "boolean" },
-        seed: { type: "string" },
-        concurrency: { type: "string" },
-        "extra-credit": { type: "boolean" },
-        sandbox: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandArgs(args, {
+    task: { type: "string" },
+    out: { type: "string" },
+    json: { type: "boolean" },
+    seed: { type: "string" },
+    concurrency: { type: "string" },
+    "extra-credit": { type: "boolean" },
+    sandbox: { type: "string" },
+  });
 }
 
 /** Prints the terminal view (or the JSON document) of a result. */

@@ -4,8 +4,8 @@
 // into it, and fails the job when a check fails or a task is missing.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { type Command, EXIT } from "./command.ts";
+import { parseCommandArgs } from "./command-args.ts";
 import { requireFolder } from "./folder.ts";
 import { HarnessError, UsageError } from "./harness-error.ts";
 import { taskList } from "./task-list.ts";
@@ -63,12 +63,7 @@ export const ciCommand: Command = {
   summary: "write the GitHub Actions workflow that grades a student's repository on every push",
   usage,
   async run(args, output) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const parsed = parse(args);
     const [platform, dir = ".", ...rest] = parsed.positionals;
     if (platform !== "github" || rest.length > 0)
       throw new UsageError("name the platform: socklab ci github [dir]");
@@ -99,9 +94,9 @@ export const ciCommand: Command = {
 };
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: { from: { type: "string" }, task: { type: "string" }, force: { type: "boolean" } },
+  return parseCommandArgs(args, {
+    from: { type: "string" },
+    task: { type: "string" },
+    force: { type: "boolean" },
   });
 }

@@ -7,13 +7,13 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { TASKS } from "../../tasks/index.ts";
 import { gradingFingerprint, limiter, maxScore, type SubmissionResult } from "../grade/index.ts";
 import { VERSION } from "../install/index.ts";
 import { renderClassIndex, scoreHistogramSvg, toCsvRows } from "../report/index.ts";
 import { checkSubmission, exitCodeOf, seedFrom } from "./check.ts";
 import { type Command, EXIT } from "./command.ts";
+import { parseCommandArgs } from "./command-args.ts";
 import { requireFolder } from "./folder.ts";
 import { UsageError } from "./harness-error.ts";
 import { paint } from "./output.ts";
@@ -44,19 +44,15 @@ Options:
   --json       print the class's results as JSON instead of the lines`;
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      out: { type: "string" },
-      seed: { type: "string" },
-      jobs: { type: "string" },
-      task: { type: "string" },
-      force: { type: "boolean" },
-      json: { type: "boolean" },
-      shard: { type: "string" },
-      "extra-credit": { type: "boolean" },
-    },
+  return parseCommandArgs(args, {
+    out: { type: "string" },
+    seed: { type: "string" },
+    jobs: { type: "string" },
+    task: { type: "string" },
+    force: { type: "boolean" },
+    json: { type: "boolean" },
+    shard: { type: "string" },
+    "extra-credit": { type: "boolean" },
   });
 }
 
@@ -68,12 +64,7 @@ export const gradeCommand: Command = {
   summary: "grade a whole class, a few at once: reports, a CSV gradebook and the class's index",
   usage,
   async run(args, output) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const parsed = parse(args);
     const folder = parsed.positionals[0];
     if (folder === undefined || parsed.positionals.length > 1)
       throw new UsageError("name exactly one folder of submissions");

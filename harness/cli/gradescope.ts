@@ -7,9 +7,10 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { parseArgs, promisify } from "node:util";
+import { promisify } from "node:util";
 import { PACKAGE_ROOT } from "../install/index.ts";
 import { type Command, EXIT } from "./command.ts";
+import { parseCommandArgs } from "./command-args.ts";
 import { HarnessError, UsageError } from "./harness-error.ts";
 import { taskList } from "./task-list.ts";
 import { zipArchive } from "./zip-archive.ts";
@@ -74,12 +75,7 @@ export const gradescopeCommand: Command = {
   summary: "write Gradescope's autograder (setup.sh, run_autograder, socklab) as a zip",
   usage,
   async run(args, output) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const parsed = parse(args);
     const out = parsed.values.out;
     if (out === undefined || parsed.positionals.length > 0)
       throw new UsageError("give the zip to write: --out autograder.zip");
@@ -123,9 +119,9 @@ async function packSelf(): Promise<{ path: string; release(): Promise<void> }> {
 }
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: { out: { type: "string" }, task: { type: "string" }, from: { type: "string" } },
+  return parseCommandArgs(args, {
+    out: { type: "string" },
+    task: { type: "string" },
+    from: { type: "string" },
   });
 }

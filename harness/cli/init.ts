@@ -2,7 +2,6 @@
 // why, and what is left to finish. See docs/init.md.
 import { access, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { TASKS } from "../../tasks/index.ts";
 import {
   draftManifest,
@@ -12,7 +11,8 @@ import {
   readSubmissionSources,
 } from "../grade/index.ts";
 import { type Command, EXIT } from "./command.ts";
-import { HarnessError, UsageError } from "./harness-error.ts";
+import { parseCommandArgs } from "./command-args.ts";
+import { HarnessError } from "./harness-error.ts";
 
 const usage = `Usage: socklab init [dir] [--force]
 
@@ -30,14 +30,7 @@ export const initCommand: Command = {
   summary: "draft a socklab.yaml manifest from the submission's programs",
   usage,
   async run(args, output) {
-    let parsed: ReturnType<
-      typeof parseArgs<{ args: string[]; allowPositionals: true; options: { force: { type: "boolean" } } }>
-    >;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { force: { type: "boolean" } } });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const parsed = parseCommandArgs(args, { force: { type: "boolean" } });
     const dir = parsed.positionals[0] ?? ".";
     const file = join(dir, MANIFEST_NAME);
     const exists = await access(file).then(

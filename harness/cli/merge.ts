@@ -2,9 +2,9 @@
 // run on several machines (each dir holds one shard's <submission>/socklab.json).
 import { mkdir, readdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { SubmissionResult } from "../grade/index.ts";
 import type { Command } from "./command.ts";
+import { parseCommandArgs } from "./command-args.ts";
 import { requireFolder } from "./folder.ts";
 import { classExitCode, readStored, writeClass } from "./grade.ts";
 import { HarnessError, UsageError } from "./harness-error.ts";
@@ -20,12 +20,7 @@ export const mergeCommand: Command = {
   summary: "combine the outputs of socklab grade --shard into one gradebook and class index",
   usage,
   async run(args, output) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const parsed = parse(args);
     const out = parsed.values.out;
     if (out === undefined || parsed.positionals.length === 0)
       throw new UsageError("name the shards' folders and --out");
@@ -65,5 +60,5 @@ export const mergeCommand: Command = {
 };
 
 function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, options: { out: { type: "string" } } });
+  return parseCommandArgs(args, { out: { type: "string" } });
 }
