@@ -162,8 +162,6 @@ function conversationSection(conv: Conversation, h: string, options: AnalysisMar
         `${conv.timelineOmitted} later packets of this conversation are counted above but have no row here ` +
           "(the cap on timeline rows; `socklab analyse --packets all` keeps them all).",
       );
-    } else if (conv.timelineTruncated) {
-      parts.push("The timeline was cut short by the packet cap.");
     }
     parts.push(`${h}# Sequence diagram`);
     parts.push(
