@@ -14,8 +14,15 @@ export interface CaptureHeader {
 /** One packet record. Frame numbers start at 1, as in Wireshark and tshark. */
 export interface CaptureRecord {
   readonly number: number;
-  /** Microseconds since the Unix epoch (exact in a double). */
+  /** Microseconds since the Unix epoch (whole, exact in a double). */
   readonly timeUs: number;
+  /** Nanoseconds past `timeUs`, 0–999, for captures with nanosecond timestamps (absent: 0). */
+  readonly nanos?: number;
+  /**
+   * This record's link type (masked with 0xFFFF) when it is not the file header's: a pcapng file may hold
+   * interfaces of several link types. Absent: the header's.
+   */
+  readonly linkType?: number;
   /** Bytes stored in the file (incl_len). */
   readonly capturedLength: number;
   /** Bytes the packet had on the wire (orig_len). */

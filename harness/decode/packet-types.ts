@@ -100,7 +100,10 @@ export interface UdpLayer {
 export interface DecodedPacket {
   /** Frame number, from 1. */
   readonly number: number;
+  /** Whole microseconds since the Unix epoch. */
   readonly timeUs: number;
+  /** Nanoseconds past `timeUs`, 0–999 (0 for microsecond captures). */
+  readonly nanos: number;
   /** Bytes on the wire (orig_len). */
   readonly frameLength: number;
   readonly capturedLength: number;

@@ -19,6 +19,7 @@ export class Packet implements DecodedPacket {
   constructor(
     readonly number: number,
     readonly timeUs: number,
+    readonly nanos: number,
     readonly frameLength: number,
     readonly capturedLength: number,
     /** The captured bytes, from the link header on. */
@@ -52,8 +53,12 @@ export class Packet implements DecodedPacket {
   }
 }
 
-/** Decodes one capture record of the given link type (masked with 0xFFFF). Never throws. */
-export function decodePacket(record: CaptureRecord, linkType: number): Packet {
+/**
+ * Decodes one capture record. `fileLinkType` (masked with 0xFFFF) is the file's; the record's own, when it
+ * has one, wins. Never throws.
+ */
+export function decodePacket(record: CaptureRecord, fileLinkType: number): Packet {
+  const linkType = record.linkType ?? fileLinkType;
   const data = record.data;
   const frameLength = record.originalLength;
   const link = decodeLink(data, linkType);
@@ -127,6 +132,7 @@ export function decodePacket(record: CaptureRecord, linkType: number): Packet {
   return new Packet(
     record.number,
     record.timeUs,
+    record.nanos ?? 0,
     frameLength,
     record.capturedLength,
     data,
