@@ -1,5 +1,14 @@
 import { describe, expect, test } from "vitest";
-import { type BuildLink, buildTcp, buildUdp, linkTypeCode, tcpFlagBits, toRecord } from "./build.ts";
+import {
+  type BuildLink,
+  buildTcp,
+  buildUdp,
+  buildUdpLite,
+  linkTypeCode,
+  tcpFlagBits,
+  toCutRecord,
+  toRecord,
+} from "./build.ts";
 import { finishChecksum, internetChecksum, sumWords } from "./checksum.ts";
 import { decodePacket } from "./packet.ts";
 
@@ -129,4 +138,38 @@ describe("the packet builder", () => {
       fileOffset: 24,
     });
   });
+
+  test("toCutRecord keeps the first snap-length bytes and the frame's length", () => {
+    const bytes = new Uint8Array(60).map((_, i) => i);
+    const record = toCutRecord(bytes, 54, 2, 7);
+    expect([record.capturedLength, record.originalLength, record.data.length, record.data[53]]).toEqual([
+      54, 60, 54, 53,
+    ]);
+    expect(toCutRecord(bytes, 100, 2, 7).capturedLength).toBe(60);
+  });
+
+  test.each([
+    { coverage: 0, covered: 8 + 5 },
+    { coverage: 8, covered: 8 },
+    { coverage: 10, covered: 10 },
+  ])(
+    "UDP-Lite with coverage $coverage: protocol 136, coverage in bytes 4–5, checksum over $covered bytes",
+    ({ coverage, covered }) => {
+      const spec = {
+        src: "10.0.0.1",
+        dst: "10.0.0.2",
+        sport: 40000,
+        dport: 5005,
+        payload: "hello",
+        coverage,
+      };
+      const frame = buildUdpLite(spec);
+      const l4 = 14 + 20;
+      expect(frame[14 + 9]).toBe(136);
+      expect([frame[l4 + 4], frame[l4 + 5]]).toEqual([0, coverage]);
+      // The pseudo-header (addresses, protocol, the datagram's length) plus the covered bytes sum to 0xFFFF.
+      const pseudo = sumWords(frame, 14 + 12, 14 + 20) + 136 + (frame.length - l4);
+      expect(finishChecksum(sumWords(frame, l4, l4 + covered, pseudo))).toBe(0);
+    },
+  );
 });

@@ -41,6 +41,12 @@ export interface UdpSpec {
   id?: number;
 }
 
+/** A UDP-Lite datagram (RFC 3828): a UDP spec with a checksum coverage. */
+export interface UdpLiteSpec extends UdpSpec {
+  /** Bytes the checksum covers from the start of the header; 0 (the default) means the whole datagram. */
+  coverage?: number;
+}
+
 export type BuildLink = "ethernet" | "null" | "loop" | "linux-sll" | "linux-sll2" | "raw";
 
 /** How a link header is written where the link type leaves a choice. */
@@ -133,6 +139,42 @@ export function buildUdp(
   return wrap(spec, 17, udp, 6, link, linkOptions);
 }
 
+/**
+ * Builds a UDP-Lite datagram (IP protocol 136) inside IPv4 or IPv6 inside the given link header: the
+ * coverage in the length field, the checksum over the covered bytes. A coverage outside 8 … length is
+ * written as given (the checksum then covers the whole datagram).
+ */
+export function buildUdpLite(
+  spec: UdpLiteSpec,
+  link: BuildLink = "ethernet",
+  linkOptions: BuildLinkOptions = {},
+): Uint8Array {
+  const payload = toBytes(spec.payload);
+  const udp = new Uint8Array(8 + payload.length);
+  const view = new DataView(udp.buffer);
+  view.setUint16(0, spec.sport);
+  view.setUint16(2, spec.dport);
+  const coverage = spec.coverage ?? 0;
+  view.setUint16(4, coverage);
+  udp.set(payload, 8);
+  const covered = coverage >= 8 && coverage <= udp.length ? coverage : udp.length;
+  return wrap(spec, 136, udp, 6, link, linkOptions, covered);
+}
+
+/**
+ * Wraps bytes as a capture record whose first `snapLength` bytes were captured, as a capture with that
+ * snap length (`tcpdump -s`, `editcap -s`) holds them; the original length stays the frame's.
+ */
+export function toCutRecord(
+  bytes: Uint8Array,
+  snapLength: number,
+  number: number,
+  timeUs: number,
+): CaptureRecord {
+  const data = bytes.subarray(0, Math.min(snapLength, bytes.length));
+  return { ...toRecord(data, number, timeUs), originalLength: bytes.length };
+}
+
 /** Wraps bytes as a capture record (captured length = original length; fileOffset as given, default 0). */
 export function toRecord(bytes: Uint8Array, number: number, timeUs: number, fileOffset = 0): CaptureRecord {
   return {
@@ -187,7 +229,8 @@ function toBytes(payload: Uint8Array | string | undefined): Uint8Array {
 }
 
 // Puts the IP header and the link header in front of a transport segment and fills in its checksum
-// (at `checksumOffset` inside the segment) over the IPv4 or IPv6 pseudo-header.
+// (at `checksumOffset` inside the segment) over the IPv4 or IPv6 pseudo-header and the first `covered`
+// bytes of the segment (all of them unless given: only UDP-Lite covers less).
 function wrap(
   spec: { src: string; dst: string; ttl?: number; id?: number },
   protocol: number,
@@ -195,6 +238,7 @@ function wrap(
   checksumOffset: number,
   link: BuildLink,
   linkOptions: BuildLinkOptions,
+  covered = segment.length,
 ): Uint8Array {
   const v6 = spec.src.includes(":");
   if (v6 !== spec.dst.includes(":")) throw new Error(`mixed address families: ${spec.src} and ${spec.dst}`);
@@ -228,10 +272,10 @@ function wrap(
   out.set(segment, l4);
   // Pseudo-header: addresses, protocol and the transport length (RFC 793 / RFC 8200 §8.1).
   let sum = sumWords(src, 0, src.length) + sumWords(dst, 0, dst.length) + protocol + segment.length;
-  sum = sumWords(out, l4, out.length, sum);
+  sum = sumWords(out, l4, l4 + covered, sum);
   let checksum = finishChecksum(sum);
-  // UDP sends a computed 0 as 0xFFFF (0 means "no checksum").
-  if (protocol === 17 && checksum === 0) checksum = 0xffff;
+  // UDP sends a computed 0 as 0xFFFF (0 means "no checksum"); so does UDP-Lite (RFC 3828 §3.1).
+  if ((protocol === 17 || protocol === 136) && checksum === 0) checksum = 0xffff;
   view.setUint16(l4 + checksumOffset, checksum);
   return out;
 }
