@@ -15,8 +15,6 @@ export type CaptureErrorCode =
   | "truncated-record-header"
   | "truncated-record"
   | "corrupt-record"
-  | "conversion-failed"
-  | "multiple-link-types"
   | "parser-error";
 
 /** A capture file that cannot be read; the message names the file and the byte offset. */
@@ -24,11 +22,7 @@ export class CaptureError extends SocklabError<CaptureErrorCode> {
   override readonly name = "CaptureError";
   /** The path the user named. */
   readonly file: string;
-  /**
-   * Byte offset of the problem: in the user's file for classic and nanosecond pcap (whose conversion keeps
-   * every offset) and for pcapng faults found before conversion; in the converted classic pcap when the
-   * message says "converted from pcapng".
-   */
+  /** Byte offset of the problem in the user's file. */
   readonly offset: number;
 
   /**

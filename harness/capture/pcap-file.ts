@@ -1,15 +1,12 @@
-// Reads capture files: classic pcap with microsecond timestamps directly (through pcap-parser, the only
-// file that imports it), nanosecond pcap and pcapng after converting them to classic pcap with tcpdump.
-// Streaming: memory stays flat whatever the file size. Every failure is a CaptureError naming the file
-// and the byte offset; nothing else is thrown (except what the caller's own callback throws).
+// Reads capture files: classic pcap of either timestamp precision through pcap-parser (the only file that
+// imports it), pcapng through socklab's own reader (pcapng-file.ts). Streaming: memory stays flat whatever
+// the file size. Every failure is a CaptureError naming the file and the byte offset; nothing else is
+// thrown (except what the caller's own callback throws).
 
 import { EventEmitter } from "node:events";
-import { type FileHandle, mkdtemp, open, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import pcapParserModule from "pcap-parser";
 import { CaptureError } from "./capture-error.ts";
-import { convert } from "./pcap-convert.ts";
 import {
   type CaptureFileHeader,
   checkClassicHeader,
@@ -19,6 +16,7 @@ import {
   type ReadCaptureOptions,
   type ReadCaptureResult,
 } from "./pcap-header.ts";
+import { readPcapng } from "./pcapng-file.ts";
 import type { CaptureHeader, CaptureRecord } from "./record.ts";
 
 const DEFAULT_HIGH_WATER_MARK = 2 << 20;
@@ -30,7 +28,9 @@ type Format = CaptureHeader["format"];
 const pcapParser = pcapParserModule;
 
 /**
- * Reads every packet of a capture file in order, calling `onPacket` for each. The record's data is a view
+ * Reads every record of a capture file in order, calling `onPacket` for each: the packets, and in pcapng
+ * the blocks tshark numbers as frames though they hold no packet (`linkType` NOT_A_PACKET). The record's
+ * data is a view
  * (a Node Buffer) into a read buffer that is never reused, so it stays valid, but a kept view pins the
  * whole buffer: copy with `new Uint8Array(record.data)` to keep many (Buffer#slice does not copy).
  */
@@ -40,20 +40,9 @@ export async function readCapture(
   options: ReadCaptureOptions = {},
 ): Promise<ReadCaptureResult> {
   const sniffed = await sniff(path);
-  if (sniffed.format === "pcap")
-    return parseClassic(path, path, sniffed.size, sniffed.bytes, "pcap", onPacket, options);
-  // pcap-ns: check the header here, where the offsets are the user's own.
-  if (sniffed.format === "pcap-ns") checkClassicHeader(path, sniffed.bytes, sniffed.size, "");
-  let dir: string | undefined;
-  try {
-    dir = await mkdtemp(join(options.tempDir ?? tmpdir(), "socklab-capture-"));
-    const converted = join(dir, "converted.pcap");
-    await convert(path, converted, sniffed.format, options);
-    const info = await sniff(converted, path);
-    return await parseClassic(path, converted, info.size, info.bytes, sniffed.format, onPacket, options);
-  } finally {
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  }
+  const blockSize = Math.max(options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, 4096);
+  if (sniffed.format === "pcapng") return readPcapng(path, sniffed.size, onPacket, blockSize);
+  return parseClassic(path, sniffed.size, sniffed.bytes, sniffed.format, onPacket, blockSize);
 }
 
 interface Sniffed {
@@ -80,14 +69,14 @@ function kindOf(info: {
 }
 
 // Opens the file, reads its first bytes and names its format.
-async function sniff(path: string, shownAs = path): Promise<Sniffed> {
+async function sniff(path: string): Promise<Sniffed> {
   let handle: FileHandle | undefined;
   try {
     // A device, a folder or a pipe: say what it is rather than open it (a pipe would block; /dev/zero is not
     // "empty").
     const info = await stat(path);
     if (!info.isFile()) {
-      throw new CaptureError("not-a-file", shownAs, 0, "not a capture file", `it is ${kindOf(info)}`);
+      throw new CaptureError("not-a-file", path, 0, "not a capture file", `it is ${kindOf(info)}`);
     }
     handle = await open(path, "r");
     const size = (await handle.stat()).size;
@@ -99,11 +88,11 @@ async function sniff(path: string, shownAs = path): Promise<Sniffed> {
       got += bytesRead;
     }
     if (size === 0 || got === 0)
-      throw new CaptureError("empty-file", shownAs, 0, "empty capture file", "0 bytes");
+      throw new CaptureError("empty-file", path, 0, "empty capture file", "0 bytes");
     if (got < 4) {
       throw new CaptureError(
         "truncated-header",
-        shownAs,
+        path,
         0,
         "truncated file header",
         `the file has ${got} bytes, too few for any capture format`,
@@ -117,7 +106,7 @@ async function sniff(path: string, shownAs = path): Promise<Sniffed> {
     else {
       throw new CaptureError(
         "unknown-magic",
-        shownAs,
+        path,
         0,
         "unknown capture file format",
         `magic 0x${magic.toString(16).padStart(8, "0")} is not pcap (a1b2c3d4, a1b23c4d, either byte order) or pcapng (0a0d0d0a)`,
@@ -129,11 +118,11 @@ async function sniff(path: string, shownAs = path): Promise<Sniffed> {
     const code = (error as { code?: string }).code;
     const reason = error instanceof Error ? error.message : String(error);
     if (code === "ENOENT") {
-      throw new CaptureError("missing-file", shownAs, 0, "cannot open capture file", "no such file", {
+      throw new CaptureError("missing-file", path, 0, "cannot open capture file", "no such file", {
         cause: error,
       });
     }
-    throw new CaptureError("unreadable-file", shownAs, 0, "cannot read capture file", reason, {
+    throw new CaptureError("unreadable-file", path, 0, "cannot read capture file", reason, {
       cause: error,
     });
   } finally {
@@ -141,19 +130,17 @@ async function sniff(path: string, shownAs = path): Promise<Sniffed> {
   }
 }
 
-// Streams a classic microsecond pcap through pcap-parser. `file` is the user's path (for messages),
-// `path` the file read (a conversion's output, or the same).
+// Streams a classic pcap through pcap-parser. pcap-parser knows only the microsecond magics: a nanosecond
+// file is shown the microsecond magic of its byte order, and its "microseconds" are nanoseconds.
 function parseClassic(
   file: string,
-  path: string,
   size: number,
   first: Uint8Array,
   format: Format,
   onPacket: (record: CaptureRecord, header: CaptureFileHeader) => void,
-  options: ReadCaptureOptions,
+  blockSize: number,
 ): Promise<ReadCaptureResult> {
-  const note = format === "pcapng" ? " in the classic pcap converted from pcapng" : "";
-  const checked = checkClassicHeader(file, first, size, note);
+  const checked = checkClassicHeader(file, first, size);
   const header: CaptureFileHeader = {
     file,
     format,
@@ -163,6 +150,8 @@ function parseClassic(
   };
   const limit =
     checked.snapLength === 0 ? MAX_CAPTURED_LENGTH : Math.min(checked.snapLength, MAX_CAPTURED_LENGTH);
+  const nanosecond = format === "pcap-ns";
+  const magic = checked.le ? MICROSECOND_MAGIC_LE : MICROSECOND_MAGIC_BE;
 
   return new Promise<ReadCaptureResult>((resolvePromise, reject) => {
     const stream = new BlockSource();
@@ -198,7 +187,7 @@ function parseClassic(
             "corrupt-record",
             file,
             recordOffset,
-            `corrupt packet record${note}`,
+            `corrupt packet record`,
             `header says ${h.capturedLength} captured bytes, more than ${bound}`,
           ),
         );
@@ -209,14 +198,29 @@ function parseClassic(
       if (settled) return;
       const h = p.header;
       packets++;
-      const record: CaptureRecord = {
-        number: packets,
-        timeUs: h.timestampSeconds * 1e6 + h.timestampMicroseconds,
-        capturedLength: h.capturedLength,
-        originalLength: h.originalLength,
-        data: p.data,
-        fileOffset: recordOffset,
-      };
+      let record: CaptureRecord;
+      if (nanosecond) {
+        const ns = h.timestampMicroseconds;
+        const micros = Math.floor(ns / 1000);
+        record = {
+          number: packets,
+          timeUs: h.timestampSeconds * 1e6 + micros,
+          nanos: ns - micros * 1000,
+          capturedLength: h.capturedLength,
+          originalLength: h.originalLength,
+          data: p.data,
+          fileOffset: recordOffset,
+        };
+      } else {
+        record = {
+          number: packets,
+          timeUs: h.timestampSeconds * 1e6 + h.timestampMicroseconds,
+          capturedLength: h.capturedLength,
+          originalLength: h.originalLength,
+          data: p.data,
+          fileOffset: recordOffset,
+        };
+      }
       offset = recordOffset + RECORD_HEADER + h.capturedLength;
       pending = false;
       try {
@@ -235,7 +239,7 @@ function parseClassic(
         );
       } else {
         fail(
-          new CaptureError("parser-error", file, offset, `unreadable pcap${note}`, error.message, {
+          new CaptureError("parser-error", file, offset, `unreadable pcap`, error.message, {
             cause: error,
           }),
         );
@@ -251,7 +255,7 @@ function parseClassic(
             "truncated-record",
             file,
             recordOffset,
-            `truncated packet record${note}`,
+            `truncated packet record`,
             `header says ${pendingLength} bytes, only ${remain} remain`,
           ),
         );
@@ -263,7 +267,7 @@ function parseClassic(
             "truncated-record-header",
             file,
             offset,
-            `truncated packet record header${note}`,
+            `truncated packet record header`,
             `${RECORD_HEADER} bytes needed, only ${size - offset} remain`,
           ),
         );
@@ -273,7 +277,7 @@ function parseClassic(
       resolvePromise({ header, packets, bytes: offset });
     });
 
-    pump(path, stream, parser, options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, () => settled).catch(
+    pump(file, stream, parser, blockSize, nanosecond ? magic : undefined, () => settled).catch(
       (error: unknown) =>
         fail(
           new CaptureError(
@@ -298,11 +302,17 @@ class BlockSource extends EventEmitter {
   resume(): void {}
 }
 
+// The microsecond magic of each byte order, as it lies in the file.
+const MICROSECOND_MAGIC_LE = Uint8Array.of(0xd4, 0xc3, 0xb2, 0xa1);
+const MICROSECOND_MAGIC_BE = Uint8Array.of(0xa1, 0xb2, 0xc3, 0xd4);
+
+// `magic`, when given, replaces the file's first four bytes in the first block read (never in the file).
 async function pump(
   path: string,
   source: BlockSource,
   parser: { buffer: Buffer | null },
   blockSize: number,
+  magic: Uint8Array | undefined,
   stopped: () => boolean,
 ): Promise<void> {
   const handle = await open(path, "r");
@@ -325,6 +335,7 @@ async function pump(
         source.emit("end");
         return;
       }
+      if (position === 0 && magic !== undefined) block.set(magic.subarray(0, bytesRead), headroom);
       position += bytesRead;
       next = readBlock(position);
       const carry = parser.buffer;

@@ -1,5 +1,5 @@
-// The classic pcap file header: its layout, the limits socklab holds records to, the check every reader
-// runs first, and the types shared by the reader, the converter and the fault finders.
+// The classic pcap file header: its layout, the limits socklab holds records to, the check every classic
+// reader runs first, and the types shared by the readers.
 //
 // Classic pcap (libpcap savefile 2.4):
 //   file header, 24 bytes: 0 magic | 4 major | 6 minor | 8 thiszone | 12 sigfigs | 16 snaplen | 20 linktype
@@ -10,25 +10,20 @@ import type { CaptureHeader } from "./record.ts";
 
 /** The header, plus what socklab learnt about the file while reading it. */
 export interface CaptureFileHeader extends CaptureHeader {
-  /** Byte order of the classic pcap that was read. */
+  /** Byte order of the classic pcap, or of the pcapng file's first section. */
   readonly byteOrder: "le" | "be";
 }
 
 export interface ReadCaptureOptions {
-  /** Read buffer size; default 1 MiB. */
+  /** Read buffer size; default 2 MiB, at least 4 KiB. */
   readonly highWaterMark?: number;
-  /** The tcpdump used to convert nanosecond pcap and pcapng; default "tcpdump" on the PATH. */
-  readonly tcpdump?: string;
-  /** Where the converted file is written (a fresh directory inside, removed afterwards); default the OS's. */
-  readonly tempDir?: string;
-  /** How long a conversion may take; default 120 s. */
-  readonly conversionTimeoutMs?: number;
 }
 
 export interface ReadCaptureResult {
   readonly header: CaptureFileHeader;
+  /** Records delivered: packets, and the pcapng blocks tshark counts as frames. */
   readonly packets: number;
-  /** Bytes of the classic pcap read: 24 + Σ(16 + caplen). */
+  /** Bytes read: for classic pcap 24 + Σ(16 + caplen); for pcapng the whole file. */
   readonly bytes: number;
 }
 
@@ -59,14 +54,13 @@ export function checkClassicHeader(
   file: string,
   bytes: Uint8Array,
   size: number,
-  note: string,
 ): { le: boolean; snapLength: number; linkType: number } {
   if (bytes.length < FILE_HEADER) {
     throw new CaptureError(
       "truncated-header",
       file,
       0,
-      `truncated file header${note}`,
+      `truncated file header`,
       `${FILE_HEADER} bytes needed, the file has ${size}`,
     );
   }
@@ -79,7 +73,7 @@ export function checkClassicHeader(
       "bad-version",
       file,
       4,
-      `unsupported pcap version${note}`,
+      `unsupported pcap version`,
       `${major}.${minor}, expected 2.4`,
     );
   }
@@ -92,7 +86,7 @@ export function checkClassicHeader(
       "unsupported-link-type",
       file,
       20,
-      `unsupported link type${note}`,
+      `unsupported link type`,
       `0x${rawLinkType.toString(16)} sets reserved bits`,
     );
   }
@@ -102,7 +96,7 @@ export function checkClassicHeader(
       "unsupported-link-type",
       file,
       20,
-      `unsupported link type${note}`,
+      `unsupported link type`,
       `${linkType}; socklab reads ${known}`,
     );
   }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { NOT_A_PACKET } from "../capture/record.ts";
 import { decodeLink, linkTypeName } from "./link.ts";
 
 const bytes = (...parts: number[][]) => Uint8Array.from(parts.flat());
@@ -99,6 +100,12 @@ describe("link headers that decode", () => {
     { name: "RAW, version nibble 4", code: 101, data: bytes([0x45]), want: { network: "ipv4" } },
     { name: "LINKTYPE_IPV4", code: 228, data: bytes([]), want: { type: "raw", network: "ipv4" } },
     { name: "LINKTYPE_IPV6", code: 229, data: bytes([]), want: { type: "raw", network: "ipv6" } },
+    {
+      name: "a record that is no packet (a pcapng custom block): no network layer, no problem",
+      code: NOT_A_PACKET,
+      data: bytes([0x45, 0, 0, 20]),
+      want: { type: "unknown", code: NOT_A_PACKET, headerLength: 0, network: "unknown" },
+    },
     {
       name: "Ethernet with FCS bits in the link type (masked with 0xFFFF)",
       code: 0x14000001,

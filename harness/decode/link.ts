@@ -33,7 +33,11 @@
 //
 // RAW (LINKTYPE_RAW 101; DLT 12 and 14 on some systems), 0 bytes: the IP version nibble says v4 or v6.
 // LINKTYPE_IPV4 228 and LINKTYPE_IPV6 229, 0 bytes: the link type says it.
+//
+// NOT_A_PACKET (0xFFFF, no real link type): a capture record that is not a packet (a pcapng custom block
+// tshark counts as a frame): no link header, no network layer, and no problem either.
 
+import { NOT_A_PACKET } from "../capture/record.ts";
 import { readU16, readU32, readU32Le } from "./bytes.ts";
 import type { DecodeProblem, LinkLayer, LinkTypeName } from "./packet-types.ts";
 import { problem, truncated } from "./problem.ts";
@@ -223,6 +227,8 @@ export function decodeLink(data: Uint8Array, linkType: number): LinkView {
         ),
       );
     }
+    case NOT_A_PACKET:
+      return shared("unknown", code, 0, "unknown", 0);
     default:
       return failed(
         "unknown",
