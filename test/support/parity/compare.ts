@@ -14,9 +14,9 @@
 //   shows it (relative to nothing meaningful); socklab's document gives `ack: null` there by definition.
 // - tcp.analysis.retransmission beside fast_retransmission or spurious_retransmission: tshark adds the plain
 //   retransmission field to both (one flag bit, two fields); socklab's label list has the one label.
-// Times are compared to the nanosecond: socklab's rows carry `relativeUs` (and `relativeNs` when a future
-// document has it), so a nanosecond capture's sub-microsecond digits show up as discrepancies until the
-// document can express them.
+// Times are compared to the nanosecond: a row's `relativeNs` (its `relativeUs` in a document without it)
+// with frame.time_relative, the capture's `durationNs` (or `durationUs`) with the first and last frames'
+// difference. Times since the epoch are compared to the microsecond (see compareTotals).
 import { pathToFileURL } from "node:url";
 import { TCP_LABEL_TABLE } from "../../../harness/analyse/tcp-labels.ts";
 import type {
@@ -310,20 +310,17 @@ function compareTotals(view: TsharkView, doc: CaptureAnalysis, out: Discrepancy[
     frames.reduce((n, f) => n + f.capLen, 0),
     c.capturedBytes,
   );
-  const ns = (us: number | null, exact: unknown) =>
-    typeof exact === "number" ? String(exact) : us === null ? null : String(BigInt(us) * 1000n);
+  // A time since the epoch in nanoseconds is past 2^53, which a JSON number cannot hold exactly: the
+  // document's epoch times are microseconds, so tshark's are compared truncated to the microsecond, and the
+  // capture's duration (which fits) to the nanosecond.
   const capture = c as unknown as Record<string, unknown>;
   if (frames.length > 0) {
-    add(
-      "first frame.time_epoch (ns)",
-      String(epochNs(frames[0]!.epoch)),
-      ns(c.firstTimeUs, capture.firstTimeNs),
-    );
-    add(
-      "last frame.time_epoch (ns)",
-      String(epochNs(frames.at(-1)!.epoch)),
-      ns(c.lastTimeUs, capture.lastTimeNs),
-    );
+    const first = epochNs(frames[0]!.epoch);
+    const last = epochNs(frames.at(-1)!.epoch);
+    add("first frame.time_epoch (µs)", Number(first / 1000n), c.firstTimeUs);
+    add("last frame.time_epoch (µs)", Number(last / 1000n), c.lastTimeUs);
+    const duration = typeof capture.durationNs === "number" ? capture.durationNs : c.durationUs * 1000;
+    add("capture duration (ns)", Number(last - first), duration);
   }
   const streams = (protocol: "tcp" | "udp") =>
     new Set(frames.filter((f) => !isIcmp(f) && f[protocol] !== null).map((f) => f[protocol]!.stream)).size;
