@@ -69,7 +69,7 @@ export function formatTcpOptions(tcp: TcpView): string {
     at += length;
   }
   if (tcp.problem !== undefined) parts.push("[bad opt]");
-  else if (end < tcp.offset + tcp.headerLength) parts.push("eol");
+  else if (end < tcp.offset + tcp.headerLength && tcp.optionsCaptured) parts.push("eol");
   return parts.join(",");
 }
 
@@ -91,13 +91,18 @@ export function formatParsedTcpOptions(options: TcpOptions): string {
   return parts.join(",");
 }
 
-/** The part after the addresses for a TCP segment: `Flags [P.], seq 1:6, ack 1, win 512, length 5`. */
+/**
+ * The part after the addresses for a TCP segment: `Flags [P.], seq 1:6, ack 1, win 512, length 5`. A header
+ * the snap length cut ends where tcpdump stops, at `[|tcp]`: after the ports when the fixed header was cut,
+ * or after the options captured whole (`options [mss 65495,sackOK, [|tcp]`).
+ */
 // Built as parts joined once: one flat string, where `+=` would leave a tree of pieces (timelines keep many).
 export function formatTcp(tcp: TcpLayer, payloadLength: number): string {
   return tcpParts(tcp, payloadLength).join("");
 }
 
 function tcpParts(tcp: TcpLayer, payloadLength: number): Array<string | number> {
+  if (tcp.capturedHeaderLength < 20) return [" [|tcp]"];
   const flags = tcp.flags;
   const out: Array<string | number> = ["Flags [", formatTcpFlags(flags), "]"];
   // tcpdump prints seq only for segments that occupy sequence space (data, SYN, FIN) or reset.
@@ -110,6 +115,10 @@ function tcpParts(tcp: TcpLayer, payloadLength: number): Array<string | number> 
   if (tcp.urg) out.push(", urg ", tcp.urgentPointer);
   if (tcp.headerLength > 20) {
     const options = tcp instanceof TcpView ? formatTcpOptions(tcp) : formatParsedTcpOptions(tcp.options);
+    if (!tcp.optionsCaptured) {
+      out.push(", options [", options === "" ? "" : `${options},`, " [|tcp]");
+      return out;
+    }
     out.push(", options [", options, "]");
   }
   out.push(", length ", payloadLength);
@@ -126,7 +135,8 @@ export function formatPacket(packet: DecodedPacket): string {
     const ends = [network.src, ".", transport.srcPort, " > ", network.dst, ".", transport.dstPort, ": "];
     text = ends.concat(tcpParts(transport, packet.payloadLength)).join("");
   } else if (transport?.protocol === "udp") {
-    text = `${network.src}.${transport.srcPort} > ${network.dst}.${transport.dstPort}: UDP, length ${packet.payloadLength}`;
+    const name = transport.lite ? "UDP-Lite" : "UDP";
+    text = `${network.src}.${transport.srcPort} > ${network.dst}.${transport.dstPort}: ${name}, length ${packet.payloadLength}`;
   } else {
     const name = protocolLabel(network.protocol);
     // Both socklab views have fragmentOffset; the Ipv6Layer contract does not.
@@ -148,6 +158,8 @@ function protocolLabel(protocol: number): string {
       return "TCP";
     case 17:
       return "UDP";
+    case 136:
+      return "UDP-Lite";
     default:
       return `ip-proto-${protocol}`;
   }

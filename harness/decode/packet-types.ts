@@ -1,10 +1,16 @@
 // The shape of a decoded packet: what the analysis stage may rely on. Each layer file implements its part
 // as a typed view over the packet's bytes.
 
-/** A problem met while decoding: data, never an exception. */
+/**
+ * A problem met while decoding: data, never an exception. The same shape describes where the snap length
+ * cut a packet (`DecodedPacket.cut`, code "truncated-by-snaplen"), which is a fact of the capture.
+ */
 export interface DecodeProblem {
   readonly layer: "link" | "ipv4" | "ipv6" | "tcp" | "udp";
-  /** A stable machine code, e.g. "truncated", "bad-version", "bad-header-length", "unknown-link-type". */
+  /**
+   * A stable machine code, e.g. "truncated" (the frame itself is too short), "bad-version",
+   * "bad-header-length", "unknown-link-type", "truncated-by-snaplen" (only in `DecodedPacket.cut`).
+   */
   readonly code: string;
   /** Byte offset inside the packet (from the start of the link header) where the problem is. */
   readonly offset: number;
@@ -85,15 +91,34 @@ export interface TcpLayer {
   readonly window: number;
   readonly checksum: number;
   readonly urgentPointer: number;
+  /** The options captured whole (all of them unless the snap length cut the header). */
   readonly options: TcpOptions;
+  /**
+   * Header bytes captured: `headerLength`, or fewer (at least 16, up to the window) when the snap length
+   * cut the header. Fields past it (checksum, urgent pointer) read as 0.
+   */
+  readonly capturedHeaderLength: number;
+  /**
+   * Whether the whole header, options included, was captured. When not, `options` holds only the options
+   * captured whole, and (as in tshark) a SYN's window scaling stays unknown rather than "not used".
+   */
+  readonly optionsCaptured: boolean;
 }
 
+/** UDP, or UDP-Lite (RFC 3828, IP protocol 136), which has UDP's ports and is numbered with it by tshark. */
 export interface UdpLayer {
   readonly protocol: "udp";
+  /** Whether this is UDP-Lite. */
+  readonly lite: boolean;
   readonly srcPort: number;
   readonly dstPort: number;
-  /** The UDP length field (header included). */
+  /**
+   * The datagram's length, header included: UDP's length field; for UDP-Lite, whose length field is the
+   * checksum coverage, the length the IP header gives (as tshark's `udp.length`).
+   */
   readonly length: number;
+  /** UDP-Lite's checksum coverage field (0 = the whole datagram); for UDP, `length`. */
+  readonly checksumCoverage: number;
   readonly checksum: number;
 }
 
@@ -114,7 +139,14 @@ export interface DecodedPacket {
   readonly payloadLength: number;
   /** The captured payload bytes (shorter than payloadLength when the capture was cut by the snap length). */
   readonly payload: Uint8Array;
+  /** Faults of the packet itself (malformed headers, lengths that disagree). */
   readonly problems: readonly DecodeProblem[];
+  /**
+   * Where the snap length cut the packet inside its headers (code "truncated-by-snaplen"): a fact of the
+   * capture, not a fault. Every layer before the cut is kept; lengths still come from the IP header.
+   * Undefined when the headers were captured whole (only payload bytes, if any, are missing).
+   */
+  readonly cut?: DecodeProblem | undefined;
   /** tcpdump notation, e.g. `127.0.0.1.41234 > 127.0.0.1.65432: Flags [S.], seq 0, ack 1, win 65483, length 0`. */
   toString(): string;
 }

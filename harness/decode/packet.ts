@@ -1,6 +1,7 @@
-// A whole packet decoded layer by layer: link → IPv4/IPv6 → TCP/UDP → payload. Lax: every layer decoded
-// before a problem is kept, and problems are returned as data. Lengths come from the IP header, not from
-// the captured length.
+// A whole packet decoded layer by layer: link → IPv4/IPv6 → TCP/UDP/UDP-Lite → payload. Lax: every layer
+// decoded before a problem is kept, and problems are returned as data. Lengths come from the IP header, not
+// from the captured length, so a packet the snap length cut keeps its lengths; where the cut falls inside
+// the headers is recorded as `cut`, apart from the packet's own problems.
 
 import type { CaptureRecord } from "../capture/record.ts";
 import { formatPacket } from "./format.ts";
@@ -8,7 +9,7 @@ import { Ipv4View } from "./ipv4.ts";
 import { Ipv6View } from "./ipv6.ts";
 import { decodeLink, type LinkView } from "./link.ts";
 import type { DecodedPacket, DecodeProblem } from "./packet-types.ts";
-import { NO_PROBLEMS, problem } from "./problem.ts";
+import { cutBySnapLength, NO_PROBLEMS, problem, truncated } from "./problem.ts";
 import { TcpView } from "./tcp.ts";
 import { UdpView } from "./udp.ts";
 
@@ -36,6 +37,8 @@ export class Packet implements DecodedPacket {
     /** Where the payload starts in `data`. */
     readonly payloadOffset: number,
     readonly problems: readonly DecodeProblem[],
+    /** Where the snap length cut the headers, when it did. */
+    readonly cut: DecodeProblem | undefined = undefined,
   ) {}
 
   /** The captured payload bytes: a view, shorter than payloadLength when the snap length cut the packet. */
@@ -105,13 +108,18 @@ export function decodePacket(record: CaptureRecord, fileLinkType: number): Packe
           if (tcp instanceof TcpView) {
             transport = tcp;
             if (tcp.problem !== undefined) problems = add(problems, tcp.problem);
+            if (tcp.capturedHeaderLength < tcp.headerLength) {
+              const what = tcp.capturedHeaderLength < 20 ? "the TCP header" : "the TCP header with options";
+              const missing = truncated("tcp", what, segment, tcp.headerLength, tcp.capturedHeaderLength);
+              problems = add(problems, missing);
+            }
             payloadOffset = segment + tcp.headerLength;
             payloadLength = upper - tcp.headerLength;
           } else {
             problems = add(problems, tcp);
           }
-        } else if (protocol === 17) {
-          const udp = UdpView.decode(data, segment, upper);
+        } else if (protocol === 17 || protocol === 136) {
+          const udp = UdpView.decode(data, segment, upper, protocol === 136);
           if (udp instanceof UdpView) {
             transport = udp;
             // A first fragment carries the whole datagram's UDP length.
@@ -129,6 +137,10 @@ export function decodePacket(record: CaptureRecord, fileLinkType: number): Packe
     }
   }
 
+  // Headers missing bytes that the frame had on the wire were cut by the snap length: a fact of the capture,
+  // kept apart from the packet's problems.
+  const cut =
+    problems !== undefined && data.length < frameLength ? takeCut(problems, frameLength) : undefined;
   return new Packet(
     record.number,
     record.timeUs,
@@ -141,8 +153,22 @@ export function decodePacket(record: CaptureRecord, fileLinkType: number): Packe
     transport,
     payloadLength,
     payloadOffset,
-    problems ?? NO_PROBLEMS,
+    problems === undefined || problems.length === 0 ? NO_PROBLEMS : problems,
+    cut,
   );
+}
+
+// Removes from `problems` every truncation that lies inside the frame's length on the wire (the snap length
+// cut it) and returns the first as the packet's cut: nothing after it could be decoded.
+function takeCut(problems: DecodeProblem[], frameLength: number): DecodeProblem | undefined {
+  let cut: DecodeProblem | undefined;
+  let kept = 0;
+  for (const p of problems) {
+    if (p.code === "truncated" && p.offset + p.required <= frameLength) cut ??= cutBySnapLength(p);
+    else problems[kept++] = p;
+  }
+  problems.length = kept;
+  return cut;
 }
 
 function add(list: DecodeProblem[] | undefined, p: DecodeProblem): DecodeProblem[] {

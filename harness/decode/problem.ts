@@ -34,3 +34,15 @@ export function truncated(
     `${what} needs ${required} bytes at offset ${offset}, only ${actual} captured`,
   );
 }
+
+/**
+ * The same problem as a fact of the capture: the snap length cut the packet where `truncated` says, though
+ * the frame on the wire had those bytes.
+ */
+export function cutBySnapLength(truncation: DecodeProblem): DecodeProblem {
+  return {
+    ...truncation,
+    code: "truncated-by-snaplen",
+    message: `${truncation.message} (the capture's snap length cut the packet)`,
+  };
+}

@@ -159,13 +159,72 @@ describe("TCP headers that do not decode", () => {
       want: { code: "bad-header-length", offset: 12, required: 28, actual: 32 },
     },
     {
-      name: "options cut by the snap length",
-      data: bytes(...fixed(10, 0x02), [0x02, 0x04]),
+      name: "fewer than the 16 bytes up to the window captured",
+      data: bytes(...fixed(10, 0x02)).subarray(0, 15),
       segmentLength: 40,
-      want: { code: "truncated", offset: 0, required: 40, actual: 22 },
+      want: { code: "truncated", offset: 0, required: 20, actual: 15 },
     },
   ])("$name: $want.code", ({ data, segmentLength, want }) => {
     expect(TcpView.decode(data, 0, segmentLength)).toMatchObject({ layer: "tcp", ...want });
+  });
+});
+
+// tshark keeps a segment in its conversation, with its analysis, once the 16 bytes from the ports to the
+// window were captured; options are decoded as far as they were captured whole.
+describe("TCP headers the snap length cut", () => {
+  const syn = bytes(...fixed(10, 0x02), ...LINUX_SYN_OPTIONS);
+  test.each([
+    { captured: 16, checksum: 0, urgentPointer: 0, kinds: [] },
+    { captured: 20, checksum: 0xabcd, urgentPointer: 5, kinds: [] },
+    { captured: 22, checksum: 0xabcd, urgentPointer: 5, kinds: [] },
+    { captured: 24, checksum: 0xabcd, urgentPointer: 5, kinds: [2] },
+    { captured: 27, checksum: 0xabcd, urgentPointer: 5, kinds: [2, 4] },
+    { captured: 36, checksum: 0xabcd, urgentPointer: 5, kinds: [2, 4, 8] },
+    { captured: 37, checksum: 0xabcd, urgentPointer: 5, kinds: [2, 4, 8, 1] },
+    { captured: 39, checksum: 0xabcd, urgentPointer: 5, kinds: [2, 4, 8, 1] },
+  ])("$captured of 40 bytes: options $kinds", ({ captured, checksum, urgentPointer, kinds }) => {
+    const tcp = decoded(syn.subarray(0, captured), 40);
+    expect({
+      headerLength: tcp.headerLength,
+      capturedHeaderLength: tcp.capturedHeaderLength,
+      optionsCaptured: tcp.optionsCaptured,
+      ports: [tcp.srcPort, tcp.dstPort],
+      seq: tcp.seq,
+      ack: tcp.ack,
+      flags: tcp.flags,
+      window: tcp.window,
+      checksum: tcp.checksum,
+      urgentPointer: tcp.urgentPointer,
+      kinds: tcp.options.kinds,
+      windowScale: tcp.options.windowScale,
+      problem: tcp.problem,
+    }).toEqual({
+      headerLength: 40,
+      capturedHeaderLength: captured,
+      optionsCaptured: false,
+      ports: [41234, 65432],
+      seq: 123,
+      ack: 0xffffffff,
+      flags: 0x02,
+      window: 65483,
+      checksum,
+      urgentPointer,
+      kinds,
+      windowScale: undefined,
+      problem: undefined,
+    });
+  });
+
+  test("the whole header captured: every option, optionsCaptured", () => {
+    const tcp = decoded(syn, 40);
+    expect([tcp.capturedHeaderLength, tcp.optionsCaptured, tcp.options.windowScale]).toEqual([40, true, 7]);
+  });
+
+  test("a malformed option before the cut is still a problem; one cut after its length byte is not", () => {
+    const malformed = bytes(...fixed(8, 0x10), [0x02, 0x09, 0, 0], [0x01, 0x01, 0x01, 0x01]);
+    expect(decoded(malformed.subarray(0, 22), 32).problem).toMatchObject({ code: "bad-option-length" });
+    const cut = bytes(...fixed(8, 0x10), [0x01, 0x01, 0x08, 0x0a], [0, 0, 0, 1]);
+    expect(decoded(cut.subarray(0, 28), 32).problem).toBeUndefined();
   });
 });
 

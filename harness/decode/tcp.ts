@@ -72,7 +72,12 @@ export class TcpView implements TcpLayer {
     readonly offset: number,
     /** Data offset × 4. */
     readonly headerLength: number,
-    /** Where the well-formed options end, from the start of the header (20 when there are none). */
+    /** Header bytes captured: `headerLength`, or at least 16 when the snap length cut the header. */
+    readonly capturedHeaderLength: number,
+    /**
+     * Where the options captured whole and well formed end, from the start of the header (20 when there
+     * are none).
+     */
     readonly optionsEnd: number,
     /** The first malformed option, when there is one (options before it are kept). */
     readonly problem: DecodeProblem | undefined,
@@ -84,7 +89,8 @@ export class TcpView implements TcpLayer {
 
   /**
    * Checks the header against the segment length the IP header gives (`segmentLength`) and against the
-   * captured bytes, then checks the options.
+   * captured bytes, then checks the options. A header cut short is kept, as tshark keeps it, when its
+   * first 16 bytes (ports to window) were captured: `capturedHeaderLength` then says how much was.
    */
   static decode(bytes: Uint8Array, offset: number, segmentLength: number): TcpView | DecodeProblem {
     if (segmentLength < 20) {
@@ -98,7 +104,7 @@ export class TcpView implements TcpLayer {
       );
     }
     const available = bytes.length - offset;
-    if (available < 20) return truncated("tcp", "the TCP header", offset, 20, available);
+    if (available < MIN_CAPTURED) return truncated("tcp", "the TCP header", offset, 20, available);
     const headerLength = (bytes[offset + 12]! >> 4) * 4;
     if (headerLength < 20 || headerLength > segmentLength) {
       return problem(
@@ -112,14 +118,19 @@ export class TcpView implements TcpLayer {
           : `the TCP data offset says ${headerLength} header bytes, but the segment has only ${segmentLength}`,
       );
     }
-    if (available < headerLength) {
-      return truncated("tcp", "the TCP header with options", offset, headerLength, available);
-    }
-    if (headerLength === 20) return new TcpView(bytes, offset, 20, 20, undefined);
-    const scan = scanOptions(bytes, offset, headerLength);
-    if ((scan & MALFORMED) === 0) return new TcpView(bytes, offset, headerLength, scan, undefined);
+    if (headerLength === 20 && available >= 20) return new TcpView(bytes, offset, 20, 20, 20, undefined);
+    const captured = available < headerLength ? available : headerLength;
+    if (captured <= 20) return new TcpView(bytes, offset, headerLength, captured, 20, undefined);
+    const scan = scanOptions(bytes, offset, headerLength, captured);
+    if ((scan & MALFORMED) === 0) return new TcpView(bytes, offset, headerLength, captured, scan, undefined);
     const end = scan & ~MALFORMED;
-    return new TcpView(bytes, offset, headerLength, end, optionProblem(bytes, offset, headerLength, end));
+    const malformed = optionProblem(bytes, offset, headerLength, end);
+    return new TcpView(bytes, offset, headerLength, captured, end, malformed);
+  }
+
+  /** Whether the whole header, options included, was captured. */
+  get optionsCaptured(): boolean {
+    return this.capturedHeaderLength === this.headerLength;
   }
 
   /** Bytes 0–1. */
@@ -170,15 +181,18 @@ export class TcpView implements TcpLayer {
   get window(): number {
     return readU16(this.bytes, this.offset + 14);
   }
-  /** Bytes 16–17. */
+  /** Bytes 16–17 (0 when not captured). */
   get checksum(): number {
     return readU16(this.bytes, this.offset + 16);
   }
-  /** Bytes 18–19. */
+  /** Bytes 18–19 (0 when not captured). */
   get urgentPointer(): number {
     return readU16(this.bytes, this.offset + 18);
   }
-  /** The options from byte 20 up to the first malformed one (parsed on first use, then kept). */
+  /**
+   * The options from byte 20 up to the first malformed one, or to the last one captured whole (parsed on
+   * first use, then kept).
+   */
   get options(): TcpOptions {
     this.parsedOptions ??= parseOptions(this.bytes, this.offset, this.optionsEnd);
     return this.parsedOptions;
@@ -203,11 +217,16 @@ function requiredOptionLength(kind: number): number {
 
 const MALFORMED = 0x100;
 
+// The header bytes tshark needs to put a segment in its conversation and analyse it: ports, sequence and
+// acknowledgement numbers, data offset, flags and window. The checksum and urgent pointer may be cut.
+const MIN_CAPTURED = 16;
+
 // Walks the options without allocating. Returns where the well-formed options end (from the start of the
-// header), with MALFORMED added when they end at a malformed option rather than at EOL or the header's end.
-function scanOptions(bytes: Uint8Array, offset: number, headerLength: number): number {
+// header), with MALFORMED added when they end at a malformed option rather than at EOL, the header's end or
+// the end of the `captured` header bytes (an option the snap length cut is not malformed).
+function scanOptions(bytes: Uint8Array, offset: number, headerLength: number, captured: number): number {
   let at = 20;
-  while (at < headerLength) {
+  while (at < captured) {
     const kind = bytes[offset + at]!;
     if (kind === 0) return at;
     if (kind === 1) {
@@ -215,14 +234,16 @@ function scanOptions(bytes: Uint8Array, offset: number, headerLength: number): n
       continue;
     }
     if (at + 1 >= headerLength) return at | MALFORMED;
+    if (at + 1 >= captured) return at;
     const length = bytes[offset + at + 1]!;
     if (length < 2 || at + length > headerLength) return at | MALFORMED;
     const required = requiredOptionLength(kind);
     if (required !== 0 && length !== required) return at | MALFORMED;
     if (kind === 5 && (length < 10 || (length - 2) % 8 !== 0)) return at | MALFORMED;
+    if (at + length > captured) return at;
     at += length;
   }
-  return headerLength;
+  return at;
 }
 
 // Describes the malformed option that scanOptions stopped at (`at`, from the start of the header).
