@@ -228,19 +228,27 @@ function compareConversations(view: TsharkView, doc: CaptureAnalysis, out: Discr
       });
     }
   }
+  const cut = new Set(view.frames.filter((f) => f.capLen < f.len).map((f) => f.number));
   for (const protocol of ["tcp", "udp"] as const)
-    compareTable(protocol, view.conversations[protocol], doc, out);
+    compareTable(protocol, view.conversations[protocol], doc, cut, out);
 }
 
-// tshark's `-z conv` rows matched to socklab's conversations by endpoints, then by the closest start.
+// tshark's `-z conv` rows matched to socklab's conversations by endpoints, then by the closest start. A
+// conversation with a frame the snap length cut is left out on both sides: tshark counts a frame in its table
+// only when the TCP/UDP dissector ran to its end, so a cut frame is in `tcp.stream` N but not in stream N's
+// row (or the row is missing), and socklab's one list of a conversation's frames cannot agree with both. The
+// per-frame stream comparison covers those conversations.
 function compareTable(
   protocol: "tcp" | "udp",
   table: TsharkConversation[],
   doc: CaptureAnalysis,
+  cut: ReadonlySet<number>,
   out: Discrepancy[],
 ): void {
   const start = doc.capture.firstTimeUs ?? 0;
-  const candidates = doc.conversations.filter((c) => c.protocol === protocol);
+  const hasCut = (c: Conversation) => (c.timeline ?? []).some((row) => cut.has(row.number));
+  const candidates = doc.conversations.filter((c) => c.protocol === protocol && !hasCut(c));
+  const left = doc.conversations.filter((c) => c.protocol === protocol && hasCut(c));
   const matched = new Set<Conversation>();
   for (const row of [...table].sort((x, y) => x.startNs - y.startNs)) {
     const where = `${protocol} ${row.a} <-> ${row.b} from ${(row.startNs / 1e9).toFixed(9)} s`;
@@ -253,6 +261,8 @@ function compareTable(
         Math.abs((x.firstTimeUs - start) * 1000 - row.startNs) -
         Math.abs((y.firstTimeUs - start) * 1000 - row.startNs),
     )[0];
+    const pair = (c: Conversation) => [endpoint(c.client), endpoint(c.server)];
+    if (ours === undefined && left.some((c) => pair(c).includes(row.a) && pair(c).includes(row.b))) continue;
     if (ours === undefined) {
       out.push({
         scope: "conversation",
