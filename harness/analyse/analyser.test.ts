@@ -51,7 +51,7 @@ describe("analyser", () => {
       packets: 14,
       conversationCount: 2,
       conversationsDropped: 0,
-      ignored: { marker: 1, markerIcmp: 1, nonIp: 1, otherProtocol: 0, otherPort: 0, total: 3 },
+      ignored: { marker: 1, markerIcmp: 1, nonIp: 1, otherProtocol: 0, otherPort: 0, fragments: 0, total: 3 },
     });
   });
 

@@ -4,12 +4,19 @@
 
 import type { CaptureHeader } from "../capture/index.ts";
 import type { DecodedPacket, LinkTypeName } from "../decode/index.ts";
-import { linkTypeName } from "../decode/index.ts";
+import {
+  createIpReassembler,
+  type FragmentFrame,
+  fragmentsOf,
+  isIpFragment,
+  linkTypeName,
+} from "../decode/index.ts";
 import type { ConversationContext } from "./conversation-context.ts";
 import { type EndpointKey, endpointKey, PairMap } from "./flow-key.ts";
 import { isMarker, isMarkerIcmp } from "./marker.ts";
 import {
   addCounter,
+  addFrame,
   addKindCounters,
   addPacket,
   createCounter,
@@ -126,9 +133,19 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     nonIp: 0,
     otherProtocol: 0,
     otherPort: 0,
+    fragments: 0,
     total: 0,
   };
   const ignoredOverhead = createCounter();
+  // IPv4/IPv6 fragments are held until their datagram is complete (ip-reassembly.ts); those that never
+  // become part of one are ignored.
+  const reassembler = createIpReassembler({
+    onDropped(frame: FragmentFrame) {
+      ignored.fragments++;
+      ignored.total++;
+      addFrame(ignoredOverhead, frame);
+    },
+  });
   const conversationKinds: KindCounters = createKindCounters();
 
   const udpTable = new PairMap<UdpConversationState>();
@@ -140,9 +157,11 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   let conversationCount = 0;
   let finished = false;
 
+  // A reassembled datagram counts as many packets as the frames that carried it.
   function ignore(packet: DecodedPacket, bucket: keyof MutableIgnored): void {
-    ignored[bucket]++;
-    ignored.total++;
+    const frames = fragmentsOf(packet)?.length ?? 1;
+    ignored[bucket] += frames;
+    ignored.total += frames;
     addPacket(ignoredOverhead, packet);
   }
 
@@ -240,6 +259,16 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     sums.bytes += packet.frameLength;
     sums.capturedBytes += packet.capturedLength;
     sums.lastTimeUs = packet.timeUs;
+    const shown = reassembler.add(packet);
+    if (shown === undefined) {
+      recordProblems(packet);
+      return;
+    }
+    recordProblems(shown);
+    classify(shown);
+  }
+
+  function recordProblems(packet: DecodedPacket): void {
     if (packet.problems.length > 0) {
       problemPackets++;
       problemTotal += packet.problems.length;
@@ -254,13 +283,19 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
         });
       }
     }
+  }
+
+  function classify(packet: DecodedPacket): void {
     const transport = packet.transport;
     if (packet.network === undefined) {
       ignore(packet, "nonIp");
       return;
     }
     if (transport === undefined) {
-      ignore(packet, isMarkerIcmp(packet) ? "markerIcmp" : "otherProtocol");
+      let bucket: keyof MutableIgnored = "otherProtocol";
+      if (isMarkerIcmp(packet)) bucket = "markerIcmp";
+      else if (fragmentsOf(packet) === undefined && isIpFragment(packet)) bucket = "fragments";
+      ignore(packet, bucket);
       return;
     }
     const srcKey = endpointKey(packet, "src");
@@ -282,6 +317,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   function finish(header?: CaptureHeader): CaptureAnalysis {
     if (finished) throw new Error("analyser: finish() called twice");
     finished = true;
+    reassembler.flush();
     tcpTable.finish();
     const held = onConversation === undefined ? udpStates : [...udpActive.keys()];
     const strays = findStrayReplies(held);

@@ -2,7 +2,7 @@
 // trailer (padding or bytes after the IP packet), so that the parts add up to the frame length exactly.
 // Counters are mutable while packets stream in and become OverheadBucket data at the end.
 
-import type { DecodedPacket } from "../decode/index.ts";
+import { type DecodedPacket, type FragmentFrame, fragmentsOf } from "../decode/index.ts";
 import type { OverheadBucket, PacketKind } from "./types.ts";
 
 /** Running sums for one group of packets. */
@@ -53,14 +53,53 @@ export function createCounter(): OverheadCounter {
  * frame, so the parts always sum to the frame length; whatever follows the IP packet is trailer.
  */
 export function addPacket(counter: OverheadCounter, packet: DecodedPacket): void {
-  let left = packet.frameLength;
-  const link = Math.min(packet.link.headerLength, left);
+  const fragments = fragmentsOf(packet);
+  if (fragments !== undefined) {
+    for (const frame of fragments) addFrame(counter, frame);
+    return;
+  }
+  addParts(
+    counter,
+    packet.frameLength,
+    packet.link.headerLength,
+    packet.network?.headerLength ?? 0,
+    transportHeaderLength(packet),
+    packet.payloadLength,
+  );
+}
+
+/**
+ * Adds one frame that carried an IP fragment, split as it decodes on its own: a datagram reassembled from
+ * fragments counts every frame's link and IP headers, the transport header where a frame carried one, and
+ * the fragments' data as payload.
+ */
+export function addFrame(counter: OverheadCounter, frame: FragmentFrame): void {
+  addParts(
+    counter,
+    frame.frameLength,
+    frame.linkHeaderLength,
+    frame.networkHeaderLength,
+    frame.transportHeaderLength,
+    frame.payloadLength,
+  );
+}
+
+function addParts(
+  counter: OverheadCounter,
+  frameLength: number,
+  linkHeader: number,
+  networkHeader: number,
+  transportHeader: number,
+  payloadLength: number,
+): void {
+  let left = frameLength;
+  const link = Math.min(linkHeader, left);
   left -= link;
-  const network = Math.min(packet.network?.headerLength ?? 0, left);
+  const network = Math.min(networkHeader, left);
   left -= network;
-  const transport = Math.min(transportHeaderLength(packet), left);
+  const transport = Math.min(transportHeader, left);
   left -= transport;
-  const payload = Math.min(Math.max(packet.payloadLength, 0), left);
+  const payload = Math.min(Math.max(payloadLength, 0), left);
   left -= payload;
   counter.packets++;
   counter.link += link;

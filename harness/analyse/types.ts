@@ -57,6 +57,12 @@ export interface IgnoredCounts {
   readonly otherProtocol: number;
   /** TCP/UDP packets of conversations left out by the `port` filter. */
   readonly otherPort: number;
+  /**
+   * IPv4/IPv6 fragments that are part of no reassembled datagram: never completed by the end of the
+   * capture (a lost fragment, or a duplicate arriving after its datagram was complete), dropped by the
+   * reassembly memory cap, or not reassembled because the capture cut their data.
+   */
+  readonly fragments: number;
   readonly total: number;
 }
 
@@ -391,6 +397,11 @@ export interface UdpPacketRow extends PacketRowBase {
   readonly protocol: "udp";
   /** The datagram's captured payload as base64 when streams are kept (`keepStreams`), else null. */
   readonly payload: string | null;
+  /**
+   * For a datagram reassembled from IP fragments (shown on the frame that completed it), the frame
+   * numbers of all its fragments in offset order, as tshark's `ip.fragment`/`ipv6.fragment`; else null.
+   */
+  readonly fragments: number[] | null;
 }
 
 export interface PayloadPreview {

@@ -1,7 +1,7 @@
 // One UDP flow (a 4-tuple): datagrams per direction with sizes and packet numbers, request/reply pairing
 // (each datagram from the server answers the oldest unanswered one from the client), overhead and timeline.
 
-import type { DecodedPacket, UdpLayer } from "../decode/index.ts";
+import { type DecodedPacket, fragmentsOf, type UdpLayer } from "../decode/index.ts";
 import type { ConversationContext } from "./conversation-context.ts";
 import type { EndpointKey } from "./flow-key.ts";
 import {
@@ -156,6 +156,7 @@ export function addUdpPacket(
               "base64",
             )
           : null,
+        fragments: fragmentsOf(packet)?.map((frame) => frame.number) ?? null,
       });
     } else {
       state.timelineOmitted++;

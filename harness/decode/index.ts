@@ -1,7 +1,18 @@
 export { buildTcp, buildUdp, type TcpSpec, toRecord } from "./build.ts";
+export { buildFragments, type FragmentPiece, fragmentPieces } from "./build-fragments.ts";
 export { readU16 } from "./bytes.ts";
 export { finishChecksum, sumWords } from "./checksum.ts";
 export { formatTcpFlags } from "./format.ts";
+export {
+  createIpReassembler,
+  DEFAULT_MAX_HELD_BYTES,
+  type FragmentFrame,
+  fragmentsOf,
+  type IpReassembler,
+  type IpReassemblerOptions,
+  isIpFragment,
+  ReassembledPacket,
+} from "./ip-reassembly.ts";
 export { linkTypeName } from "./link.ts";
 export { decodePacket } from "./packet.ts";
 export type { DecodedPacket, LinkTypeName, TcpLayer, TcpOptions, UdpLayer } from "./packet-types.ts";

@@ -71,6 +71,8 @@ export class Ipv6View implements Ipv6Layer {
     readonly fragmentOffset: number,
     readonly moreFragments: boolean,
     readonly hasFragmentHeader: boolean,
+    /** Where the first Fragment header starts in `bytes`, or -1 when there is none. */
+    readonly fragmentHeaderAt: number,
     /** Why the extension-header chain could not be followed to the end (the fixed header is still good). */
     readonly problem: DecodeProblem | undefined,
   ) {}
@@ -95,6 +97,7 @@ export class Ipv6View implements Ipv6Layer {
     let fragmentOffset = 0;
     let moreFragments = false;
     let hasFragmentHeader = false;
+    let fragmentHeaderAt = -1;
     let chainProblem: DecodeProblem | undefined;
     while (isIpv6ExtensionHeader(next)) {
       if (bytes.length < at + 2) {
@@ -109,8 +112,9 @@ export class Ipv6View implements Ipv6Layer {
         chainProblem = truncated("ipv6", `IPv6 extension header ${next}`, at, length, bytes.length - at);
         break;
       }
-      if (next === FRAGMENT) {
+      if (next === FRAGMENT && !hasFragmentHeader) {
         hasFragmentHeader = true;
+        fragmentHeaderAt = at;
         const field = readU16(bytes, at + 2);
         fragmentOffset = field & 0xfff8;
         moreFragments = (field & 1) !== 0;
@@ -126,6 +130,7 @@ export class Ipv6View implements Ipv6Layer {
       fragmentOffset,
       moreFragments,
       hasFragmentHeader,
+      fragmentHeaderAt,
       chainProblem,
     );
   }
@@ -159,6 +164,22 @@ export class Ipv6View implements Ipv6Layer {
   /** Whether this packet is a fragment; a non-zero offset means no transport header here. */
   get isFragment(): boolean {
     return this.moreFragments || this.fragmentOffset !== 0;
+  }
+  /** The Fragment header's Identification (its bytes 4–7), or 0 without a Fragment header. */
+  get fragmentIdentification(): number {
+    return this.fragmentHeaderAt < 0 ? 0 : readU32(this.bytes, this.fragmentHeaderAt + 4);
+  }
+  /** The Fragment header's Next Header: the protocol of the reassembled data (-1 without the header). */
+  get fragmentNextHeader(): number {
+    return this.fragmentHeaderAt < 0 ? -1 : this.bytes[this.fragmentHeaderAt]!;
+  }
+  /**
+   * Bytes of fragmentable data after the Fragment header by the payload length field (may be negative when
+   * the field is too small); 0 without a Fragment header.
+   */
+  get fragmentDataLength(): number {
+    if (this.fragmentHeaderAt < 0) return 0;
+    return this.offset + 40 + this.payloadLength - (this.fragmentHeaderAt + 8);
   }
   /** Bytes 8–23, as RFC 5952 text (computed once). */
   get src(): string {
