@@ -9,6 +9,7 @@ import {
 } from "../../test/support/analyse-scenarios.ts";
 import { buildTcp, buildUdp, decodePacket, toRecord } from "../decode/index.ts";
 import { type AnalyseOptions, createAnalyser, MAX_UDP_OPEN, UDP_QUIET_US } from "./analyser.ts";
+import { EVICT_CLOSED_AFTER_US, MAX_CLOSED_WAITING } from "./tcp-table.ts";
 import type { Conversation } from "./types.ts";
 
 const C = "127.0.0.1";
@@ -196,11 +197,21 @@ describe("closed conversations", () => {
     expect(analysis.conversations[0]?.packets).toBe(7);
   });
 
-  it("are finished and forgotten after two quiet minutes, so a later packet starts a new one", () => {
-    const analysis = later(121_000_000);
-    expect(analysis.conversations.map((c) => [c.id, c.stream, c.packets])).toEqual([
-      [0, 0, 6],
-      [1, 1, 1],
+  it("keep taking packets after any quiet time, as Wireshark never forgets a 4-tuple", () => {
+    const analysis = later(3_600_000_000);
+    expect(analysis.conversations.map((c) => [c.id, c.stream, c.packets])).toEqual([[0, 0, 7]]);
+    expect(analysis.capture.latePackets).toBe(0);
+  });
+
+  it("take a SYN with the same ISN after the close; a SYN with a new ISN starts another", () => {
+    const first = new TcpScript().handshake().close();
+    const same = new TcpScript({ startUs: first.time + 1000, packets: [...first.packets] }).handshake();
+    expect(analysePackets(same.packets).conversations.map((c) => c.packets)).toEqual([9]);
+    new TcpScript({ clientIsn: 9000, startUs: first.time + 1000, packets: first.packets }).handshake();
+    const reused = analysePackets(first.packets).conversations;
+    expect(reused.map((c) => [c.stream, c.packets, c.protocol === "tcp" && c.reusedPorts])).toEqual([
+      [0, 6, false],
+      [1, 3, true],
     ]);
   });
 });
@@ -234,19 +245,54 @@ describe("streaming (onConversation)", () => {
     expect(handed.map((c) => c.stream)).toEqual(Array.from({ length: flows }, (_, i) => i));
   });
 
-  it("finishes a UDP conversation quiet for UDP_QUIET_US: a later datagram on its ports starts another", () => {
+  it("finishes a UDP conversation quiet for UDP_QUIET_US: a later datagram on its ports is counted late", () => {
     const packets = [
       udp(C, 40000, C, 5005, "a", T0),
       udp(C, 5005, C, 40000, "a", T0 + 10),
       udp(C, 40001, C, 5005, "b", T0 + UDP_QUIET_US + 20),
       udp(C, 40000, C, 5005, "c", T0 + UDP_QUIET_US + 30),
     ];
-    const { handed } = streamed(packets);
+    const { analysis, handed } = streamed(packets);
     expect(handed.map((c) => [c.id, c.stream, c.client.port, c.packets])).toEqual([
       [0, 0, 40000, 2],
       [1, 1, 40001, 1],
-      [2, 2, 40000, 1],
     ]);
+    expect(analysis.capture.latePackets).toBe(1);
+    expect(analysis.overhead.conversations.packets).toBe(4);
+    const whole = analysePackets(packets);
+    expect(whole.conversations.map((c) => [c.stream, c.packets])).toEqual([
+      [0, 3],
+      [1, 1],
+    ]);
+    expect(whole.capture.latePackets).toBe(0);
+  });
+
+  it("numbers TCP streams as the whole analysis does past the closed-conversation caps, with late packets counted", () => {
+    // Many short connections on one server port, each closed at once; then late packets and a port reuse on
+    // the first connection's 4-tuple, long after it was handed over.
+    const packets: ReturnType<typeof mixedCapture> = [];
+    let time = T0;
+    const count = MAX_CLOSED_WAITING + 200;
+    for (let i = 0; i < count; i++) {
+      const t = new TcpScript({ clientPort: 20000 + i, startUs: time, packets }).handshake().close();
+      time = t.time;
+    }
+    const late = new TcpScript({ clientPort: 20000, startUs: time + EVICT_CLOSED_AFTER_US, packets });
+    late.c(".", { rel: 2, ack: 5002 }).c("S", { rel: 0 });
+    new TcpScript({ clientPort: 20000, clientIsn: 77_000, startUs: late.time + 10, packets }).handshake();
+    const whole = analysePackets(packets, { keepPackets: false });
+    const { analysis, handed } = streamed(packets, { keepPackets: false });
+    expect(handed.map((c) => c.stream)).toEqual(whole.conversations.map((c) => c.stream));
+    expect(handed).toHaveLength(count + 1);
+    expect(handed.at(-1)).toMatchObject({
+      stream: count,
+      packets: 3,
+      reusedPorts: true,
+      firstPacket: 6 * count + 3,
+    });
+    expect(whole.conversations[0]?.packets).toBe(8);
+    expect(analysis.capture.latePackets).toBe(2);
+    expect(analysis.overhead).toEqual(whole.overhead);
   });
 
   it("finds a stray reply from a later flow still held when the request's flow is finished", () => {

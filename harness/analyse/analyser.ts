@@ -1,9 +1,11 @@
 // The streaming analyser: decoded packets in, in capture order; a CaptureAnalysis out. Packets are sorted
 // into ignored traffic (socklab's marker and its ICMP echo, non-IP, other protocols, other ports) and TCP
 // (tcp-table.ts) and UDP conversations keyed by 4-tuple, numbered like tshark's `tcp.stream` / `udp.stream`.
+// Like Wireshark, the analyser never forgets a 4-tuple: when streaming hands a conversation over early, a
+// tombstone keeps its place, and a later packet of it is counted as late (`capture.latePackets`).
 
 import type { CaptureHeader } from "../capture/index.ts";
-import type { DecodedPacket, LinkTypeName } from "../decode/index.ts";
+import type { DecodedPacket, LinkTypeName, TcpLayer } from "../decode/index.ts";
 import {
   createIpReassembler,
   type FragmentFrame,
@@ -27,8 +29,8 @@ import {
   toBucket,
   toKindBuckets,
 } from "./overhead.ts";
-import { finishTcpConversation, type TcpConversationState } from "./tcp-conversation.ts";
-import { createTcpTable } from "./tcp-table.ts";
+import { finishTcpConversation, packetKind, type TcpConversationState } from "./tcp-conversation.ts";
+import { createTcpTable, EVICT_CLOSED_AFTER_US, MAX_CLOSED_WAITING } from "./tcp-table.ts";
 import type {
   CaptureAnalysis,
   Conversation,
@@ -67,8 +69,10 @@ export interface AnalyseOptions {
    * returns no conversations, so memory holds only what is still open. A TCP conversation is finished when
    * it is closed and quiet (see tcp-table.ts); a UDP conversation, which never closes, when it has been
    * quiet for UDP_QUIET_US of capture time or is the least recently active of more than MAX_UDP_OPEN; the
-   * rest at `finish()`. A datagram on the 4-tuple of a finished UDP conversation starts a new one, and a
-   * stray reply is looked for among the conversations still held when its request's flow is finished.
+   * rest at `finish()`. A finished conversation leaves a tombstone: a later packet on its 4-tuple is
+   * counted in `capture.latePackets` (a TCP SYN with a new ISN starts a new conversation, as in Wireshark),
+   * so stream numbers stay tshark's. A stray reply is looked for among the conversations still held when
+   * its request's flow is finished. Without `onConversation`, nothing is finished before `finish()`.
    */
   readonly onConversation?: (conversation: Conversation) => void;
 }
@@ -87,6 +91,7 @@ export const DEFAULT_STREAM_BYTES = 1 << 20;
 export const MAX_PROBLEMS_LISTED = 100;
 /** Streaming only: a UDP conversation quiet this long in capture time is finished. */
 export const UDP_QUIET_US = 120_000_000;
+const UDP_QUIET_NS = UDP_QUIET_US * 1000;
 /** Streaming only: past this many UDP conversations held, the least recently active one is finished. */
 export const MAX_UDP_OPEN = 1024;
 
@@ -101,9 +106,13 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   const onConversation = options.onConversation;
   let listed = 0;
   let captureStartUs = 0;
+  let captureStartNanos = 0;
   const context: ConversationContext = {
     get captureStartUs() {
       return captureStartUs;
+    },
+    relativeNs(packet) {
+      return (packet.timeUs - captureStartUs) * 1000 + (packet.nanos - captureStartNanos);
     },
     streamOptions: {
       keepBytes: capOf(options.keepStreams, DEFAULT_STREAM_BYTES),
@@ -124,6 +133,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   const sums = { bytes: 0, capturedBytes: 0, lastTimeUs: 0 };
   let firstTimeUs: number | null = null;
   let firstLink: { type: LinkTypeName; code: number } | null = null;
+  let latePackets = 0;
   let problemPackets = 0;
   let problemTotal = 0;
   const problems: DecodeProblemEntry[] = [];
@@ -148,7 +158,8 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   });
   const conversationKinds: KindCounters = createKindCounters();
 
-  const udpTable = new PairMap<UdpConversationState>();
+  // A UDP 4-tuple's conversation, or (streaming) the stream number of the one finished on it.
+  const udpTable = new PairMap<UdpConversationState | number>();
   const udpStates: UdpConversationState[] = [];
   // The marker's 4-tuples: tshark gives the marker a udp.stream of its own, so the numbering skips it too.
   const markerTuples = new PairMap<true>();
@@ -184,7 +195,22 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     else onConversation(conversation);
   }
 
-  const tcpTable = createTcpTable(context, number, retireTcp);
+  const tcpTable = createTcpTable(
+    context,
+    number,
+    retireTcp,
+    onConversation === undefined
+      ? null
+      : { closedAfterUs: EVICT_CLOSED_AFTER_US, maxClosedWaiting: MAX_CLOSED_WAITING },
+  );
+
+  // A packet of a conversation already handed over: counted, and its bytes go to the conversations' overhead.
+  function late(packet: DecodedPacket, tcp: TcpLayer | null): void {
+    latePackets++;
+    const kind = tcp === null ? "udp" : packetKind(tcp.flags, packet.payloadLength, false);
+    conversationKinds[kind] ??= createCounter();
+    addPacket(conversationKinds[kind], packet);
+  }
 
   // Streaming: the UDP conversations held, least recently active first (a Map keeps insertion order), and
   // by "client|server" addresses, where a flow's stray replies are looked for.
@@ -193,6 +219,10 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
 
   function addUdp(packet: DecodedPacket, srcKey: EndpointKey, dstKey: EndpointKey, full: boolean): void {
     let state = udpTable.get(srcKey, dstKey);
+    if (typeof state === "number") {
+      if (full) late(packet, null);
+      return;
+    }
     if (state === undefined) {
       state = createUdpConversation(
         packet,
@@ -209,7 +239,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       udpActive.set(state, otherKey);
     }
     addUdpPacket(state, packet, srcKey === state.clientKey ? 0 : 1, context);
-    if (onConversation !== undefined) retireQuietUdp(packet.timeUs);
+    if (onConversation !== undefined) retireQuietUdp(context.relativeNs(packet));
   }
 
   function addressKey(state: UdpConversationState, reversed: boolean): string {
@@ -229,15 +259,16 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     set.add(state);
   }
 
-  function retireQuietUdp(nowUs: number): void {
+  function retireQuietUdp(nowNs: number): void {
     for (const [state, serverKey] of udpActive) {
-      if (udpActive.size <= MAX_UDP_OPEN && nowUs - state.lastTimeUs < UDP_QUIET_US) break;
+      if (udpActive.size <= MAX_UDP_OPEN && nowNs - state.lastTimeNs < UDP_QUIET_NS) break;
       udpActive.delete(state);
       const key = addressKey(state, false);
       const set = udpByAddresses.get(key)!;
       set.delete(state);
       if (set.size === 0) udpByAddresses.delete(key);
-      if (udpTable.get(state.clientKey, serverKey) === state) udpTable.delete(state.clientKey, serverKey);
+      if (udpTable.get(state.clientKey, serverKey) === state)
+        udpTable.set(state.clientKey, serverKey, state.stream);
       finishUdp(state, strayRepliesOf(state, udpByAddresses.get(addressKey(state, true)) ?? []));
     }
   }
@@ -252,6 +283,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     if (finished) throw new Error("analyser: add() after finish()");
     if (packets === 0) {
       captureStartUs = packet.timeUs;
+      captureStartNanos = packet.nanos;
       firstTimeUs = packet.timeUs;
       firstLink = { type: packet.link.type, code: packet.link.code };
     }
@@ -309,8 +341,9 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       return;
     }
     const full = port === undefined || transport.srcPort === port || transport.dstPort === port;
-    if (transport.protocol === "tcp") tcpTable.add(packet, transport, srcKey, dstKey, full);
-    else addUdp(packet, srcKey, dstKey, full);
+    if (transport.protocol === "tcp") {
+      if (tcpTable.add(packet, transport, srcKey, dstKey, full) === "late" && full) late(packet, transport);
+    } else addUdp(packet, srcKey, dstKey, full);
     if (!full) ignore(packet, "otherPort");
   }
 
@@ -347,6 +380,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
         problems: { packets: problemPackets, list: problems, truncated: problems.length < problemTotal },
         conversationCount,
         conversationsDropped: conversationCount - listed,
+        latePackets,
       },
       conversations: results,
       overhead: {

@@ -1,6 +1,7 @@
 // How a TCP connection ended: a FIN each way and whether (and by which packet) the peer acknowledged it, or
 // an RST, who sent it and in which phase, or still open when the capture ends.
 
+import { seqWrap } from "../decode/seq.ts";
 import { type DirectionState, finAcked } from "./tcp-direction.ts";
 import { FIN, RST, type TcpSegment } from "./tcp-segment.ts";
 import type { FinInfo, RstInfo, RstPhase, Side, TcpClose } from "./types.ts";
@@ -104,7 +105,7 @@ export function summarizeClose(state: CloseState): TcpClose {
     initiator: state.initiator === null ? null : side(state.initiator),
     clientFin: clientFin === null ? null : finInfo(clientFin),
     serverFin: serverFin === null ? null : finInfo(serverFin),
-    rst: state.rst === null ? null : { ...state.rst },
+    rst: state.rst === null ? null : { ...state.rst, seq: seqWrap(state.rst.seq) },
   };
 }
 
@@ -118,7 +119,7 @@ function rstPhase(state: CloseState, own: 0 | 1, established: boolean): RstPhase
 }
 
 function finInfo(fin: FinState): FinInfo {
-  return { ...fin };
+  return { ...fin, seq: seqWrap(fin.seq) };
 }
 
 function side(dir: 0 | 1): Side {

@@ -5,6 +5,7 @@
 
 import type { DecodedPacket, TcpLayer } from "../decode/index.ts";
 import { formatTcpFlags, seqAdd, seqUnwrap } from "../decode/index.ts";
+import { seqWrap } from "../decode/seq.ts";
 import type { ConversationContext } from "./conversation-context.ts";
 import type { EndpointKey } from "./flow-key.ts";
 import {
@@ -36,7 +37,7 @@ import {
   observeHandshake,
   summarizeHandshake,
 } from "./tcp-handshake.ts";
-import { countsByLabel, labelNames, TCP_LABEL_BITS, TCP_LABELS } from "./tcp-labels.ts";
+import { countsByLabel, LABEL_BITS, labelNames, TCP_LABEL_BITS, TCP_LABELS } from "./tcp-labels.ts";
 import { ACK, FIN, isPureSyn, RST, SYN, type TcpSegment } from "./tcp-segment.ts";
 import type { Completeness, Endpoint, PacketKind, TcpConversation, TcpPacketRow } from "./types.ts";
 import {
@@ -69,6 +70,8 @@ export interface TcpConversationState {
   readonly dirs: readonly [DirectionState, DirectionState];
   readonly close: CloseState;
   completeness: number;
+  /** The completeness bits of the first packet, added once a second packet comes (see completenessBits). */
+  readonly firstBits: number;
   /** Packets carrying each label, indexed like TCP_LABELS. */
   readonly labelCounts: Int32Array;
   readonly kinds: KindCounters;
@@ -112,6 +115,7 @@ export function createTcpConversation(
   // A conversation left out of the result is still followed (its packets count and are labelled) but its
   // bytes are neither kept nor hashed.
   const streamOptions = start.id === null ? UNLISTED_STREAM : context.streamOptions;
+  // A SYN opening a new 4-tuple counts its data too; a SYN reusing ports only the SYN (as tshark shows).
   let completeness = 0;
   if (start.reusedPorts) completeness = 1;
   else if (isPureSyn(tcp.flags)) completeness = 1 | (packet.payloadLength > 0 ? 8 : 0);
@@ -135,6 +139,7 @@ export function createTcpConversation(
     dirs: [createDirectionState(0, streamOptions), createDirectionState(1, streamOptions)],
     close: createCloseState(),
     completeness,
+    firstBits: completenessBits(tcp.flags, packet.payloadLength),
     labelCounts: new Int32Array(TCP_LABELS.length),
     kinds: createKindCounters(),
     timeline: start.id !== null && context.keepTimeline ? [] : null,
@@ -168,6 +173,8 @@ export function addTcpPacket(
   const seg = scratch;
   seg.number = packet.number;
   seg.timeUs = packet.timeUs;
+  seg.timeNs = context.relativeNs(packet);
+  seg.atEpoch = packet.timeUs === 0 && packet.nanos === 0;
   seg.dir = dir;
   seg.seq = seq;
   seg.ack = ack;
@@ -176,13 +183,15 @@ export function addTcpPacket(
   seg.seglen = seglen;
   seg.windowScale = (flags & SYN) !== 0 ? tcp.options.windowScale : undefined;
   const outcome = labelSegment(state.labels, dir, seg, outcomeScratch);
-  if (!isFirst) state.completeness |= completenessBits(flags, seglen);
+  if (!isFirst) state.completeness |= completenessBits(flags, seglen) | state.firstBits;
   state.packets++;
   state.lastPacket = packet.number;
   state.lastTimeUs = packet.timeUs;
   if (!state.full) return;
 
-  const bits = outcome.bits;
+  // The SYN that starts a conversation on reused ports carries the label too.
+  const bits =
+    state.reusedPorts && state.packets === 1 ? outcome.bits | LABEL_BITS["reused-ports"] : outcome.bits;
   if (bits !== 0) {
     for (let i = 0; i < TCP_LABEL_BITS.length; i++)
       if ((bits & TCP_LABEL_BITS[i]!) !== 0) state.labelCounts[i]!++;
@@ -234,15 +243,16 @@ export function addTcpPacket(
         number: packet.number,
         timeUs: packet.timeUs,
         relativeUs: packet.timeUs - context.captureStartUs,
-        relativeSeconds: (packet.timeUs - context.captureStartUs) / 1e6,
+        relativeNs: seg.timeNs,
+        relativeSeconds: seg.timeNs / 1e9,
         direction: dir === 0 ? "c2s" : "s2c",
         frameLength: packet.frameLength,
         payloadLength: seglen,
         summary: packet.toString(),
         preview: payloadPreview(packet.payload, seglen),
         flags: formatTcpFlags(flags),
-        seq: relSeq,
-        ack: hasAck ? relAck : null,
+        seq: seqWrap(relSeq),
+        ack: hasAck ? seqWrap(relAck) : null,
         window,
         labels: labelNames(bits),
         duplicateAck: outcome.dupAckNum > 0 ? { number: outcome.dupAckNum, of: outcome.dupAckFrame } : null,
@@ -257,7 +267,7 @@ export function addTcpPacket(
 export function finishTcpConversation(state: TcpConversationState, id: number): TcpConversation {
   const [c2s, s2c] = state.dirs;
   const [clientFlow, serverFlow] = state.labels.flows;
-  const irtt = state.labels.firstRttUs;
+  const irtt = state.labels.firstRttNs;
   const labels = countsByLabel(state.labelCounts);
   const handshake = summarizeHandshake(state.handshake, irtt === 0 ? null : irtt);
   return {
@@ -301,7 +311,11 @@ export function finishTcpConversation(state: TcpConversationState, id: number): 
   };
 }
 
-/** Wireshark's completeness bits a packet adds to a conversation it did not open. */
+/**
+ * Wireshark's completeness bits a packet adds to a conversation it did not open. tshark shows a
+ * conversation's value as a second pass leaves it, where the first packet, dissected again, adds these
+ * bits too (visible from the second packet on).
+ */
 export function completenessBits(flags: number, seglen: number): number {
   let bits = 0;
   const synAck = flags & (SYN | ACK);

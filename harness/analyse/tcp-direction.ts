@@ -1,7 +1,9 @@
 // The facts about one direction of a TCP connection: what it sent (packets, payload, unique bytes, byte
 // ranges sent again and by whom first), how far the peer acknowledged it, its rebuilt byte stream, and its
-// advertised window. Relative, unwrapped sequence numbers throughout.
+// advertised window. Relative, unwrapped sequence numbers throughout, reduced modulo 2^32 (as Wireshark shows
+// them) only in the JSON form.
 
+import { seqWrap } from "../decode/seq.ts";
 import {
   acknowledge,
   addSegment,
@@ -220,9 +222,9 @@ export function summarizeDirection(
     retransmittedPackets: state.retransmittedPackets,
     retransmissions: state.retransmissions ?? [],
     retransmissionsTruncated: state.retransmissionCount > (state.retransmissions?.length ?? 0),
-    nextSeq,
+    nextSeq: seqWrap(nextSeq),
     acked: {
-      highestAck: state.highestAck,
+      highestAck: state.highestAck === null ? null : seqWrap(state.highestAck),
       highestAckPacket: state.highestAckPacket,
       allAcked: unackedBytes === 0,
       unackedBytes,
@@ -237,7 +239,10 @@ export function summarizeDirection(
           ? Buffer.from(kept.buffer, kept.byteOffset, kept.length).toString("base64")
           : null,
       bytesKept: kept.length,
-      gaps: stream.gaps ?? [],
+      gaps:
+        stream.gaps === null
+          ? []
+          : stream.gaps.map((gap) => ({ from: seqWrap(gap.from), to: seqWrap(gap.to) })),
       intact: stream.gaps === null,
       outOfOrderSegments: stream.outOfOrderSegments,
       overlapBytes: stream.overlapBytes,
@@ -253,8 +258,10 @@ export function summarizeDirection(
   };
 }
 
+// Lists a range sent again, its bounds as the document shows them (modulo 2^32).
 function listRetransmission(state: DirectionState, range: RetransmittedRange): void {
   state.retransmissionCount++;
   if (state.retransmissions === null) state.retransmissions = [];
-  if (state.retransmissions.length < MAX_RETRANSMISSIONS_LISTED) state.retransmissions.push(range);
+  if (state.retransmissions.length < MAX_RETRANSMISSIONS_LISTED)
+    state.retransmissions.push({ ...range, from: seqWrap(range.from), to: seqWrap(range.to) });
 }

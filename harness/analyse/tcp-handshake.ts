@@ -130,8 +130,8 @@ export function observeHandshake(state: HandshakeState, seg: TcpSegment): boolea
   return false;
 }
 
-/** The handshake's JSON form, with findings for whatever never arrived. */
-export function summarizeHandshake(state: HandshakeState, initialRttUs: number | null): Handshake {
+/** The handshake's JSON form, with findings for whatever never arrived; `initialRttNs` is the iRTT in ns. */
+export function summarizeHandshake(state: HandshakeState, initialRttNs: number | null): Handshake {
   const findings: HandshakeFinding[] = [];
   if (state.syn === null) {
     findings.push({
@@ -170,7 +170,8 @@ export function summarizeHandshake(state: HandshakeState, initialRttUs: number |
     syn: state.syn,
     synAck: state.synAck,
     ack: state.ack,
-    initialRttUs,
+    initialRttUs: initialRttNs === null ? null : Math.floor(initialRttNs / 1000),
+    initialRttNs,
     synRetransmissions: state.synRetransmissions,
     synAckRetransmissions: state.synAckRetransmissions,
     findings,

@@ -9,10 +9,10 @@ import {
 } from "./tcp-labels.ts";
 
 describe("Wireshark's TCP analysis labels", () => {
-  it("lists 14 labels, each with its own single flag bit and tshark field", () => {
-    expect(TCP_LABELS).toHaveLength(14);
-    expect(new Set(TCP_LABELS).size).toBe(14);
-    expect(new Set(TCP_LABEL_BITS).size).toBe(14);
+  it("lists 15 labels, each with its own single flag bit and tshark field", () => {
+    expect(TCP_LABELS).toHaveLength(15);
+    expect(new Set(TCP_LABELS).size).toBe(15);
+    expect(new Set(TCP_LABEL_BITS).size).toBe(15);
     for (const bit of TCP_LABEL_BITS) expect(bit & (bit - 1)).toBe(0);
     for (const { tsharkField } of TCP_LABEL_TABLE) expect(tsharkField).toMatch(/^tcp\.analysis\.[a-z_]+$/);
     expect(Object.keys(LABEL_BITS)).toEqual(TCP_LABELS);

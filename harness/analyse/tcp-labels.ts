@@ -1,8 +1,8 @@
 // Wireshark's TCP analysis labels (its `tcp.analysis.*` flags), listed once: the name socklab's analysis
 // JSON uses, Wireshark's flag bit (TCP_A_* in epan/dissectors/packet-tcp.c) and the tshark field that shows
 // it. The list is in Wireshark's evaluation order, the order a packet's labels and a conversation's label
-// counts are written in. tshark also shows `tcp.analysis.retransmission` on fast and spurious
-// retransmissions.
+// counts are written in; `reused-ports`, set before the analysis runs, is listed last, where tshark's Info
+// column shows it. tshark also shows `tcp.analysis.retransmission` on fast and spurious retransmissions.
 
 /** Every label, in Wireshark's evaluation order. */
 export const TCP_LABEL_TABLE = [
@@ -20,6 +20,7 @@ export const TCP_LABEL_TABLE = [
   { label: "fast-retransmission", bit: 0x0400, tsharkField: "tcp.analysis.fast_retransmission" },
   { label: "out-of-order", bit: 0x0200, tsharkField: "tcp.analysis.out_of_order" },
   { label: "retransmission", bit: 0x0001, tsharkField: "tcp.analysis.retransmission" },
+  { label: "reused-ports", bit: 0x2000, tsharkField: "tcp.analysis.reused_ports" },
 ] as const satisfies readonly { label: string; bit: number; tsharkField: string }[];
 
 /** A Wireshark TCP analysis label, as socklab's analysis JSON names it. */

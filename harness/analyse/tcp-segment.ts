@@ -12,6 +12,10 @@ export const ACK = TCP_ACK;
 export interface TcpSegment {
   readonly number: number;
   readonly timeUs: number;
+  /** Integer nanoseconds since the capture's first packet. */
+  readonly timeNs: number;
+  /** The packet's absolute time is the epoch itself (Wireshark's "no time"). */
+  readonly atEpoch: boolean;
   /** 0: sent by the client, 1: by the server. */
   readonly dir: 0 | 1;
   /** Absolute numbers, unsigned 32-bit. */
@@ -25,7 +29,10 @@ export interface TcpSegment {
   readonly capturedLength: number;
   /** The captured payload (a view valid only while the packet is being added), or null when not needed. */
   readonly payload: Uint8Array | null;
-  /** Relative, unwrapped sequence number of the segment (the SYN is 0, the first data byte 1). */
+  /**
+   * Relative, unwrapped sequence number of the segment (the SYN is 0, the first data byte 1): a position
+   * that keeps counting past 2^32, reduced modulo 2^32 only where the document shows it.
+   */
   readonly relSeq: number;
   /** Relative, unwrapped acknowledgement number (meaningful with the ACK flag). */
   readonly relAck: number;

@@ -8,6 +8,7 @@ import { createTcpTable, type EvictionLimits } from "./tcp-table.ts";
 
 const context: ConversationContext = {
   captureStartUs: 0,
+  relativeNs: (packet) => packet.timeUs * 1000 + packet.nanos,
   streamOptions: { keepBytes: 0, hash: false },
   rowPayloadBytes: 0,
   keepTimeline: false,
@@ -15,7 +16,7 @@ const context: ConversationContext = {
 };
 
 // Feeds built packets to a table; returns the retired conversations as [stream, packets, firstPacket].
-function run(packets: { timeUs: number; data: Uint8Array }[], limits?: EvictionLimits) {
+function run(packets: { timeUs: number; data: Uint8Array }[], limits: EvictionLimits | null = null) {
   const retired: TcpConversationState[] = [];
   let next = 0;
   const table = createTcpTable(

@@ -1,8 +1,14 @@
-// The TCP conversations in progress, by 4-tuple. A packet goes to the conversation of its 4-tuple; a SYN
-// without ACK with another ISN than its direction used starts a new conversation (Wireshark's
-// `tcp.analysis.reused_ports`). Streams are numbered in order of first packet, like tshark's `tcp.stream`.
-// A closed conversation is finished and forgotten once quiet, so memory stays flat however many
-// connections a capture holds.
+// The TCP conversations by 4-tuple, numbered like tshark's `tcp.stream`, with Wireshark 4.0's rules for when
+// a 4-tuple starts another conversation: only a SYN without ACK whose sequence number differs from the base
+// sequence number its direction already has (`tcp.analysis.reused_ports`). Nothing else does: not a SYN
+// with the same ISN after FIN or RST, not a SYN/ACK with another ISN (it moves the base within the same
+// conversation), not a packet after any quiet time. Wireshark never forgets a 4-tuple, and neither does
+// the table.
+//
+// Streaming only, a closed conversation is finished once quiet (or when too many closed ones wait), and
+// what stays in the table is a tombstone: its stream number and each direction's base sequence number,
+// enough to apply the rule above to a later packet. A later packet that does not start a new conversation
+// belongs to one already handed over: it is reported as late, never as a conversation of its own.
 
 import type { DecodedPacket, TcpLayer } from "../decode/index.ts";
 import type { ConversationContext } from "./conversation-context.ts";
@@ -14,40 +20,70 @@ import {
   startsNewConversation,
   type TcpConversationState,
 } from "./tcp-conversation.ts";
+import { isPureSyn } from "./tcp-segment.ts";
+import { type BaseSeq, updateBaseSeqs } from "./wireshark-labels.ts";
 
 /**
- * A closed TCP conversation (both FINs ACKed, or reset) quiet this long in capture time is finished:
- * twice Linux's TIME_WAIT, after which nothing legitimate arrives on the 4-tuple (a packet that does
- * starts a new conversation).
+ * Streaming only: a closed TCP conversation (both FINs ACKed, or reset) quiet this long in capture time is
+ * finished: twice Linux's TIME_WAIT, after which little legitimate arrives on the 4-tuple.
  */
 export const EVICT_CLOSED_AFTER_US = 120_000_000;
-/** At most this many closed conversations wait to be finished; past it the longest-closed one goes first. */
+/** Streaming only: at most this many closed conversations wait; past it the longest-closed one goes first. */
 export const MAX_CLOSED_WAITING = 1024;
 
+/** What the table does with a packet. */
+export type TcpPlacement = "added" | "late";
+
 export interface TcpTable {
-  /** Adds a TCP packet; `full` is false for a 4-tuple the port filter leaves out. */
-  add(packet: DecodedPacket, tcp: TcpLayer, srcKey: EndpointKey, dstKey: EndpointKey, full: boolean): void;
+  /**
+   * Adds a TCP packet; `full` is false for a 4-tuple the port filter leaves out. "late": the packet belongs
+   * to a conversation already finished (streaming), and was not added to any.
+   */
+  add(
+    packet: DecodedPacket,
+    tcp: TcpLayer,
+    srcKey: EndpointKey,
+    dstKey: EndpointKey,
+    full: boolean,
+  ): TcpPlacement;
   /** Retires every conversation still in the table. */
   finish(): void;
 }
 
-/** When closed conversations are finished (defaults: the constants above). */
+/** When closed conversations are finished early (defaults: the constants above). */
 export interface EvictionLimits {
   readonly closedAfterUs: number;
   readonly maxClosedWaiting: number;
 }
 
+/** What is kept of a finished conversation: Wireshark's state for the stream rule, per direction. */
+class Tombstone {
+  readonly flows: readonly [BaseSeq, BaseSeq];
+  constructor(
+    readonly stream: number,
+    readonly clientKey: EndpointKey,
+    state: TcpConversationState,
+  ) {
+    const [client, server] = state.labels.flows;
+    this.flows = [
+      { baseSeq: client.baseSeq, baseSet: client.baseSet },
+      { baseSeq: server.baseSeq, baseSet: server.baseSet },
+    ];
+  }
+}
+
 /**
  * A new table. `number` gives a new conversation its output id (null when left out); `retire` receives
- * each conversation exactly once, when it is finished.
+ * each conversation exactly once, when it is finished. With `limits` (streaming), closed conversations are
+ * finished early and leave a tombstone; without, every conversation stays until `finish()`.
  */
 export function createTcpTable(
   context: ConversationContext,
   number: (full: boolean) => number | null,
   retire: (state: TcpConversationState) => void,
-  limits: EvictionLimits = { closedAfterUs: EVICT_CLOSED_AFTER_US, maxClosedWaiting: MAX_CLOSED_WAITING },
+  limits: EvictionLimits | null = null,
 ): TcpTable {
-  const table = new PairMap<TcpConversationState>();
+  const table = new PairMap<TcpConversationState | Tombstone>();
   // Closed conversations in order of closing, from `head` on, with their table keys.
   const closed: Array<{ state: TcpConversationState; a: EndpointKey; b: EndpointKey }> = [];
   let head = 0;
@@ -76,23 +112,23 @@ export function createTcpTable(
     return state;
   }
 
-  function evict(nowUs: number): void {
+  function evict(nowUs: number, limits: EvictionLimits): void {
     while (head < closed.length) {
       const { state, a, b } = closed[head]!;
       const crowded = closed.length - head > limits.maxClosedWaiting;
       if (!state.retired && !crowded && nowUs - state.lastTimeUs < limits.closedAfterUs) break;
       head++;
-      if (table.get(a, b) === state) table.delete(a, b);
+      if (table.get(a, b) === state) table.set(a, b, new Tombstone(state.stream, state.clientKey, state));
       finishOnce(state);
     }
     if (head > 1024 && head * 2 > closed.length) {
       closed.splice(0, head);
       head = 0;
     }
-    evictFromUs = deadlineOfHead();
+    evictFromUs = deadlineOfHead(limits);
   }
 
-  function deadlineOfHead(): number {
+  function deadlineOfHead(limits: EvictionLimits): number {
     if (head >= closed.length) return Number.POSITIVE_INFINITY;
     const state = closed[head]!.state;
     return state.retired ? Number.NEGATIVE_INFINITY : state.lastTimeUs + limits.closedAfterUs;
@@ -100,28 +136,45 @@ export function createTcpTable(
 
   return {
     add(packet, tcp, srcKey, dstKey, full) {
-      const waiting = closed.length - head;
-      if (waiting > 0 && (packet.timeUs >= evictFromUs || waiting > limits.maxClosedWaiting))
-        evict(packet.timeUs);
-      let state = table.get(srcKey, dstKey);
+      if (limits !== null) {
+        const waiting = closed.length - head;
+        if (waiting > 0 && (packet.timeUs >= evictFromUs || waiting > limits.maxClosedWaiting))
+          evict(packet.timeUs, limits);
+      }
+      const found = table.get(srcKey, dstKey);
+      let state: TcpConversationState;
       let isFirst = false;
-      if (state === undefined) {
+      if (found === undefined) {
         state = create(packet, srcKey, dstKey, full, false);
         isFirst = true;
-      } else if (startsNewConversation(state, srcKey === state.clientKey ? 0 : 1, tcp)) {
-        finishOnce(state);
+      } else if (found instanceof Tombstone) {
+        const dir = srcKey === found.clientKey ? 0 : 1;
+        const fwd = found.flows[dir];
+        if (!isPureSyn(tcp.flags) || !fwd.baseSet || tcp.seq === fwd.baseSeq) {
+          updateBaseSeqs(fwd, found.flows[dir === 0 ? 1 : 0], tcp.seq, tcp.ack, tcp.flags);
+          return "late";
+        }
         state = create(packet, srcKey, dstKey, full, true);
+      } else {
+        state = found;
+        if (startsNewConversation(state, srcKey === state.clientKey ? 0 : 1, tcp)) {
+          finishOnce(state);
+          state = create(packet, srcKey, dstKey, full, true);
+        }
       }
       addTcpPacket(state, packet, srcKey === state.clientKey ? 0 : 1, isFirst, context);
-      if (state.full && !state.closedQueued && isClosed(state.close)) {
+      if (limits !== null && state.full && !state.closedQueued && isClosed(state.close)) {
         state.closedQueued = true;
         closed.push({ state, a: srcKey, b: dstKey });
-        if (closed.length - head === 1) evictFromUs = deadlineOfHead();
+        if (closed.length - head === 1) evictFromUs = deadlineOfHead(limits);
       }
+      return "added";
     },
     finish() {
       // In stream order (the order of first packets), whatever order the table keeps.
-      const open = [...table.values()].sort((x, y) => x.stream - y.stream);
+      const open: TcpConversationState[] = [];
+      for (const entry of table.values()) if (!(entry instanceof Tombstone)) open.push(entry);
+      open.sort((x, y) => x.stream - y.stream);
       for (const state of open) finishOnce(state);
     },
   };

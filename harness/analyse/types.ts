@@ -2,9 +2,10 @@
 // documented in docs/analysis-json.md; change both together and bump `version` when a change breaks readers.
 //
 // Conventions: numbers, never bigints; absent values are `null`, never missing; sequence numbers are
-// relative (Wireshark's: the SYN is 0, the first data byte is 1) and not wrapped modulo 2^32; byte ranges are
+// relative (Wireshark's: the SYN is 0, the first data byte is 1) and reduced modulo 2^32 as tshark shows
+// them (`tcp.seq`, `tcp.ack`, `tcp.nxtseq`), so a range crossing 2^32 has `to < from`; byte ranges are
 // half-open `{ from, to }` (bytes from..to-1); times are microseconds since the Unix epoch (`…Us`) unless the
-// name says otherwise.
+// name says otherwise (`…Ns`: integer nanoseconds).
 
 import type { LinkTypeName } from "../decode/index.ts";
 import type { TcpLabel } from "./tcp-labels.ts";
@@ -43,6 +44,11 @@ export interface CaptureSummary {
   readonly conversationCount: number;
   /** Conversations analysed but left out of `conversations` (the `keepConversations` cap). */
   readonly conversationsDropped: number;
+  /**
+   * Streaming only: packets of conversations already handed over (finished early) when they came; they
+   * count in the conversations' overhead but in no conversation. Always 0 without streaming.
+   */
+  readonly latePackets: number;
 }
 
 /** Packets that belong to no conversation. Each packet is counted once, in the first matching bucket. */
@@ -155,8 +161,10 @@ export interface Handshake {
   } | null;
   /** The ACK completing the handshake (absolute numbers; expected seq = client ISN + 1, ack = server ISN + 1). */
   readonly ack: { readonly packet: number; readonly seq: number; readonly ack: number } | null;
-  /** SYN to its ACK, as Wireshark's `tcp.analysis.initial_rtt`, or null. */
+  /** SYN to its ACK, as Wireshark's `tcp.analysis.initial_rtt`, or null: whole µs (rounded down). */
   readonly initialRttUs: number | null;
+  /** The same in integer nanoseconds (exact for nanosecond captures), or null. */
+  readonly initialRttNs: number | null;
   readonly synRetransmissions: number;
   readonly synAckRetransmissions: number;
   readonly findings: HandshakeFinding[];
@@ -368,8 +376,11 @@ export type PacketRow = TcpPacketRow | UdpPacketRow;
 interface PacketRowBase {
   readonly number: number;
   readonly timeUs: number;
-  /** Since the first packet of the capture. */
+  /** Since the first packet of the capture: whole µs (`timeUs` minus the first packet's). */
   readonly relativeUs: number;
+  /** Since the first packet of the capture in integer nanoseconds (tshark's `frame.time_relative`). */
+  readonly relativeNs: number;
+  /** `relativeNs` in seconds (nanosecond precision, as tshark's `frame.time_relative`). */
   readonly relativeSeconds: number;
   readonly direction: Direction;
   readonly frameLength: number;

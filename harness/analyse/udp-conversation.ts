@@ -46,6 +46,8 @@ export interface UdpConversationState {
   lastPacket: number;
   readonly firstTimeUs: number;
   lastTimeUs: number;
+  /** The last datagram's time in ns since the capture's first packet. */
+  lastTimeNs: number;
   readonly dirs: readonly [UdpDirectionState, UdpDirectionState];
   /** Unanswered requests (packet number, time), oldest first from `pendingHead`. */
   readonly pendingPackets: number[];
@@ -82,6 +84,7 @@ export function createUdpConversation(
     lastPacket: packet.number,
     firstTimeUs: packet.timeUs,
     lastTimeUs: packet.timeUs,
+    lastTimeNs: context.relativeNs(packet),
     dirs: [createDirection(), createDirection()],
     pendingPackets: [],
     pendingTimes: [],
@@ -104,6 +107,8 @@ export function addUdpPacket(
   state.packets++;
   state.lastPacket = packet.number;
   state.lastTimeUs = packet.timeUs;
+  const relativeNs = context.relativeNs(packet);
+  state.lastTimeNs = relativeNs;
   if (!state.full) return;
   const size = packet.payloadLength;
   const d = state.dirs[dir];
@@ -145,7 +150,8 @@ export function addUdpPacket(
         number: packet.number,
         timeUs: packet.timeUs,
         relativeUs: packet.timeUs - context.captureStartUs,
-        relativeSeconds: (packet.timeUs - context.captureStartUs) / 1e6,
+        relativeNs,
+        relativeSeconds: relativeNs / 1e9,
         direction: dir === 0 ? "c2s" : "s2c",
         frameLength: packet.frameLength,
         payloadLength: size,

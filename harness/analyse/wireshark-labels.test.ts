@@ -106,7 +106,8 @@ describe("Wireshark's labels", () => {
     const segment = (dir: 0 | 1, seq: number, ack: number, flags: number, seglen: number, number: number) =>
       labelSegment(state, dir, {
         number,
-        timeUs: 1e9 + number,
+        timeNs: 1000 * number,
+        atEpoch: false,
         seq,
         ack,
         seglen,
@@ -119,7 +120,7 @@ describe("Wireshark's labels", () => {
     segment(0, 101, 501, 0x10, 10, 3); // data
     expect(state.flows[0]).toMatchObject({ baseSeq: 100, nextseq: 111, lastack: 501, winScale: 7 });
     expect(state.flows[1]).toMatchObject({ baseSeq: 500, nextseq: 501, lastack: 101, winScale: 7 });
-    expect(state.firstRttUs).toBe(2);
+    expect(state.firstRttNs).toBe(2000);
   });
 
   it("has a scenario for every behaviour it compares with tshark", () => {

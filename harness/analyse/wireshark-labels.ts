@@ -15,21 +15,28 @@ const A = LABEL_BITS;
 /** Wireshark's TCP_MAX_UNACKED_SEGMENTS: the unacked list stops growing at this size. */
 export const MAX_UNACKED_SEGMENTS = 10000;
 
-/** The fast-retransmission window after the last ACK in the reverse direction (µs). */
-const FAST_RETRANSMISSION_US = 20_000;
-/** The out-of-order threshold when no iRTT is known (µs). */
-const DEFAULT_OOO_THRESHOLD_US = 3_000;
+/** The fast-retransmission window after the last ACK in the reverse direction (ns). */
+const FAST_RETRANSMISSION_NS = 20_000_000;
+/** The out-of-order threshold when no iRTT is known (ns). */
+const DEFAULT_OOO_THRESHOLD_NS = 3_000_000;
 const UNSIGNED_MINUS_ONE = 0xffffffff;
 
-/** Per-direction analysis state (Wireshark's tcp_flow_t + tcp_analyze_seq_flow_info_t). */
-export interface FlowLabelState {
+/** A direction's base sequence number, which relative numbers count from (Wireshark's base_seq). */
+export interface BaseSeq {
   baseSeq: number;
   baseSet: boolean;
+}
+
+/**
+ * Per-direction analysis state (Wireshark's tcp_flow_t + tcp_analyze_seq_flow_info_t). Times are integer
+ * nanoseconds since the capture's first packet.
+ */
+export interface FlowLabelState extends BaseSeq {
   nextseq: number;
-  nextseqTimeUs: number;
+  nextseqTimeNs: number;
   maxseqtobeacked: number;
   lastack: number;
-  lastackTimeUs: number;
+  lastackTimeNs: number;
   /** The last raw window; 2^32 − 1 before the first packet. */
   window: number;
   /** −1 unknown, −2 not used, else the shift. */
@@ -52,16 +59,21 @@ export interface FlowLabelState {
 export interface ConversationLabelState {
   /** Index 0: the client's direction, 1: the server's. */
   readonly flows: readonly [FlowLabelState, FlowLabelState];
-  /** iRTT in µs; 0 = not known yet (Wireshark's nstime_is_zero). */
-  firstRttUs: number;
-  /** Time of the latest SYN without ACK; 0 = none. */
-  mruSynUs: number;
+  /** iRTT in ns; 0 = not known yet (Wireshark's nstime_is_zero). */
+  firstRttNs: number;
+  /** Time of the latest SYN without ACK (ns since the capture's first packet). */
+  mruSynNs: number;
+  /** Whether `mruSynNs` is set: a SYN was seen, at a time other than the epoch (Wireshark's zero time). */
+  mruSynSet: boolean;
 }
 
 /** What the analysis needs of one TCP segment. */
 export interface SegmentFacts {
   readonly number: number;
-  readonly timeUs: number;
+  /** Integer nanoseconds since the capture's first packet. */
+  readonly timeNs: number;
+  /** The packet's absolute time is the epoch itself, which Wireshark reads as "no time". */
+  readonly atEpoch: boolean;
   readonly seq: number;
   readonly ack: number;
   /** Payload length from the IP length fields. */
@@ -82,7 +94,12 @@ export interface LabelOutcome {
 
 /** Fresh state for a new conversation. */
 export function createConversationLabelState(): ConversationLabelState {
-  return { flows: [createFlowLabelState(), createFlowLabelState()], firstRttUs: 0, mruSynUs: 0 };
+  return {
+    flows: [createFlowLabelState(), createFlowLabelState()],
+    firstRttNs: 0,
+    mruSynNs: 0,
+    mruSynSet: false,
+  };
 }
 
 function createFlowLabelState(): FlowLabelState {
@@ -90,10 +107,10 @@ function createFlowLabelState(): FlowLabelState {
     baseSeq: 0,
     baseSet: false,
     nextseq: 0,
-    nextseqTimeUs: 0,
+    nextseqTimeNs: 0,
     maxseqtobeacked: 0,
     lastack: 0,
-    lastackTimeUs: 0,
+    lastackTimeNs: 0,
     window: UNSIGNED_MINUS_ONE,
     winScale: -1,
     isFirstAck: false,
@@ -123,30 +140,44 @@ export function labelSegment(
   const synAck = seg.flags & (SYN | ACK);
   // A SYN repeating the ISN: restore nextseq (Wireshark issue 17616).
   if (synAck === SYN && fwd.baseSet && seg.seq === fwd.baseSeq) fwd.nextseq = fwd.maxseqtobeacked;
-  // A SYN/ACK with another ISN moves the base (issue 16944).
-  if (synAck === (SYN | ACK) && fwd.baseSet && seg.seq !== fwd.baseSeq) fwd.baseSeq = seg.seq;
-  if (!fwd.baseSet) {
-    fwd.baseSeq = (seg.flags & SYN) !== 0 ? seg.seq : seqAdd(seg.seq, -1);
-    fwd.baseSet = true;
-  }
-  if (!rev.baseSet && (seg.flags & ACK) !== 0) {
-    rev.baseSeq = seqAdd(seg.ack, -1);
-    rev.baseSet = true;
-  }
+  // A SYN/ACK with another ISN is labelled as reusing the ports, but stays in the conversation.
+  const reused = synAck === (SYN | ACK) && fwd.baseSet && seg.seq !== fwd.baseSeq;
+  updateBaseSeqs(fwd, rev, seg.seq, seg.ack, seg.flags);
 
   analyseSequenceNumber(state, fwd, rev, seg, out);
+  if (reused) out.bits |= A["reused-ports"];
 
   if ((seg.flags & SYN) !== 0) {
-    if ((seg.flags & ACK) === 0) state.mruSynUs = seg.timeUs;
+    if ((seg.flags & ACK) === 0) {
+      state.mruSynNs = seg.timeNs;
+      state.mruSynSet = !seg.atEpoch;
+    }
     fwd.isFirstAck = true;
   }
   if (synAck === ACK) {
-    if (state.mruSynUs !== 0 && state.firstRttUs === 0) state.firstRttUs = seg.timeUs - state.mruSynUs;
+    if (state.mruSynSet && state.firstRttNs === 0) state.firstRttNs = seg.timeNs - state.mruSynNs;
     fwd.isFirstAck = false;
   }
   if (seg.windowScale !== undefined) fwd.winScale = Math.min(seg.windowScale, 14);
   if ((seg.flags & SYN) !== 0) verifyWindowScaling((seg.flags & ACK) !== 0, fwd, rev);
   return out;
+}
+
+/**
+ * The base sequence numbers a segment sets or moves, before the analysis: a SYN/ACK with another ISN moves
+ * its direction's base (Wireshark issue 16944); an unset base becomes the SYN's seq (else seq − 1), and
+ * the reverse direction's an ACK's ack − 1.
+ */
+export function updateBaseSeqs(fwd: BaseSeq, rev: BaseSeq, seq: number, ack: number, flags: number): void {
+  if ((flags & (SYN | ACK)) === (SYN | ACK) && fwd.baseSet && seq !== fwd.baseSeq) fwd.baseSeq = seq;
+  if (!fwd.baseSet) {
+    fwd.baseSeq = (flags & SYN) !== 0 ? seq : seqAdd(seq, -1);
+    fwd.baseSet = true;
+  }
+  if (!rev.baseSet && (flags & ACK) !== 0) {
+    rev.baseSeq = seqAdd(ack, -1);
+    rev.baseSet = true;
+  }
 }
 
 // verify_tcp_window_scaling: a SYN without the option means no scaling either way.
@@ -159,9 +190,9 @@ function verifyWindowScaling(isSynAck: boolean, fwd: FlowLabelState, rev: FlowLa
   }
 }
 
-// µs elapsed since `thenUs`; a clock going backwards reads as "long ago" (Wireshark's unsigned difference).
-function elapsedUs(nowUs: number, thenUs: number): number {
-  const t = nowUs - thenUs;
+// ns elapsed since `thenNs`; a clock going backwards reads as "long ago" (Wireshark's unsigned difference).
+function elapsedNs(nowNs: number, thenNs: number): number {
+  const t = nowNs - thenNs;
   return t < 0 ? Number.POSITIVE_INFINITY : t;
 }
 
@@ -209,14 +240,14 @@ function analyseSequenceNumber(
   const probe = (bits & A["zero-window-probe"]) !== 0;
   if ((seqGt(nextseq, fwd.nextseq) || fwd.nextseq === 0) && !probe) {
     fwd.nextseq = nextseq;
-    fwd.nextseqTimeUs = seg.timeUs;
+    fwd.nextseqTimeNs = seg.timeNs;
   }
   if ((seq === fwd.maxseqtobeacked || fwd.maxseqtobeacked === 0) && !probe) {
     fwd.maxseqtobeacked = fwd.nextseq;
   }
   fwd.window = seg.window;
   fwd.lastack = ack;
-  fwd.lastackTimeUs = seg.timeUs;
+  fwd.lastackTimeNs = seg.timeNs;
   fwd.lastSegmentFlags = bits;
   removeAcked(rev, ack);
   out.bits = bits;
@@ -291,18 +322,18 @@ function retransmissionKind(
     notAdvanced &&
     rev.dupacknum >= 2 &&
     rev.lastack === seq &&
-    elapsedUs(seg.timeUs, rev.lastackTimeUs) < FAST_RETRANSMISSION_US
+    elapsedNs(seg.timeNs, rev.lastackTimeNs) < FAST_RETRANSMISSION_NS
   ) {
     return A["fast-retransmission"];
   }
   const threshold =
-    state.firstRttUs === 0
-      ? DEFAULT_OOO_THRESHOLD_US
-      : state.firstRttUs < 0
+    state.firstRttNs === 0
+      ? DEFAULT_OOO_THRESHOLD_NS
+      : state.firstRttNs < 0
         ? Number.POSITIVE_INFINITY
-        : state.firstRttUs;
+        : state.firstRttNs;
   const end = seqAdd(seq, seglen + ((flags & (SYN | FIN)) !== 0 ? 1 : 0));
-  if (notAdvanced && elapsedUs(seg.timeUs, fwd.nextseqTimeUs) < threshold && fwd.nextseq !== end) {
+  if (notAdvanced && elapsedNs(seg.timeNs, fwd.nextseqTimeNs) < threshold && fwd.nextseq !== end) {
     return A["out-of-order"];
   }
   return notAdvanced ? A.retransmission : 0;

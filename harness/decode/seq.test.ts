@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { seqAdd, seqDiff, seqGe, seqGt, seqInRange, seqLe, seqLt, seqUnwrap } from "./seq.ts";
+import { seqAdd, seqDiff, seqGe, seqGt, seqInRange, seqLe, seqLt, seqUnwrap, seqWrap } from "./seq.ts";
 
 const MAX = 0xffffffff;
 
@@ -55,5 +55,19 @@ describe("sequence arithmetic modulo 2^32", () => {
     [0x80000000, 0, -0x80000000], // exactly half way round: the lower one
   ])("seqUnwrap(%d, near %d) = %d", (seq, reference, unwrapped) => {
     expect(seqUnwrap(seq, reference)).toBe(unwrapped);
+  });
+});
+
+describe("relative positions shown modulo 2^32", () => {
+  test.each([
+    [0, 0],
+    [1, 1],
+    [MAX, MAX],
+    [MAX + 1, 0],
+    [MAX + 101, 100],
+    [-1, MAX],
+    [2 * (MAX + 1) + 7, 7],
+  ])("seqWrap(%d) = %d", (position, shown) => {
+    expect(seqWrap(position)).toBe(shown);
   });
 });

@@ -45,3 +45,11 @@ export function seqUnwrap(seq: number, reference: number): number {
 export function seqInRange(seq: number, start: number, end: number): boolean {
   return seqLe(start, seq) && seqLt(seq, end);
 }
+
+/**
+ * A relative position (which may pass 2^32 or fall below 0) as Wireshark shows a relative sequence or
+ * acknowledgement number: reduced modulo 2^32 into [0, 2^32).
+ */
+export function seqWrap(position: number): number {
+  return position >>> 0;
+}

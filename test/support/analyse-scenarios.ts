@@ -369,6 +369,129 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "SYN retransmitted",
     packets: () => new TcpScript().c("S").c("S", { rel: 0, dt: 1_000_000 }).s("S.").c(".").packets,
   },
+  // Wireshark 4.0's stream rules: only a SYN without ACK whose ISN differs from its direction's base starts
+  // another conversation on the same 4-tuple, whatever came before and however long ago.
+  {
+    name: "SYN with the same ISN after a graceful close",
+    packets: () => {
+      const first = new TcpScript().handshake().c("P.", { payload: "one" }).s(".").close();
+      return new TcpScript({ startUs: first.time + 1000, packets: first.packets })
+        .handshake()
+        .c("P.", { payload: "two" })
+        .s(".").packets;
+    },
+  },
+  {
+    name: "SYN with the same ISN after a reset",
+    packets: () => {
+      const first = new TcpScript().handshake().c("P.", { payload: "one" }).s("R.");
+      return new TcpScript({ startUs: first.time + 1000, packets: first.packets }).handshake().packets;
+    },
+  },
+  {
+    name: "port reuse with a new ISN after a reset, one hour later",
+    packets: () => {
+      const first = new TcpScript().handshake().c("P.", { payload: "one" }).s("R.");
+      return new TcpScript({
+        clientIsn: 123_456,
+        serverIsn: 654_321,
+        startUs: first.time + 3_600_000_000,
+        packets: first.packets,
+      })
+        .handshake()
+        .c("P.", { payload: "two" }).packets;
+    },
+  },
+  {
+    name: "port reuse with a new ISN while open",
+    packets: () => {
+      const first = new TcpScript().handshake().c("P.", { payload: "one" }).s(".");
+      return new TcpScript({
+        clientIsn: 9000,
+        serverIsn: 7000,
+        startUs: first.time + 10,
+        packets: first.packets,
+      })
+        .handshake()
+        .close().packets;
+    },
+  },
+  {
+    name: "port reuse by the server's side with a SYN carrying data",
+    packets: () => {
+      const first = new TcpScript().handshake().close();
+      return new TcpScript({
+        client: "127.0.0.1",
+        clientPort: 65432,
+        serverPort: 41000,
+        clientIsn: 9000,
+        startUs: first.time + 1000,
+        packets: first.packets,
+      })
+        .c("S", { payload: "fast open" })
+        .s("S.")
+        .c(".").packets;
+    },
+  },
+  {
+    name: "SYN/ACK with a new ISN after a close",
+    packets: () => {
+      const first = new TcpScript().handshake().c("P.", { payload: "one" }).s(".").close();
+      return new TcpScript({
+        clientIsn: 9000,
+        serverIsn: 7000,
+        startUs: first.time + 1000,
+        packets: first.packets,
+      })
+        .s("S.", { ack: 9001 })
+        .c(".")
+        .c("P.", { payload: "x" }).packets;
+    },
+  },
+  {
+    name: "late packets long after a close",
+    packets: () =>
+      new TcpScript()
+        .handshake()
+        .c("P.", { payload: "one" })
+        .s(".")
+        .close()
+        .c("P.", { rel: 5, payload: "late", dt: 600_000_000 })
+        .s("R", { dt: 10 }).packets,
+  },
+  {
+    name: "capture starts at the SYN/ACK",
+    packets: () => new TcpScript().s("S.").c(".").c("P.", { payload: "x" }).s(".").close().packets,
+  },
+  {
+    name: "capture starts at the SYN/ACK, then a SYN",
+    packets: () => new TcpScript().s("S.").c("S").s("S.").c(".").packets,
+  },
+  {
+    name: "capture starts with data, then an earlier segment",
+    // The earlier segment lies before the base sequence number: tshark shows it modulo 2^32.
+    packets: () =>
+      new TcpScript()
+        .c("P.", { rel: 101, payload: "later" })
+        .c("P.", { rel: 1, payload: "x".repeat(100) })
+        .s(".", { ack: 1106 }).packets,
+  },
+  {
+    name: "capture starts with a pure ACK, then a reset without ACK",
+    packets: () => new TcpScript().c(".").c("P.", { payload: "x" }).s("R", { rel: 1 }).packets,
+  },
+  {
+    name: "capture starts with a FIN",
+    packets: () => new TcpScript().c("F.").s("F.").c(".").packets,
+  },
+  {
+    name: "capture starts with a reset",
+    packets: () => new TcpScript().c("R.").s("S.").c(".").packets,
+  },
+  {
+    name: "SYN answered by a reset",
+    packets: () => new TcpScript().c("S").s("R.").packets,
+  },
 ];
 
 /** The scenario of that name. */

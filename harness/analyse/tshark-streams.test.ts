@@ -1,0 +1,174 @@
+// Conversation identity, relative numbers and completeness against tshark (the installed 4.0.x), packet by
+// packet: `tcp.stream`, `tcp.seq`, `tcp.ack`, `udp.stream` on every scenario of
+// test/support/analyse-scenarios.ts and on captures made here, analysed whole and streamed; and
+// `tcp.completeness` as tshark's second pass leaves it, on each stream's last packet.
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SCENARIOS, T0, TcpScript, udp } from "../../test/support/analyse-scenarios.ts";
+import { type PcapPacket, writePcap } from "../capture/index.ts";
+import { decodePacket, toRecord } from "../decode/index.ts";
+import { type AnalyseOptions, createAnalyser } from "./analyser.ts";
+import { MAX_CLOSED_WAITING } from "./tcp-table.ts";
+import type { CaptureAnalysis, Conversation } from "./types.ts";
+
+const tsharkMissing = spawnSync("tshark", ["--version"], { encoding: "utf8" }).status !== 0;
+
+/** What both sides say about one packet. */
+interface Frame {
+  stream: number;
+  seq?: number;
+  ack?: number | null;
+}
+
+// tshark's fields of each TCP and UDP packet: frame number → stream and relative numbers; and, from a
+// second pass, the completeness shown on each TCP stream's last packet.
+function tsharkFrames(file: string): { frames: Map<number, Frame>; completeness: Map<number, number> } {
+  const fields = ["frame.number", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.flags.ack", "udp.stream"];
+  const args = ["-r", file, "-Y", "tcp || udp", "-T", "fields", "-E", "separator=/t"];
+  const run = spawnSync("tshark", [...args, ...fields.flatMap((f) => ["-e", f])], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
+  if (run.status !== 0) throw new Error(`tshark failed on ${file}: ${run.stderr}`);
+  const frames = new Map<number, Frame>();
+  for (const line of run.stdout.split("\n")) {
+    if (line === "") continue;
+    const [number, tcpStream, seq, ack, ackFlag, udpStream] = line.split("\t");
+    if (tcpStream !== "" && tcpStream !== undefined) {
+      frames.set(Number(number), {
+        stream: Number(tcpStream),
+        seq: Number(seq),
+        ack: ackFlag === "1" ? Number(ack) : null,
+      });
+    } else {
+      frames.set(Number(number), { stream: Number(udpStream) });
+    }
+  }
+  const twoPass = spawnSync(
+    "tshark",
+    ["-2", ...args.slice(0, 2), "-Y", "tcp", "-T", "fields", "-e", "tcp.stream", "-e", "tcp.completeness"],
+    { encoding: "utf8", maxBuffer: 1 << 28 },
+  );
+  const completeness = new Map<number, number>();
+  for (const line of twoPass.stdout.split("\n")) {
+    const [stream, value] = line.split("\t");
+    if (stream) completeness.set(Number(stream), Number(value));
+  }
+  return { frames, completeness };
+}
+
+// Our analysis in the same shape.
+function ourFrames(analysis: CaptureAnalysis, handed: readonly Conversation[]) {
+  const frames = new Map<number, Frame>();
+  const completeness = new Map<number, number>();
+  for (const conversation of [...analysis.conversations, ...handed]) {
+    if (conversation.protocol === "tcp")
+      completeness.set(conversation.stream, conversation.completeness.value);
+    for (const row of conversation.timeline ?? []) {
+      frames.set(
+        row.number,
+        row.protocol === "tcp"
+          ? { stream: conversation.stream, seq: row.seq, ack: row.ack }
+          : { stream: conversation.stream },
+      );
+    }
+  }
+  return { frames, completeness };
+}
+
+function analyse(packets: readonly PcapPacket[], options: AnalyseOptions) {
+  const handed: Conversation[] = [];
+  const streaming = options.onConversation !== undefined;
+  const analyser = createAnalyser(
+    streaming ? { ...options, onConversation: (c) => handed.push(c) } : options,
+  );
+  packets.forEach((packet, i) => {
+    analyser.add(decodePacket(toRecord(packet.data, i + 1, packet.timeUs), 1));
+  });
+  const analysis = analyser.finish();
+  return { analysis, ...ourFrames(analysis, handed) };
+}
+
+// Differences as readable lines; frames only tshark has are listed unless `late` of them are allowed.
+function differences(theirs: Map<number, Frame>, ours: Map<number, Frame>, late = 0): string[] {
+  const out: string[] = [];
+  let missing = 0;
+  for (const [number, frame] of theirs) {
+    const mine = ours.get(number);
+    if (mine === undefined) {
+      if (++missing > late) out.push(`packet ${number}: only tshark has it`);
+      continue;
+    }
+    if (JSON.stringify(frame) !== JSON.stringify(mine))
+      out.push(`packet ${number}: tshark ${JSON.stringify(frame)}, socklab ${JSON.stringify(mine)}`);
+  }
+  for (const number of ours.keys())
+    if (!theirs.has(number)) out.push(`packet ${number}: only socklab has it`);
+  return out;
+}
+
+// Many short connections on one server port, closed at once, then packets on the first ones' 4-tuples long
+// after they were handed over: late ones of every kind, and a SYN with a new ISN; UDP flows quiet for
+// hours, then more datagrams on them.
+function crowdedCapture(): PcapPacket[] {
+  const packets: PcapPacket[] = [];
+  let time = T0;
+  const count = MAX_CLOSED_WAITING + 100;
+  for (let i = 0; i < count; i++) {
+    const t = new TcpScript({ clientPort: 20000 + i, startUs: time, packets }).handshake().close();
+    time = t.time;
+    if (i % 300 === 0) {
+      time += 10;
+      packets.push(udp("127.0.0.1", 30000 + i, "127.0.0.1", 5005, "ping", time));
+    }
+  }
+  time += 7_200_000_000;
+  const late = new TcpScript({ clientPort: 20000, startUs: time, packets });
+  late.c(".", { rel: 2, ack: 5002 }).s("R", { rel: 2 }).c("S", { rel: 0 });
+  new TcpScript({ clientPort: 20001, clientIsn: 77_000, startUs: late.time + 10, packets })
+    .handshake()
+    .close();
+  new TcpScript({ clientPort: 20002, startUs: late.time + 1000, packets }).s("S.", { seq: 4242 }).c(".");
+  packets.push(udp("127.0.0.1", 5005, "127.0.0.1", 30000, "pong", late.time + 2000));
+  packets.push(udp("127.0.0.1", 30300, "127.0.0.1", 5005, "again", late.time + 3000));
+  new TcpScript({ clientPort: 29999, startUs: late.time + 4000, packets }).handshake().close();
+  return packets;
+}
+
+describe.skipIf(tsharkMissing)(
+  "streams and relative numbers agree with tshark (skipped: tshark not installed)",
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), "socklab-streams-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    async function compare(name: string, packets: PcapPacket[]) {
+      const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, "-")}.pcap`);
+      await writePcap(file, 1, packets);
+      const theirs = tsharkFrames(file);
+      const whole = analyse(packets, {});
+      expect(differences(theirs.frames, whole.frames)).toEqual([]);
+      expect(whole.completeness).toEqual(theirs.completeness);
+      const streamed = analyse(packets, { onConversation: () => {} });
+      const late = streamed.analysis.capture.latePackets;
+      expect(differences(theirs.frames, streamed.frames, late)).toEqual([]);
+      expect(streamed.frames.size + late).toBe(theirs.frames.size);
+      return { whole, streamed };
+    }
+
+    for (const scenario of SCENARIOS) it(scenario.name, () => compare(scenario.name, scenario.packets()));
+
+    it("numbers streams as tshark does when streaming retires conversations past its caps", async () => {
+      const { whole, streamed } = await compare("crowded", crowdedCapture());
+      // Late: the ACK, RST and SYN with the old ISN on 20000, the SYN/ACK and ACK on 20002, the datagram on
+      // 30300 (the reply on 30000 comes while that flow is still held: UDP flows are finished on later traffic).
+      expect(streamed.analysis.capture.latePackets).toBe(6);
+      expect(whole.analysis.capture.latePackets).toBe(0);
+      expect(streamed.analysis.overhead).toEqual(whole.analysis.overhead);
+      expect(streamed.analysis.capture.conversationCount).toBe(whole.analysis.capture.conversationCount);
+    });
+  },
+);
