@@ -37,7 +37,7 @@ export const MINIMUM_LENGTH: ReadonlyMap<number, number> = new Map([
   [OBSOLETE_PACKET, 32],
   [SIMPLE_PACKET, 16],
   [ENHANCED_PACKET, 32],
-  [SYSTEMD_JOURNAL, 12],
+  [SYSTEMD_JOURNAL, 35],
   [CUSTOM, 16],
   [CUSTOM_NO_COPY, 16],
   [SYSDIG_EVENT, 36],
@@ -126,9 +126,10 @@ export function journalEntry(bytes: Uint8Array): { length: number; realtimeUs: b
   let text = "";
   for (let i = 0; i < length && bytes[i] !== 0; i++) text += String.fromCharCode(bytes[i]!);
   const at = text.indexOf(REALTIME);
-  if (at < 0 || at + REALTIME.length + 1 >= length) return { length, realtimeUs: undefined };
+  if (at < 0 || at + REALTIME.length + 1 > length) return { length, realtimeUs: undefined };
   const digits = /^\s*\+?(\d*)/.exec(text.slice(at + REALTIME.length))![1]!;
-  const value = digits === "" ? 0n : BigInt(digits);
+  if (digits === "") return { length, realtimeUs: undefined };
+  const value = BigInt(digits);
   return { length, realtimeUs: value < 1n << 64n ? value : undefined };
 }
 

@@ -8,6 +8,7 @@ import { buildUdp } from "../decode/build.ts";
 import { decodePacket } from "../decode/packet.ts";
 import { CaptureError } from "./capture-error.ts";
 import { readCapture } from "./pcap-file.ts";
+import { journalEntry } from "./pcapng-blocks.ts";
 import * as ng from "./pcapng-build.ts";
 import { readPcapng } from "./pcapng-file.ts";
 import { NOT_A_PACKET } from "./record.ts";
@@ -261,6 +262,17 @@ describe("blocks", () => {
   });
 });
 
+// A systemd journal entry's length and time, as tshark 4.0 reads them.
+test.each([
+  { text: "__REALTIME_TIMESTAMP=1700000005000007\nMESSAGE=hi\n", length: 49, us: 1_700_000_005_000_007n },
+  { text: "MESSAGE=x\n__REALTIME_TIMESTAMP=5", length: 32, us: 5n },
+  { text: "__REALTIME_TIMESTAMP=abc\nMESSAGE=hi there\n", length: 42, us: undefined },
+  { text: "MESSAGE=no timestamp here at all\n\0\0\0", length: 33, us: undefined },
+  { text: "MESSAGE=x\0__REALTIME_TIMESTAMP=5\n", length: 33, us: undefined },
+])("journal entry %#", ({ text, length, us }) => {
+  expect(journalEntry(new TextEncoder().encode(text))).toEqual({ length, realtimeUs: us });
+});
+
 describe("timestamps, to the nanosecond as tshark shows them", () => {
   test.each([
     {
@@ -425,6 +437,13 @@ describe("each fault is one CaptureError naming the file and the byte offset", (
       code: "corrupt-record",
       offset: at,
       detail: "20 bytes, at least 32 needed",
+    },
+    {
+      name: "a systemd journal export block too short for an entry",
+      bytes: ng.pcapng(head, ng.block(9, new TextEncoder().encode("A=1\n"), LE)),
+      code: "corrupt-record",
+      offset: at,
+      detail: "16 bytes, at least 35 needed",
     },
     {
       name: "an interface of a link type socklab does not decode",

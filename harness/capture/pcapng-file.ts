@@ -57,7 +57,13 @@ export async function readPcapng(
     const readBlock = (at: number) =>
       reading(file, at, async () => {
         const block = Buffer.allocUnsafe(headroom + blockSize);
-        const { bytesRead } = await handle.read(block, headroom, blockSize, at);
+        // Bytes past the size the file had when it was opened (a capture still being written) are not read.
+        const { bytesRead } = await handle.read(
+          block,
+          headroom,
+          Math.min(blockSize, Math.max(0, size - at)),
+          at,
+        );
         return { block, bytesRead };
       });
     let position = 0;
@@ -85,7 +91,15 @@ export async function readPcapng(
       position = large.at + large.length;
       next = readBlock(position);
     }
-    if (carry !== null) parser.parse(carry, size - carry.length);
+    if (carry !== null && parser.parse(carry, position - carry.length) < carry.length) {
+      throw new CaptureError(
+        "truncated-record",
+        file,
+        position - carry.length,
+        "truncated pcapng block",
+        `the file ended after ${position} of its ${size} bytes`,
+      );
+    }
     return parser.finish();
   } finally {
     // A read still under way must end before the file is closed.
