@@ -76,8 +76,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.skipIf(missing.length > 0)(
   `socklab analyse agrees with tshark (needs ${TOOLS.join(", ")}, root)`,
   () => {
-    it.each(entries)("$kind as $variant", async ({ kind, variant, file }) => {
-      const list = await compareCapture(file, views.get(file));
+    it.each(entries)("$kind as $variant", async ({ kind, variant, file, sameFramesAs }) => {
+      const list = await compareCapture(file, views.get(sameFramesAs ?? file));
       const name = `${kind}.${variant}`;
       expect(formatDiscrepancies(name, list, 8)).toBe(`${name}: no discrepancies`);
     });
