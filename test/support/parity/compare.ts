@@ -14,9 +14,8 @@
 //   shows it (relative to nothing meaningful); socklab's document gives `ack: null` there by definition.
 // - tcp.analysis.retransmission beside fast_retransmission or spurious_retransmission: tshark adds the plain
 //   retransmission field to both (one flag bit, two fields); socklab's label list has the one label.
-// Times are compared to the nanosecond: a row's `relativeNs` (its `relativeUs` in a document without it)
-// with frame.time_relative, the capture's `durationNs` (or `durationUs`) with the first and last frames'
-// difference. Times since the epoch are compared to the microsecond (see compareTotals).
+// Times: a row's `relativeNs` (its `relativeUs` in a document without it) is compared with
+// frame.time_relative to the nanosecond; times since the epoch to the microsecond (see compareTotals).
 import { pathToFileURL } from "node:url";
 import { TCP_LABEL_TABLE } from "../../../harness/analyse/tcp-labels.ts";
 import type {
@@ -321,16 +320,18 @@ function compareTotals(view: TsharkView, doc: CaptureAnalysis, out: Discrepancy[
     c.capturedBytes,
   );
   // A time since the epoch in nanoseconds is past 2^53, which a JSON number cannot hold exactly: the
-  // document's epoch times are microseconds, so tshark's are compared truncated to the microsecond, and the
-  // capture's duration (which fits) to the nanosecond.
+  // document's epoch times are whole microseconds (rounded down), and its `durationUs` is their difference,
+  // so both are compared with tshark's epochs rounded down to the microsecond; a `durationNs`, when the
+  // document has one, with the exact difference. Frame times are compared to the ns (`relativeNs`).
   const capture = c as unknown as Record<string, unknown>;
   if (frames.length > 0) {
     const first = epochNs(frames[0]!.epoch);
     const last = epochNs(frames.at(-1)!.epoch);
     add("first frame.time_epoch (µs)", Number(first / 1000n), c.firstTimeUs);
     add("last frame.time_epoch (µs)", Number(last / 1000n), c.lastTimeUs);
-    const duration = typeof capture.durationNs === "number" ? capture.durationNs : c.durationUs * 1000;
-    add("capture duration (ns)", Number(last - first), duration);
+    add("capture duration (µs, between whole-µs epochs)", Number(last / 1000n - first / 1000n), c.durationUs);
+    if (typeof capture.durationNs === "number")
+      add("capture duration (ns)", Number(last - first), capture.durationNs);
   }
   const streams = (protocol: "tcp" | "udp") =>
     new Set(frames.filter((f) => !isIcmp(f) && f[protocol] !== null).map((f) => f[protocol]!.stream)).size;
