@@ -177,3 +177,50 @@ test.each([
 ])("next header %d is an extension header: %s", (n, ext) => {
   expect(isIpv6ExtensionHeader(n)).toBe(ext);
 });
+
+describe("the Fragment header (RFC 8200 §4.5)", () => {
+  // A Fragment header: next header UDP, offset 1232 (8-byte units << 3), M set, identification 0x12345678.
+  const fragment = (offset: number, more: boolean) => [
+    [17] /* 0: next header: UDP */,
+    [0] /* 1: reserved */,
+    [(offset >> 8) & 0xff, (offset & 0xf8) | (more ? 1 : 0)] /* 2: offset (13 bits) | res | M */,
+    [0x12, 0x34, 0x56, 0x78] /* 4: identification */,
+  ];
+
+  test("gives the identification, the next header and the bytes of fragmentable data", () => {
+    const v = Ipv6View.decode(
+      bytes(...fixed(8 + 100, 44), ...fragment(1232, true), new Array(100).fill(0)),
+      0,
+    );
+    if (!(v instanceof Ipv6View)) throw new Error("expected a view");
+    expect(v.hasFragmentHeader).toBe(true);
+    expect(v.fragmentHeaderAt).toBe(40);
+    expect(v.fragmentIdentification).toBe(0x12345678);
+    expect(v.fragmentNextHeader).toBe(17);
+    expect(v.fragmentDataLength).toBe(100);
+    expect(v.fragmentOffset).toBe(1232);
+    expect(v.moreFragments).toBe(true);
+    expect(v.isFragment).toBe(true);
+  });
+
+  test("is absent from a packet without one", () => {
+    const v = Ipv6View.decode(bytes(...fixed(8, 17), new Array(8).fill(0)), 0);
+    if (!(v instanceof Ipv6View)) throw new Error("expected a view");
+    expect(v.fragmentHeaderAt).toBe(-1);
+    expect(v.fragmentIdentification).toBe(0);
+    expect(v.fragmentNextHeader).toBe(-1);
+    expect(v.fragmentDataLength).toBe(0);
+    expect(v.isFragment).toBe(false);
+  });
+
+  test("an atomic fragment (offset 0, M clear) is no fragment; the first Fragment header counts", () => {
+    const v = Ipv6View.decode(
+      bytes(...fixed(24, 44), [44, 0, 0, 0, 0, 0, 0, 1], ...fragment(8, true), new Array(8).fill(0)),
+      0,
+    );
+    if (!(v instanceof Ipv6View)) throw new Error("expected a view");
+    expect(v.fragmentHeaderAt).toBe(40);
+    expect(v.fragmentIdentification).toBe(1);
+    expect(v.isFragment).toBe(false);
+  });
+});
