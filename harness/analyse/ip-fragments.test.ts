@@ -4,8 +4,10 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { analysePackets, T0 } from "../../test/support/analyse-scenarios.ts";
+import { buildFragments, buildTcp, buildUdp, fragmentPieces } from "../decode/index.ts";
 import { analyseCapture } from "./analyse-capture.ts";
-import type { UdpConversation } from "./types.ts";
+import type { TcpConversation, UdpConversation } from "./types.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/captures/fragments");
 
@@ -172,5 +174,90 @@ describe.each(CAPTURES)("$file: fragmented UDP as tshark shows it", (expected) =
     expect(numbers.sort()).toEqual([f[0], b[0], f[1], b[1]].sort());
     const fragments = tshark(["-r", file, "-Y", "ip.flags.mf == 1 || ip.frag_offset > 0 || ipv6.fraghdr"]);
     expect(fragments.trim().split("\n")).toHaveLength(expected.fragmentFrames);
+  });
+});
+
+describe("fragments through the analyser", () => {
+  const tcp = (from: "c" | "s", seq: number, ack: number, flags: string, payload?: Uint8Array) =>
+    buildTcp({
+      src: from === "c" ? "10.0.0.1" : "10.0.0.2",
+      dst: from === "c" ? "10.0.0.2" : "10.0.0.1",
+      sport: from === "c" ? 40000 : 5000,
+      dport: from === "c" ? 5000 : 40000,
+      seq,
+      ack,
+      flags,
+      payload,
+    });
+  const at = (data: Uint8Array, i: number) => ({ timeUs: T0 + i * 100, data });
+
+  test("a fragmented TCP segment is one segment of the connection, on its last fragment", () => {
+    const data = Uint8Array.from({ length: 3000 }, (_, i) => i % 256);
+    const pieces = buildFragments(tcp("c", 101, 501, "P.", data), "ethernet", 7, fragmentPieces(3020, 1480));
+    const frames = [tcp("c", 100, 0, "S"), tcp("s", 500, 101, "S."), tcp("c", 101, 501, ".")]
+      .concat(pieces)
+      .concat([
+        tcp("s", 501, 3101, "."),
+        tcp("c", 3101, 501, "F."),
+        tcp("s", 501, 3102, "F."),
+        tcp("c", 3102, 502, "."),
+      ]);
+    const analysis = analysePackets(frames.map(at));
+    const c = analysis.conversations[0] as TcpConversation;
+    expect(c.packets).toBe(8);
+    expect(c.c2s.payloadBytes).toBe(3000);
+    expect(c.c2s.stream.length).toBe(3000);
+    expect(c.c2s.acked.allAcked).toBe(true);
+    expect(c.timeline!.map((r) => [r.number, r.payloadLength])).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [6, 3000],
+      [7, 0],
+      [8, 0],
+      [9, 0],
+      [10, 0],
+    ]);
+    expect(c.overhead.total.packets).toBe(10);
+    expect(c.overhead.total.total).toBe(frames.reduce((n, f) => n + f.length, 0));
+    expect(analysis.capture.ignored.total).toBe(0);
+  });
+
+  test("a datagram left out by the port filter counts every frame; an incomplete one is ignored fragments", () => {
+    const whole = buildUdp({
+      src: "10.0.0.1",
+      dst: "10.0.0.2",
+      sport: 1,
+      dport: 2,
+      payload: "x".repeat(3000),
+    });
+    const [a, b, c] = buildFragments(whole, "ethernet", 1, fragmentPieces(3008, 1480));
+    const lost = buildFragments(whole, "ethernet", 2, fragmentPieces(3008, 1480));
+    const analysis = analysePackets([a!, b!, c!, lost[0]!, lost[2]!].map(at), { port: 9999 });
+    expect(analysis.capture.ignored).toMatchObject({ otherPort: 3, fragments: 2, total: 5 });
+    expect(analysis.overhead.ignored.packets).toBe(5);
+    expect(analysis.overhead.ignored.total).toBe(analysis.capture.bytes);
+    expect(analysis.conversations).toEqual([]);
+  });
+
+  test("a later fragment the snap length cut is an ignored fragment; the cut first one is a datagram", () => {
+    const whole = buildUdp({
+      src: "10.0.0.1",
+      dst: "10.0.0.2",
+      sport: 1,
+      dport: 2,
+      payload: "x".repeat(3000),
+    });
+    const [a, b, c] = buildFragments(whole, "ethernet", 1, fragmentPieces(3008, 1480));
+    const cut = (data: Uint8Array, i: number) => ({
+      ...at(data.subarray(0, 100), i),
+      originalLength: data.length,
+    });
+    const analysis = analysePackets([cut(a!, 0), cut(b!, 1), at(c!, 2)]);
+    const udp = analysis.conversations[0] as UdpConversation;
+    expect(udp.packets).toBe(1);
+    expect(udp.c2s.sizes).toEqual([1472]);
+    expect(analysis.capture.ignored).toMatchObject({ fragments: 2, total: 2 });
+    expect(analysis.overhead.total.total).toBe(analysis.capture.bytes);
   });
 });
