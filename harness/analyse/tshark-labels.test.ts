@@ -107,7 +107,7 @@ function differences(theirs: Map<number, Row>, ours: Map<number, Row>): string[]
 function udpStreams(file: string): { theirs: Map<number, number>; ours: Promise<Map<number, number>> } {
   const run = spawnSync(
     "tshark",
-    ["-r", file, "-Y", "udp && !icmp", "-T", "fields", "-e", "frame.number", "-e", "udp.stream"],
+    ["-r", file, "-Y", "(udp || udplite) && !icmp", "-T", "fields", "-e", "frame.number", "-e", "udp.stream"],
     {
       encoding: "utf8",
     },

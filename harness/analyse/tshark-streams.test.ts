@@ -4,13 +4,15 @@
 // `tcp.completeness` as tshark's second pass leaves it, on each stream's last packet.
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SCENARIOS, T0, TcpScript, udp } from "../../test/support/analyse-scenarios.ts";
 import { type PcapPacket, writePcap } from "../capture/index.ts";
-import { decodePacket, toRecord } from "../decode/index.ts";
+import { buildUdpLite } from "../decode/build.ts";
+import { buildUdp, decodePacket, toRecord } from "../decode/index.ts";
+import { analyseCapture } from "./analyse-capture.ts";
 import { type AnalyseOptions, createAnalyser } from "./analyser.ts";
 import { MAX_CLOSED_WAITING } from "./tcp-table.ts";
 import type { CaptureAnalysis, Conversation } from "./types.ts";
@@ -28,7 +30,7 @@ interface Frame {
 // second pass, the completeness shown on each TCP stream's last packet.
 function tsharkFrames(file: string): { frames: Map<number, Frame>; completeness: Map<number, number> } {
   const fields = ["frame.number", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.flags.ack", "udp.stream"];
-  const args = ["-r", file, "-Y", "tcp || udp", "-T", "fields", "-E", "separator=/t"];
+  const args = ["-r", file, "-Y", "tcp || udp || udplite", "-T", "fields", "-E", "separator=/t"];
   const run = spawnSync("tshark", [...args, ...fields.flatMap((f) => ["-e", f])], {
     encoding: "utf8",
     maxBuffer: 1 << 28,
@@ -139,6 +141,67 @@ function crowdedCapture(): PcapPacket[] {
   return packets;
 }
 
+// A nanosecond pcap (magic a1b23c4d, Ethernet) of frames at T0 plus the given nanoseconds each.
+function nanosecondPcap(frames: ReadonlyArray<{ data: Uint8Array; ns: number }>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const header = new DataView(new ArrayBuffer(24));
+  header.setUint32(0, 0xa1b23c4d, true);
+  header.setUint16(4, 2, true);
+  header.setUint16(6, 4, true);
+  header.setUint32(16, 262144, true);
+  header.setUint32(20, 1, true);
+  parts.push(new Uint8Array(header.buffer));
+  const startSeconds = Math.floor(T0 / 1e6);
+  for (const { data, ns } of frames) {
+    const record = new DataView(new ArrayBuffer(16));
+    record.setUint32(0, startSeconds + Math.floor(ns / 1e9), true);
+    record.setUint32(4, ns % 1e9, true);
+    record.setUint32(8, data.length, true);
+    record.setUint32(12, data.length, true);
+    parts.push(new Uint8Array(record.buffer), data);
+  }
+  return Buffer.concat(parts);
+}
+
+// Times (ns after T0) that sit one nanosecond on either side of each threshold: an iRTT of 1,500 ns
+// (out-of-order below it, retransmission at it) and the fast-retransmission window of 20 ms.
+function thresholdsCapture(): Array<{ data: Uint8Array; ns: number }> {
+  const t = new TcpScript().handshake();
+  t.c(".", { payload: "a".repeat(100) }); // 4
+  t.c(".", { payload: "b".repeat(100) }); // 5
+  t.c(".", { rel: 1, payload: "a".repeat(100) }); // 6: out-of-order (1,499 ns after 5)
+  t.c(".", { rel: 101, payload: "b".repeat(100) }); // 7: retransmission (1,500 ns after 5)
+  t.s(".", { ack: 1201 }); // 8
+  t.c(".", { rel: 201, payload: "c".repeat(100) }); // 9
+  t.c(".", { rel: 301, payload: "d".repeat(100) }); // 10
+  t.s(".", { ack: 1201 }); // 11 dup 1
+  t.s(".", { ack: 1201 }); // 12 dup 2
+  t.s(".", { ack: 1201 }); // 13 dup 3
+  t.c(".", { rel: 201, payload: "c".repeat(100) }); // 14: fast retransmission (20 ms − 1 ns after 13)
+  t.s(".", { ack: 1201 }); // 15 dup 4
+  t.c(".", { rel: 201, payload: "c".repeat(100) }); // 16: retransmission (20 ms after 15)
+  const ms = 1_000_000;
+  const times = [
+    7,
+    507,
+    1507,
+    10_000,
+    20_003,
+    21_502,
+    21_503,
+    30_000,
+    40_000,
+    50_000,
+    60_000,
+    70_000,
+    80_001,
+    80_001 + 20 * ms - 1,
+    90 * ms + 5,
+    110 * ms + 5,
+  ];
+  return t.packets.map((packet, i) => ({ data: packet.data, ns: times[i]! }));
+}
+
 describe.skipIf(tsharkMissing)(
   "streams and relative numbers agree with tshark (skipped: tshark not installed)",
   () => {
@@ -160,6 +223,67 @@ describe.skipIf(tsharkMissing)(
     }
 
     for (const scenario of SCENARIOS) it(scenario.name, () => compare(scenario.name, scenario.packets()));
+
+    it("takes UDP-Lite into the UDP conversations and numbering, as tshark's udp.stream does", async () => {
+      const [a, b] = ["10.0.0.1", "10.0.0.2"];
+      const packets = [
+        { timeUs: T0, data: buildUdp({ src: a, dst: b, sport: 4000, dport: 5000, payload: "udp" }) },
+        { timeUs: T0 + 1, data: buildUdpLite({ src: a, dst: b, sport: 4000, dport: 5000, payload: "lite" }) },
+        { timeUs: T0 + 2, data: buildUdpLite({ src: a, dst: b, sport: 4001, dport: 5000, payload: "lite" }) },
+        { timeUs: T0 + 3, data: buildUdp({ src: a, dst: b, sport: 4002, dport: 5000, payload: "udp" }) },
+        {
+          timeUs: T0 + 4,
+          data: buildUdpLite({ src: b, dst: a, sport: 5000, dport: 4001, payload: "reply" }),
+        },
+      ];
+      const { whole } = await compare("udp-lite", packets);
+      expect(whole.analysis.conversations.map((c) => [c.stream, c.packets])).toEqual([
+        [0, 2],
+        [1, 2],
+        [2, 1],
+      ]);
+    });
+
+    it("compares times to the nanosecond: relative times, iRTT and the label thresholds", async () => {
+      const file = join(dir, "thresholds-ns.pcap");
+      writeFileSync(file, nanosecondPcap(thresholdsCapture()));
+      const fields = ["frame.number", "frame.time_relative", "tcp.analysis.initial_rtt", "_ws.col.Info"];
+      const run = spawnSync("tshark", ["-r", file, "-T", "fields", ...fields.flatMap((f) => ["-e", f])], {
+        encoding: "utf8",
+      });
+      const theirs = run.stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.split("\t"));
+      const analysis = await analyseCapture(file);
+      const conversation = analysis.conversations[0]!;
+      const rows = conversation.timeline ?? [];
+      // frame.time_relative has nine decimals: compare as integer nanoseconds.
+      expect(rows.map((r) => r.relativeNs)).toEqual(theirs.map(([, t]) => Math.round(Number(t) * 1e9)));
+      expect(rows.map((r) => r.relativeSeconds.toFixed(9))).toEqual(theirs.map(([, t]) => t));
+      const irtt = theirs.find(([, , rtt]) => rtt !== "")?.[2];
+      expect(conversation.protocol === "tcp" && conversation.handshake.initialRttNs).toBe(
+        Math.round(Number(irtt) * 1e9),
+      );
+      const labelled = (info: string) =>
+        info.includes("Fast Retransmission")
+          ? "fast-retransmission"
+          : info.includes("Out-Of-Order")
+            ? "out-of-order"
+            : info.includes("Retransmission")
+              ? "retransmission"
+              : "";
+      const ours = rows.map((r) =>
+        r.protocol === "tcp" ? (r.labels.find((l) => /retrans|order/.test(l)) ?? "") : "",
+      );
+      expect(ours).toEqual(theirs.map(([, , , info]) => labelled(info ?? "")));
+      expect([ours[5], ours[6], ours[13], ours[15]]).toEqual([
+        "out-of-order",
+        "retransmission",
+        "fast-retransmission",
+        "retransmission",
+      ]);
+    });
 
     it("numbers streams as tshark does when streaming retires conversations past its caps", async () => {
       const { whole, streamed } = await compare("crowded", crowdedCapture());
