@@ -4,7 +4,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareCapture, formatDiscrepancies } from "./support/parity/compare.ts";
+import { compareCapture } from "./support/parity/compare.ts";
+import { formatDiscrepancies } from "./support/parity/discrepancy.ts";
 import type { TsharkView } from "./support/parity/tshark.ts";
 
 const folder = join(import.meta.dirname, "..", "fixtures", "captures", "parity");

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareCapture, formatDiscrepancies } from "../support/parity/compare.ts";
+import { compareCapture } from "../support/parity/compare.ts";
+import { formatDiscrepancies } from "../support/parity/discrepancy.ts";
 import { type TsharkView, tsharkView } from "../support/parity/tshark.ts";
 
 const parity = join(import.meta.dirname, "..", "support", "parity");

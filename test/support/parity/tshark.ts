@@ -137,6 +137,11 @@ function conversationOf(line: string): TsharkConversation | null {
   };
 }
 
+/** A frame holding an ICMP or ICMPv6 message (whose quoted TCP/UDP header tshark dissects too). */
+export function isIcmp(frame: TsharkFrame): boolean {
+  return /(^|:)icmp(v6)?(:|$)/.test(frame.protocols);
+}
+
 /** Parses tshark's output: tab-separated field lines, then the conversation tables. */
 export function parseTsharkOutput(text: string): TsharkView {
   const frames: TsharkFrame[] = [];

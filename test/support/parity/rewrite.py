@@ -1,0 +1,81 @@
+# Captures written again with a change tcpdump cannot make: TCP sequence numbers moved next to 2^32, and VLAN
+# tags inserted. Used by generate.py for its derived kinds; reads and writes little-endian pcap (µs or ns).
+import struct
+
+
+def pcap_records(data):
+    """(header, packet bytes) of each record of a little-endian pcap; the file header separately."""
+    records, offset = [], 24
+    while offset < len(data):
+        header = data[offset : offset + 16]
+        (incl,) = struct.unpack_from("<I", header, 8)
+        records.append((header, bytearray(data[offset + 16 : offset + 16 + incl])))
+        offset += 16 + incl
+    return data[:24], records
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def wrap_sequence_numbers(source, target):
+    """Rewrites an Ethernet IPv4 capture so that each TCP connection's client ISN is 2^32 − 30,000 and its
+    server's 2^32 − 1: the client's data crosses 2^32 after 30 KB, the server's first byte is sequence 0.
+    SACK edges move with the acknowledgements; TCP checksums are recomputed."""
+    header, records = pcap_records(open(source, "rb").read())
+    delta = {}
+    out = [header]
+    for record_header, packet in records:
+        if len(packet) >= 34 and packet[12:14] == b"\x08\x00" and packet[23] == 6:
+            ihl = (packet[14] & 0x0F) * 4
+            tcp = 14 + ihl
+            total = struct.unpack_from("!H", packet, 16)[0]
+            src, dst = bytes(packet[26:30]), bytes(packet[30:34])
+            sport, dport, seq, ack = struct.unpack_from("!HHII", packet, tcp)
+            flags = packet[tcp + 13]
+            here, there = (src, sport, dst, dport), (dst, dport, src, sport)
+            if flags & 0x02 and here not in delta:
+                delta[here] = ((1 << 32) - (30_000 if not flags & 0x10 else 1) - seq) % (1 << 32)
+            d_seq, d_ack = delta.get(here, 0), delta.get(there, 0)
+            struct.pack_into("!II", packet, tcp + 4, (seq + d_seq) % (1 << 32), (ack + d_ack) % (1 << 32) if flags & 0x10 else ack)
+            offset, end = tcp + 20, tcp + (packet[tcp + 12] >> 4) * 4
+            while offset < end:
+                kind = packet[offset]
+                if kind == 0:
+                    break
+                if kind == 1:
+                    offset += 1
+                    continue
+                length = packet[offset + 1]
+                if kind == 5:
+                    for edge in range(offset + 2, offset + length, 4):
+                        (value,) = struct.unpack_from("!I", packet, edge)
+                        struct.pack_into("!I", packet, edge, (value + d_ack) % (1 << 32))
+                offset += max(length, 2)
+            segment_end = 14 + total
+            if segment_end <= len(packet):
+                struct.pack_into("!H", packet, tcp + 16, 0)
+                pseudo = src + dst + struct.pack("!BBH", 0, 6, total - ihl)
+                struct.pack_into("!H", packet, tcp + 16, checksum(pseudo + bytes(packet[tcp:segment_end])))
+        out += [record_header, bytes(packet)]
+    with open(target, "wb") as f:
+        f.write(b"".join(out))
+
+
+def tag_frames(source, target, tags):
+    """Writes an Ethernet capture again with VLAN tags after the MAC addresses: tags are (TPID, VLAN id),
+    outermost first (0x8100 for 802.1Q, 0x88a8 for an 802.1ad service tag)."""
+    header, records = pcap_records(open(source, "rb").read())
+    inserted = b"".join(struct.pack("!HH", tpid, vid) for tpid, vid in tags)
+    out = [header]
+    for record_header, packet in records:
+        seconds, fraction, incl, orig = struct.unpack("<IIII", record_header)
+        grown = len(inserted)
+        out += [struct.pack("<IIII", seconds, fraction, incl + grown, orig + grown), bytes(packet[:12]) + inserted + bytes(packet[12:])]
+    with open(target, "wb") as f:
+        f.write(b"".join(out))
