@@ -1,44 +1,13 @@
 // Reads pcapng natively, streaming: the file is read in large blocks (the next one while this one is
-// parsed), each pcapng block parsed in place, and a record's data is a view into a read buffer that is never
-// reused. Frames are numbered as tshark 4.0 numbers them: every packet (Enhanced, Simple and obsolete Packet
-// Blocks) and every custom block (0x00000BAD, 0x40000BAD), systemd journal export block and sysdig event
-// block; name resolution, interface statistics, decryption secrets and unknown blocks are skipped. Each
-// section (byte order, interfaces) stands alone. Every fault is a CaptureError naming the byte offset.
+// parsed), each pcapng block parsed in place (pcapng-parser.ts), and a record's data is a view into a read
+// buffer that is never reused. Memory stays flat whatever the file size. Every fault is a CaptureError
+// naming the byte offset.
 
 import { type FileHandle, open } from "node:fs/promises";
 import { CaptureError } from "./capture-error.ts";
-import { type CaptureFileHeader, MAX_CAPTURED_LENGTH, type ReadCaptureResult } from "./pcap-header.ts";
-import {
-  BLOCK_NAME,
-  CUSTOM,
-  CUSTOM_NO_COPY,
-  ENHANCED_PACKET,
-  INTERFACE_DESCRIPTION,
-  type Interface,
-  journalEntry,
-  MINIMUM_LENGTH,
-  OBSOLETE_PACKET,
-  readInterface,
-  SECTION_HEADER,
-  SIMPLE_PACKET,
-  SYSDIG_EVENT,
-  SYSDIG_EVENT_V2,
-  SYSDIG_EVENT_V2_LARGE,
-  SYSTEMD_JOURNAL,
-  sysdigHeaderLength,
-} from "./pcapng-blocks.ts";
-import { type Instant, setInstant, toInstant } from "./pcapng-time.ts";
-import { type CaptureRecord, NOT_A_PACKET } from "./record.ts";
-
-/** Called for each record, with its interface's number in its section (-1 for a block that is no packet). */
-export type PcapngRecordHandler = (
-  record: CaptureRecord,
-  header: CaptureFileHeader,
-  interfaceId: number,
-) => void;
-
-/** The largest block read, as tshark's limit: 128 MiB of packet data and room for options. */
-const MAX_BLOCK = 32 + 128 * 1024 * 1024 + 131072;
+import type { ReadCaptureResult } from "./pcap-header.ts";
+import { MINIMUM_LENGTH } from "./pcapng-blocks.ts";
+import { type LargeBlock, PcapngParser, type PcapngRecordHandler } from "./pcapng-parser.ts";
 
 /** Reads every record of a pcapng file of `size` bytes in order, in blocks of `blockSize` bytes. */
 export async function readPcapng(
@@ -86,7 +55,7 @@ export async function readPcapng(
       parser.large = undefined;
       await next;
       next = null;
-      await parser.readLarge(handle, large, carry);
+      await readLarge(file, handle, parser, large, carry);
       carry = null;
       position = large.at + large.length;
       next = readBlock(position);
@@ -108,6 +77,59 @@ export async function readPcapng(
   }
 }
 
+/**
+ * Reads a block longer than the headroom, whose first bytes are `carry` (or none), and parses it; of a block
+ * socklab skips, only the trailer is read.
+ */
+async function readLarge(
+  file: string,
+  handle: FileHandle,
+  parser: PcapngParser,
+  large: LargeBlock,
+  carry: Buffer | null,
+): Promise<void> {
+  const { at, length } = large;
+  const truncated = (got: number) =>
+    new CaptureError(
+      "truncated-record",
+      file,
+      at,
+      "truncated pcapng block",
+      `block says ${length} bytes, only ${got} remain`,
+    );
+  if (!MINIMUM_LENGTH.has(large.type)) {
+    const tail = Buffer.alloc(4);
+    if ((await readFully(file, handle, tail, 0, at + length - 4)) < 4) throw truncated(length - 4);
+    parser.checkTrailer(tail, at, length);
+    return;
+  }
+  const whole = Buffer.allocUnsafe(length);
+  const start = carry === null ? 0 : carry.copy(whole, 0, 0, Math.min(carry.length, length));
+  const got = await readFully(file, handle, whole, start, at + start);
+  if (got < length) throw truncated(got);
+  parser.parse(whole, at);
+}
+
+// Fills `buffer` from `start` with the file's bytes from `position`; returns how far it got.
+async function readFully(
+  file: string,
+  handle: FileHandle,
+  buffer: Buffer,
+  start: number,
+  position: number,
+): Promise<number> {
+  let got = start;
+  while (got < buffer.length) {
+    const from = position + got - start;
+    const { bytesRead } = await reading(file, from, () =>
+      handle.read(buffer, got, buffer.length - got, from),
+    );
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
+}
+
 // Runs a file operation, turning its failure into a CaptureError at `offset`.
 async function reading<T>(file: string, offset: number, operation: () => Promise<T>): Promise<T> {
   try {
@@ -121,352 +143,5 @@ async function reading<T>(file: string, offset: number, operation: () => Promise
       error instanceof Error ? error.message : String(error),
       { cause: error },
     );
-  }
-}
-
-/** A block longer than the headroom, not yet whole in the data parsed. */
-interface LargeBlock {
-  readonly at: number;
-  readonly length: number;
-  readonly type: number;
-}
-
-class PcapngParser {
-  /** A block that did not fit in the data parsed, longer than the headroom: the reader reads it on its own. */
-  large: LargeBlock | undefined;
-  readonly #file: string;
-  readonly #size: number;
-  readonly #onRecord: PcapngRecordHandler;
-  readonly #headroom: number;
-  #le = true;
-  #interfaces: Interface[] = [];
-  #header: CaptureFileHeader | undefined;
-  #first: CaptureFileHeader | undefined;
-  #number = 0;
-  readonly #time: Instant = { timeUs: 0, nanos: 0 };
-
-  constructor(file: string, size: number, onRecord: PcapngRecordHandler, headroom: number) {
-    this.#file = file;
-    this.#size = size;
-    this.#onRecord = onRecord;
-    this.#headroom = headroom;
-  }
-
-  /** Parses the whole blocks in `data` (at file offset `base`); returns the bytes used. */
-  parse(data: Buffer, base: number): number {
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const end = data.length;
-    let at = 0;
-    while (at < end) {
-      const offset = base + at;
-      const remain = this.#size - offset;
-      if (remain < 12) {
-        throw this.#error(
-          "truncated-record-header",
-          offset,
-          "truncated pcapng block",
-          `12 bytes needed, only ${remain} remain`,
-        );
-      }
-      if (end - at < 12) return at;
-      const type = view.getUint32(at, this.#le);
-      if (type === SECTION_HEADER) this.#byteOrder(view, at, offset);
-      const length = view.getUint32(at + 4, this.#le);
-      if (length < 12 || length % 4 !== 0) {
-        throw this.#error(
-          "corrupt-record",
-          offset,
-          "corrupt pcapng block",
-          `block length ${length} is not a multiple of 4 of at least 12`,
-        );
-      }
-      if (length > MAX_BLOCK) {
-        throw this.#error(
-          "corrupt-record",
-          offset,
-          "corrupt pcapng block",
-          `block length ${length} is over the ${MAX_BLOCK}-byte maximum`,
-        );
-      }
-      if (length > remain) {
-        throw this.#error(
-          "truncated-record",
-          offset,
-          "truncated pcapng block",
-          `block says ${length} bytes, only ${remain} remain`,
-        );
-      }
-      if (length > end - at) {
-        if (length > this.#headroom) this.large = { at: offset, length, type };
-        return at;
-      }
-      this.#block(data, view, at, type, length, offset);
-      at += length;
-    }
-    return at;
-  }
-
-  /**
-   * Reads a large block whose first bytes are `carry` (or none) and parses it; of a block socklab skips,
-   * only the trailer is read.
-   */
-  async readLarge(handle: FileHandle, large: LargeBlock, carry: Buffer | null): Promise<void> {
-    const { at, length } = large;
-    const le = this.#le;
-    if (!MINIMUM_LENGTH.has(large.type)) {
-      const tail = Buffer.alloc(4);
-      const got = await this.#readFully(handle, tail, 0, at + length - 4);
-      const trailer = le ? tail.readUInt32LE(0) : tail.readUInt32BE(0);
-      if (got < 4) {
-        throw this.#error(
-          "truncated-record",
-          at,
-          "truncated pcapng block",
-          `block says ${length} bytes, fewer remain`,
-        );
-      }
-      if (trailer !== length) {
-        throw this.#error(
-          "corrupt-record",
-          at,
-          "corrupt pcapng block",
-          `block length ${length} at the start but ${trailer} at the end`,
-        );
-      }
-      return;
-    }
-    const whole = Buffer.allocUnsafe(length);
-    const start = carry === null ? 0 : carry.copy(whole, 0, 0, Math.min(carry.length, length));
-    const got = await this.#readFully(handle, whole, start, at + start);
-    if (got < length) {
-      throw this.#error(
-        "truncated-record",
-        at,
-        "truncated pcapng block",
-        `block says ${length} bytes, only ${got} remain`,
-      );
-    }
-    this.parse(whole, at);
-  }
-
-  // Fills `buffer` from `start` with the file's bytes from `position`; returns how far it got.
-  async #readFully(handle: FileHandle, buffer: Buffer, start: number, position: number): Promise<number> {
-    let got = start;
-    while (got < buffer.length) {
-      const from = position + got - start;
-      const { bytesRead } = await reading(this.#file, from, () =>
-        handle.read(buffer, got, buffer.length - got, from),
-      );
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    return got;
-  }
-
-  finish(): ReadCaptureResult {
-    const header = this.#first ?? this.#headerFor(NOT_A_PACKET, 0);
-    return { header, packets: this.#number, bytes: this.#size };
-  }
-
-  #error(
-    code: "truncated-record-header" | "truncated-record" | "corrupt-record" | "bad-version",
-    offset: number,
-    what: string,
-    detail: string,
-  ): CaptureError {
-    return new CaptureError(code, this.#file, offset, what, detail);
-  }
-
-  // A Section Header Block sets the byte order its own length is read in.
-  #byteOrder(view: DataView, at: number, offset: number): void {
-    const magic = view.getUint32(at + 8, true);
-    if (magic === 0x1a2b3c4d) this.#le = true;
-    else if (magic === 0x4d3c2b1a) this.#le = false;
-    else {
-      throw this.#error(
-        "corrupt-record",
-        offset + 8,
-        "corrupt pcapng section header",
-        `byte-order magic 0x${magic.toString(16).padStart(8, "0")} is not 1a2b3c4d`,
-      );
-    }
-  }
-
-  #headerFor(linkType: number, snapLength: number): CaptureFileHeader {
-    return { file: this.#file, format: "pcapng", linkType, snapLength, byteOrder: this.#le ? "le" : "be" };
-  }
-
-  #block(data: Buffer, view: DataView, at: number, type: number, length: number, offset: number): void {
-    const le = this.#le;
-    const trailer = view.getUint32(at + length - 4, le);
-    if (trailer !== length) {
-      throw this.#error(
-        "corrupt-record",
-        offset,
-        "corrupt pcapng block",
-        `block length ${length} at the start but ${trailer} at the end`,
-      );
-    }
-    const minimum = MINIMUM_LENGTH.get(type);
-    if (minimum === undefined) return;
-    if (length < minimum) {
-      throw this.#error(
-        "corrupt-record",
-        offset,
-        `corrupt pcapng ${BLOCK_NAME.get(type)}`,
-        `${length} bytes, at least ${minimum} needed`,
-      );
-    }
-    switch (type) {
-      case ENHANCED_PACKET:
-      case OBSOLETE_PACKET:
-        this.#packet(data, view, at, type, length, offset);
-        return;
-      case SIMPLE_PACKET:
-        this.#simplePacket(data, view, at, length, offset);
-        return;
-      case SECTION_HEADER: {
-        const major = view.getUint16(at + 12, le);
-        const minor = view.getUint16(at + 14, le);
-        if (major !== 1 || (minor !== 0 && minor !== 2)) {
-          throw this.#error(
-            "bad-version",
-            offset + 12,
-            "unsupported pcapng version",
-            `${major}.${minor}, expected 1.0`,
-          );
-        }
-        this.#interfaces = [];
-        return;
-      }
-      case INTERFACE_DESCRIPTION: {
-        const described = readInterface(this.#file, view, at, length, le, offset);
-        this.#interfaces.push(described);
-        if (this.#first === undefined) {
-          this.#first = this.#headerFor(described.linkType, described.snapLength);
-          this.#header = this.#first;
-        }
-        return;
-      }
-      case CUSTOM:
-      case CUSTOM_NO_COPY:
-        this.#other(data.subarray(at + 12, at + length - 4), length - 16, offset);
-        return;
-      case SYSTEMD_JOURNAL: {
-        const entry = journalEntry(data.subarray(at + 8, at + length - 4));
-        if (entry.realtimeUs !== undefined) {
-          const us = entry.realtimeUs;
-          setInstant(Number(us / 1_000_000n), Number(us % 1_000_000n) * 1000, this.#time);
-        }
-        this.#other(data.subarray(at + 8, at + 8 + entry.length), entry.length, offset);
-        return;
-      }
-      case SYSDIG_EVENT:
-      case SYSDIG_EVENT_V2:
-      case SYSDIG_EVENT_V2_LARGE: {
-        const ns = view.getBigUint64(at + 10, le);
-        setInstant(Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n), this.#time);
-        const start = at + 8 + sysdigHeaderLength(type);
-        const captured = at + length - 4 - start;
-        this.#other(data.subarray(start, start + captured), view.getUint32(at + 26, le), offset, captured);
-      }
-    }
-  }
-
-  // An Enhanced Packet Block, or the obsolete Packet Block (a 16-bit interface number).
-  #packet(data: Buffer, view: DataView, at: number, type: number, length: number, offset: number): void {
-    const le = this.#le;
-    const id = type === ENHANCED_PACKET ? view.getUint32(at + 8, le) : view.getUint16(at + 8, le);
-    const iface = this.#interfaces[id];
-    if (iface === undefined) {
-      throw this.#error(
-        "corrupt-record",
-        offset,
-        `corrupt pcapng ${BLOCK_NAME.get(type)}`,
-        `interface ${id}, but the section describes ${this.#interfaces.length}`,
-      );
-    }
-    const captured = view.getUint32(at + 20, le);
-    if (captured > length - 32 || captured > MAX_CAPTURED_LENGTH) {
-      throw this.#error(
-        "corrupt-record",
-        offset,
-        `corrupt pcapng ${BLOCK_NAME.get(type)}`,
-        `captured length ${captured} does not fit in the block of ${length} bytes (at most ${MAX_CAPTURED_LENGTH})`,
-      );
-    }
-    const time = this.#time;
-    toInstant(view.getUint32(at + 12, le), view.getUint32(at + 16, le), iface.units, time);
-    this.#deliver(
-      {
-        number: ++this.#number,
-        timeUs: time.timeUs,
-        nanos: time.nanos,
-        linkType: iface.linkType === this.#header!.linkType ? undefined : iface.linkType,
-        capturedLength: captured,
-        originalLength: view.getUint32(at + 24, le),
-        data: data.subarray(at + 28, at + 28 + captured),
-        fileOffset: offset,
-      },
-      id,
-    );
-  }
-
-  // A Simple Packet Block: interface 0, no timestamp, as many bytes as the snap length keeps.
-  #simplePacket(data: Buffer, view: DataView, at: number, length: number, offset: number): void {
-    const iface = this.#interfaces[0];
-    if (iface === undefined) {
-      throw this.#error(
-        "corrupt-record",
-        offset,
-        "corrupt pcapng simple packet block",
-        "it comes before any interface description in its section",
-      );
-    }
-    const original = view.getUint32(at + 8, this.#le);
-    const captured = iface.snapLength !== 0 && iface.snapLength < original ? iface.snapLength : original;
-    if (captured > length - 16 || captured > MAX_CAPTURED_LENGTH) {
-      throw this.#error(
-        "corrupt-record",
-        offset,
-        "corrupt pcapng simple packet block",
-        `captured length ${captured} does not fit in the block of ${length} bytes (at most ${MAX_CAPTURED_LENGTH})`,
-      );
-    }
-    this.#deliver(
-      {
-        number: ++this.#number,
-        timeUs: this.#time.timeUs,
-        nanos: this.#time.nanos,
-        linkType: iface.linkType === this.#header!.linkType ? undefined : iface.linkType,
-        capturedLength: captured,
-        originalLength: original,
-        data: data.subarray(at + 12, at + 12 + captured),
-        fileOffset: offset,
-      },
-      0,
-    );
-  }
-
-  // A block tshark numbers as a frame though it holds no packet.
-  #other(bytes: Buffer, originalLength: number, offset: number, captured = bytes.length): void {
-    this.#deliver(
-      {
-        number: ++this.#number,
-        timeUs: this.#time.timeUs,
-        nanos: this.#time.nanos,
-        linkType: NOT_A_PACKET,
-        capturedLength: captured,
-        originalLength,
-        data: bytes,
-        fileOffset: offset,
-      },
-      -1,
-    );
-  }
-
-  #deliver(record: CaptureRecord, interfaceId: number): void {
-    this.#header ??= this.#headerFor(NOT_A_PACKET, 0);
-    this.#onRecord(record, this.#header, interfaceId);
   }
 }
