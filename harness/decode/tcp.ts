@@ -119,7 +119,7 @@ export class TcpView implements TcpLayer {
       );
     }
     if (headerLength === 20 && available >= 20) return new TcpView(bytes, offset, 20, 20, 20, undefined);
-    const captured = available < headerLength ? available : headerLength;
+    const captured = Math.min(available, headerLength);
     if (captured <= 20) return new TcpView(bytes, offset, headerLength, captured, 20, undefined);
     const scan = scanOptions(bytes, offset, headerLength, captured);
     if ((scan & MALFORMED) === 0) return new TcpView(bytes, offset, headerLength, captured, scan, undefined);
