@@ -4,8 +4,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareCapture } from "./support/parity/compare.ts";
+import type { CaptureAnalysis, TcpPacketRow } from "../harness/analyse/types.ts";
+import { compareAnalysis, compareCapture } from "./support/parity/compare.ts";
 import { formatDiscrepancies } from "./support/parity/discrepancy.ts";
+import { socklabDocument } from "./support/parity/socklab.ts";
 import type { TsharkView } from "./support/parity/tshark.ts";
 
 const folder = join(import.meta.dirname, "..", "fixtures", "captures", "parity");
@@ -22,5 +24,41 @@ describe("socklab analyse agrees with tshark's stored view of the parity fixture
     const view = JSON.parse(readFileSync(join(folder, `${name}.tshark.json`), "utf8")) as TsharkView;
     const list = await compareCapture(join(folder, name), view);
     expect(formatDiscrepancies(name, list, 8)).toBe(`${name}: no discrepancies`);
+  });
+});
+
+// The comparer must be able to fail: one value changed on either side is reported, with both values.
+describe("the parity comparer", () => {
+  const name = "port-reuse-rst.pcap";
+  const view = () => JSON.parse(readFileSync(join(folder, `${name}.tshark.json`), "utf8")) as TsharkView;
+  const tcpRow = (doc: CaptureAnalysis, number: number) =>
+    doc.conversations.flatMap((c) => c.timeline ?? []).find((r) => r.number === number) as TcpPacketRow;
+
+  it.each([
+    ["tcp.seq", (doc: CaptureAnalysis, n: number) => Object.assign(tcpRow(doc, n), { seq: 7 })],
+    [
+      "tcp.analysis labels",
+      (doc: CaptureAnalysis, n: number) => Object.assign(tcpRow(doc, n), { labels: ["keep-alive"] }),
+    ],
+    [
+      "frame.time_relative (ns)",
+      (doc: CaptureAnalysis, n: number) => Object.assign(tcpRow(doc, n), { relativeNs: 1 }),
+    ],
+  ] as const)("reports a changed %s in socklab's document", async (field, change) => {
+    const doc = await socklabDocument(join(folder, name));
+    const frame = view().frames.find((f) => f.tcp !== null && (f.tcp.len ?? 0) > 0)!.number;
+    expect(compareAnalysis(view(), doc).filter((d) => d.field === field)).toEqual([]);
+    change(doc, frame);
+    const found = compareAnalysis(view(), doc).filter((d) => d.field === field);
+    expect(found.map((d) => d.where)).toEqual([`frame ${frame}`]);
+  });
+
+  it("reports tshark's conversation table differing from socklab's frames", async () => {
+    const doc = await socklabDocument(join(folder, name));
+    const changed = view();
+    changed.conversations.tcp[0] = { ...changed.conversations.tcp[0]!, framesAtoB: 99 };
+    const found = compareAnalysis(changed, doc).filter((d) => d.field === "-z conv,tcp frames/bytes");
+    expect(found).toHaveLength(1);
+    expect(JSON.stringify(found[0]!.tshark)).toContain('"frames":99');
   });
 });
