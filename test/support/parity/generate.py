@@ -350,9 +350,11 @@ KINDS = {
     "ip-options": ip_options,
 }
 
-# Kinds rewritten from others' captures (this kernel may lack what would make them live: there is no 8021q
-# module in a container): name → the kinds they are made from.
+# Kinds rewritten from the captures of others, for what no socket can be made to do here: choose its initial
+# sequence number (seq-wrap), or send tagged frames without the kernel's 8021q module, which a container may
+# not have (vlan-qinq). Name → the kinds they are made from.
 DERIVED = {"seq-wrap": ["bulk-drops"], "vlan-qinq": ["ipv6", "port-reuse-rst"]}
+
 
 def derive(kind, raw):
     """Makes a DERIVED kind's nanosecond pcap in raw from the captures of the kinds it is made from."""
