@@ -7,6 +7,7 @@ import { decodePacket } from "../decode/packet.ts";
 import { CaptureError } from "./capture-error.ts";
 import { readCapture } from "./pcap-file.ts";
 import { encodePcap, type PcapPacket, type PcapWriteOptions } from "./pcap-writer.ts";
+import * as ng from "./pcapng-build.ts";
 import type { CaptureRecord } from "./record.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/captures");
@@ -59,31 +60,11 @@ async function failure(path: string): Promise<CaptureError> {
   throw new Error(`${path} was read without an error`);
 }
 
-// A little pcapng writer: blocks with little-endian fields.
-function pcapngBlock(type: number, body: number[]): number[] {
-  const padded = [...body, ...new Array((4 - (body.length % 4)) % 4).fill(0)];
-  const length = 12 + padded.length;
-  const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
-  return [...u32(type), ...u32(length), ...padded, ...u32(length)];
-}
-const u16le = (v: number) => [v & 0xff, v >> 8];
-const u32le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
-const SHB = pcapngBlock(0x0a0d0d0a, [
-  ...[0x4d, 0x3c, 0x2b, 0x1a] /* byte-order magic 0x1A2B3C4D */,
-  ...u16le(1) /* major */,
-  ...u16le(0) /* minor */,
-  ...new Array(8).fill(0xff) /* section length: unknown */,
-]);
-const idb = (linkType: number) => pcapngBlock(1, [...u16le(linkType), 0, 0, ...u32le(262144)]);
-const epb = (iface: number, data: Uint8Array) =>
-  pcapngBlock(6, [
-    ...u32le(iface),
-    ...u32le(0),
-    ...u32le(1_000_000),
-    ...u32le(data.length),
-    ...u32le(data.length),
-    ...data,
-  ]);
+// pcapng blocks, little-endian, from the test-side writer.
+const LE = { le: true };
+const SHB = ng.sectionHeader(LE);
+const idb = (linkType: number) => ng.interfaceDescription(LE, { linkType });
+const epb = (iface: number, data: Uint8Array) => ng.enhancedPacket(LE, { iface, ts: 1_000_000n, data });
 
 describe("each format reads", () => {
   test.each([
@@ -113,7 +94,7 @@ describe("each format reads", () => {
   });
 
   test("pcapng written by socklab's test writer", async () => {
-    const bytes = [...SHB, ...idb(1), ...PACKETS.flatMap((p) => epb(0, p.data))];
+    const bytes = ng.pcapng(SHB, idb(1), ...PACKETS.map((p) => epb(0, p.data)));
     const got = await readAll(file("w.pcapng", bytes));
     expect(got.header).toMatchObject({ format: "pcapng", linkType: 1 });
     expect(got.records.map((r) => [...r.data])).toEqual(PACKETS.map((p) => [...p.data]));
