@@ -11,6 +11,7 @@
 # (`raw/KIND.ns.pcap`); the formats are derived from it (see VARIANTS), and OUT_DIR/manifest.json lists every
 # capture as { "kind", "variant", "file", "sameFramesAs" } (see plan()).
 import argparse
+import ctypes
 import json
 import os
 import shutil
@@ -40,6 +41,12 @@ VARIANTS = {
 }
 
 
+def die_with_parent():
+    """Run in a child before exec: the kernel kills it when the process that started it ends (PR_SET_PDEATHSIG),
+    so that no tcpdump, server or namespace holder outlives a generator that was killed."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
 def sh(*command, stdin=None):
     result = subprocess.run(command, input=stdin, text=True, capture_output=True)
     if result.returncode != 0:
@@ -55,7 +62,7 @@ class World:
         sh("ip", "link", "set", "lo", "up")
 
     def peer(self):
-        holder = subprocess.Popen(["unshare", "--net", "sleep", "120"])
+        holder = subprocess.Popen(["unshare", "--net", "sleep", "120"], preexec_fn=die_with_parent)
         self.processes.append(holder)
         own = os.readlink("/proc/self/ns/net")
         deadline = time.monotonic() + TIMEOUT
@@ -87,7 +94,7 @@ class World:
 
     def server(self, ns, mode, *hosts):
         command = ["nsenter", "-t", str(ns), "-n", sys.executable, PEER, mode, *hosts]
-        server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, preexec_fn=die_with_parent)
         self.processes.append(server)
         if server.stdout.readline().strip() != "ready":
             raise RuntimeError(f"peer.py {mode} did not start")
@@ -97,7 +104,7 @@ class World:
         # Immediate mode uses one ring slot per snap length: 9,000 bytes (more than any frame here) in 32 MB.
         command = [*prefix, "tcpdump", "-n", "-s", "9000", "-B", "32768", "-U", "--immediate-mode", "-Z", "root"]
         command += ["--time-stamp-precision=nano", "-w", out, *options]
-        tcpdump = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        tcpdump = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, preexec_fn=die_with_parent)
         self.processes.append(tcpdump)
         # tcpdump names a link type chosen with -y on a line of its own before "listening on".
         for _ in range(2):
@@ -389,7 +396,8 @@ def generate(out_dir, kinds):
 
     def one(kind):
         command = ["unshare", "--net", sys.executable, os.path.abspath(__file__), "--kind", kind, raw]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        # Started from a worker thread that lives until the run ends: the parent "process" of PDEATHSIG.
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, preexec_fn=die_with_parent)
         if result.returncode != 0:
             raise RuntimeError(f"{kind}: {result.stderr.strip()}")
 
