@@ -262,7 +262,19 @@ describe("what passes through untouched", () => {
     expect(run([atomic!])).toEqual(["passed"]);
   });
 
-  test("a fragment whose data the snap length cut passes through, and its datagram never completes", () => {
+  test("IPv6: a first fragment the snap length cut shows no transport layer, as in tshark", () => {
+    const [a] = cut(udp6(3000), 9, fragmentPieces(3008, 1232));
+    const packet = decodePacket({ ...toRecord(a!.subarray(0, 100), 1, T0), originalLength: a!.length }, 1);
+    expect(packet.transport?.protocol).toBe("udp");
+    const shown = createIpReassembler().add(packet);
+    expect(shown).not.toBe(packet);
+    expect(shown!.transport).toBeUndefined();
+    expect(shown!.payloadLength).toBe(1232);
+    expect(shown!.toString()).toBe("::1 > ::2: UDP, length 1232");
+    expect(isIpFragment(shown!)).toBe(true);
+  });
+
+  test("IPv4: a first fragment the snap length cut passes through with its UDP header, as in tshark", () => {
     const [a, b] = cut(udp4(2000), 9, fragmentPieces(2008, 1480));
     const reassembler = createIpReassembler();
     const first = decodePacket({ ...toRecord(a!.subarray(0, 100), 1, T0), originalLength: a!.length }, 1);

@@ -3,8 +3,8 @@
 // tshark shows it on.
 //
 // - A fragment is a packet with more-fragments set or a non-zero offset. It is reassembled only when all of
-//   its data was captured and its length fields are sane; otherwise it passes through as decoded (a first
-//   fragment then shows its transport header, a later one shows nothing).
+//   its data was captured and its length fields are sane; otherwise it passes through as decoded (an IPv4
+//   first fragment then shows its transport header, a later one shows nothing; IPv6 fragments show nothing).
 // - Fragments are keyed by (source, destination, identification XOR protocol) for IPv4 (Wireshark XORs the
 //   protocol into the identification, so protocols whose numbers differ by the same bits collide), and by
 //   (source, destination, identification) for IPv6.
@@ -162,8 +162,13 @@ export function createIpReassembler(options: IpReassemblerOptions = {}): IpReass
     }
     if (!(packet instanceof Packet)) return packet;
     const data = packet.data;
-    // Wireshark reassembles only a fragment whose data was all captured.
-    if (dataLength <= 0 || dataAt + dataLength > data.length) return packet;
+    // Wireshark reassembles only a fragment whose data was all captured. Otherwise IPv4 decodes a first
+    // fragment's transport header as if it were the datagram; IPv6 shows every such fragment as data.
+    if (dataLength <= 0 || dataAt + dataLength > data.length) {
+      return network instanceof Ipv6View && packet.transport !== undefined
+        ? withoutTransport(packet, dataAt, dataLength)
+        : packet;
+    }
 
     let reassembly = table.get(key);
     if (state.held + dataLength > cap) {
@@ -215,6 +220,25 @@ export function createIpReassembler(options: IpReassemblerOptions = {}): IpReass
       return table.size;
     },
   };
+}
+
+// The packet as a fragment that shows no transport layer: its payload is the fragment's data.
+function withoutTransport(packet: Packet, dataAt: number, dataLength: number): Packet {
+  return new Packet(
+    packet.number,
+    packet.timeUs,
+    packet.nanos,
+    packet.frameLength,
+    packet.capturedLength,
+    packet.data,
+    packet.link,
+    packet.network,
+    undefined,
+    Math.max(0, dataLength),
+    dataAt,
+    packet.problems.filter((p) => p.layer !== "tcp" && p.layer !== "udp"),
+    packet.cut,
+  );
 }
 
 function transportHeaderLength(packet: DecodedPacket): number {
