@@ -14,7 +14,7 @@ import {
   linkTypeName,
 } from "../decode/index.ts";
 import type { ConversationContext } from "./conversation-context.ts";
-import { type EndpointKey, endpointKey, PairMap } from "./flow-key.ts";
+import { type EndpointKey, endpointKey, PairIndex, PairMap } from "./flow-key.ts";
 import { isMarker, isMarkerIcmp } from "./marker.ts";
 import {
   addCounter,
@@ -158,8 +158,9 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   });
   const conversationKinds: KindCounters = createKindCounters();
 
-  // A UDP 4-tuple's conversation, or (streaming) the stream number of the one finished on it.
-  const udpTable = new PairMap<UdpConversationState | number>();
+  const udpTable = new PairMap<UdpConversationState>();
+  // Streaming: the 4-tuples of UDP conversations already finished, to their stream numbers.
+  const udpFinished = new PairIndex();
   const udpStates: UdpConversationState[] = [];
   // The marker's 4-tuples: tshark gives the marker a udp.stream of its own, so the numbering skips it too.
   const markerTuples = new PairMap<true>();
@@ -219,7 +220,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
 
   function addUdp(packet: DecodedPacket, srcKey: EndpointKey, dstKey: EndpointKey, full: boolean): void {
     let state = udpTable.get(srcKey, dstKey);
-    if (typeof state === "number") {
+    if (state === undefined && udpFinished.size > 0 && udpFinished.get(srcKey, dstKey) >= 0) {
       if (full) late(packet, null);
       return;
     }
@@ -267,8 +268,10 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       const set = udpByAddresses.get(key)!;
       set.delete(state);
       if (set.size === 0) udpByAddresses.delete(key);
-      if (udpTable.get(state.clientKey, serverKey) === state)
-        udpTable.set(state.clientKey, serverKey, state.stream);
+      if (udpTable.get(state.clientKey, serverKey) === state) {
+        udpTable.delete(state.clientKey, serverKey);
+        udpFinished.set(state.clientKey, serverKey, state.stream);
+      }
       finishUdp(state, strayRepliesOf(state, udpByAddresses.get(addressKey(state, true)) ?? []));
     }
   }
@@ -333,7 +336,11 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     const srcKey = endpointKey(packet, "src");
     const dstKey = endpointKey(packet, "dst");
     if (transport.protocol === "udp" && isMarker(packet)) {
-      if (markerTuples.get(srcKey, dstKey) === undefined && udpTable.get(srcKey, dstKey) === undefined) {
+      const known =
+        markerTuples.get(srcKey, dstKey) !== undefined ||
+        udpTable.get(srcKey, dstKey) !== undefined ||
+        udpFinished.get(srcKey, dstKey) >= 0;
+      if (!known) {
         markerTuples.set(srcKey, dstKey, true);
         udpStreams++;
       }

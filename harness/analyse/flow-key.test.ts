@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildTcp, decodePacket, toRecord } from "../decode/index.ts";
-import { type EndpointKey, endpointKey, PairMap } from "./flow-key.ts";
+import { type EndpointKey, endpointKey, PairIndex, PairMap } from "./flow-key.ts";
 
 // IPv4 endpoints as endpointKey makes them: address × 65536 + port.
 const LOOPBACK = 0x7f000001 * 65536;
@@ -103,6 +103,43 @@ describe("PairMap", () => {
         expect(map.size).toBe(reference.size);
         expect([...map.values()].sort()).toEqual([...reference.values()].sort());
       }),
+    );
+  });
+});
+
+describe("PairIndex", () => {
+  it("finds a pair's integer in either order, and −1 for a pair never set", () => {
+    const index = new PairIndex();
+    const a = LOOPBACK + 40000;
+    const b = LOOPBACK + 5005;
+    index.set(a, b, 7);
+    expect(index.get(a, b)).toBe(7);
+    expect(index.get(b, a)).toBe(7);
+    expect(index.get(a, a)).toBe(-1);
+    index.set(b, a, 9);
+    expect([index.get(a, b), index.size]).toEqual([9, 1]);
+    const v6a = ipv6Key([0, 0, 0, 0, 0, 0, 0, 1], 40000);
+    const v6b = ipv6Key([0, 0, 0, 0, 0, 0, 0, 1], 5005);
+    index.set(v6a, v6b, 3);
+    expect([index.get(v6b, v6a), index.get(v6a, v6a), index.size]).toEqual([3, -1, 2]);
+  });
+
+  it("keeps every pair as it grows, as a Map of the same pairs does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(70), fc.nat(70), fc.nat(1000)), { maxLength: 300 }), (sets) => {
+        const index = new PairIndex();
+        const model = new Map<string, number>();
+        const name = (x: number, y: number) => (x < y ? `${x}-${y}` : `${y}-${x}`);
+        for (const [x, y, value] of sets) {
+          index.set(LOOPBACK + x, LOOPBACK + y, value);
+          model.set(name(x, y), value);
+        }
+        for (let x = 0; x <= 70; x++)
+          for (let y = 0; y <= 70; y++)
+            expect(index.get(LOOPBACK + x, LOOPBACK + y)).toBe(model.get(name(x, y)) ?? -1);
+        expect(index.size).toBe(model.size);
+      }),
+      { numRuns: 30 },
     );
   });
 });

@@ -202,3 +202,83 @@ function hashPair(lo: number, hi: number): number {
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   return h ^ (h >>> 16);
 }
+
+/**
+ * A map from an unordered pair of endpoints to a non-negative integer (below 2^31), for very many pairs that
+ * are only added or changed, never removed: half-full open addressing over typed arrays for number pairs,
+ * one string key per text pair. About 40 bytes a pair, against PairMap's hundred and more.
+ */
+export class PairIndex {
+  #state = new Uint8Array(MIN_SLOTS);
+  #keys = new Float64Array(MIN_SLOTS * 2);
+  #values = new Int32Array(MIN_SLOTS);
+  #mask = MIN_SLOTS - 1;
+  #live = 0;
+  readonly #text = new Map<string, number>();
+
+  get size(): number {
+    return this.#live + this.#text.size;
+  }
+
+  /** The pair's integer, or −1. */
+  get(a: EndpointKey, b: EndpointKey): number {
+    if (typeof a === "number" && typeof b === "number") {
+      const slot = a < b ? this.#find(a, b) : this.#find(b, a);
+      return this.#state[slot] === LIVE ? this.#values[slot]! : -1;
+    }
+    return this.#text.get(textPair(a, b)) ?? -1;
+  }
+
+  set(a: EndpointKey, b: EndpointKey, value: number): void {
+    if (typeof a !== "number" || typeof b !== "number") {
+      this.#text.set(textPair(a, b), value);
+      return;
+    }
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    const slot = this.#find(lo, hi);
+    if (this.#state[slot] !== LIVE) {
+      this.#state[slot] = LIVE;
+      this.#keys[2 * slot] = lo;
+      this.#keys[2 * slot + 1] = hi;
+      this.#live++;
+    }
+    this.#values[slot] = value;
+    if (this.#live * 2 > this.#mask + 1) this.#grow();
+  }
+
+  // The slot holding the pair, or the free slot where it would go.
+  #find(lo: number, hi: number): number {
+    const keys = this.#keys;
+    let slot = hashPair(lo, hi) & this.#mask;
+    while (this.#state[slot] === LIVE && (keys[2 * slot] !== lo || keys[2 * slot + 1] !== hi))
+      slot = (slot + 1) & this.#mask;
+    return slot;
+  }
+
+  #grow(): void {
+    const oldState = this.#state;
+    const oldKeys = this.#keys;
+    const oldValues = this.#values;
+    const size = oldState.length * 2;
+    this.#state = new Uint8Array(size);
+    this.#keys = new Float64Array(size * 2);
+    this.#values = new Int32Array(size);
+    this.#mask = size - 1;
+    for (let old = 0; old < oldState.length; old++) {
+      if (oldState[old] !== LIVE) continue;
+      const slot = this.#find(oldKeys[2 * old]!, oldKeys[2 * old + 1]!);
+      this.#state[slot] = LIVE;
+      this.#keys[2 * slot] = oldKeys[2 * old]!;
+      this.#keys[2 * slot + 1] = oldKeys[2 * old + 1]!;
+      this.#values[slot] = oldValues[old]!;
+    }
+  }
+}
+
+// One string for an unordered pair of endpoints, at least one of them text: the lower key's length, then both.
+function textPair(a: EndpointKey, b: EndpointKey): string {
+  const lo = String(a < b ? a : b);
+  const hi = String(a < b ? b : a);
+  return String.fromCharCode(lo.length) + lo + hi;
+}

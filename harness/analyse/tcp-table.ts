@@ -6,13 +6,14 @@
 // the table.
 //
 // Streaming only, a closed conversation is finished once quiet (or when too many closed ones wait), and
-// what stays in the table is a tombstone: its stream number and each direction's base sequence number,
-// enough to apply the rule above to a later packet. A later packet that does not start a new conversation
-// belongs to one already handed over: it is reported as late, never as a conversation of its own.
+// what stays of it is a tombstone: which side is the client and each direction's base sequence number, in
+// typed arrays (about fifty bytes a conversation with its 4-tuple), enough to apply the rule
+// above to a later packet. A later packet that does not start a new conversation belongs to one already
+// handed over: it is reported as late, never as a conversation of its own.
 
 import type { DecodedPacket, TcpLayer } from "../decode/index.ts";
 import type { ConversationContext } from "./conversation-context.ts";
-import { type EndpointKey, PairMap } from "./flow-key.ts";
+import { type EndpointKey, PairIndex, PairMap } from "./flow-key.ts";
 import { isClosed } from "./tcp-close.ts";
 import {
   addTcpPacket,
@@ -56,19 +57,66 @@ export interface EvictionLimits {
   readonly maxClosedWaiting: number;
 }
 
-/** What is kept of a finished conversation: Wireshark's state for the stream rule, per direction. */
-class Tombstone {
-  readonly flows: readonly [BaseSeq, BaseSeq];
-  constructor(
-    readonly stream: number,
-    readonly clientKey: EndpointKey,
-    state: TcpConversationState,
-  ) {
+// Tombstone flags: the client is the pair's lower endpoint key; each direction's base is set.
+const CLIENT_IS_LOW = 1;
+const BASE_SET = [2, 4] as const;
+
+/** Finished conversations, by index: what Wireshark's stream rule needs of each. */
+class Tombstones {
+  #flags = new Uint8Array(1024);
+  #bases = new Uint32Array(2048);
+  #count = 0;
+  // Scratch views of one tombstone's bases, for updateBaseSeqs.
+  readonly #scratch: readonly [BaseSeq, BaseSeq] = [
+    { baseSeq: 0, baseSet: false },
+    { baseSeq: 0, baseSet: false },
+  ];
+
+  /** Keeps what the rule needs of a finished conversation; returns its index. */
+  add(state: TcpConversationState, a: EndpointKey, b: EndpointKey): number {
+    const at = this.#count++;
+    if (at === this.#flags.length) this.#grow();
     const [client, server] = state.labels.flows;
-    this.flows = [
-      { baseSeq: client.baseSeq, baseSet: client.baseSet },
-      { baseSeq: server.baseSeq, baseSet: server.baseSet },
-    ];
+    let flags = state.clientKey === (a < b ? a : b) ? CLIENT_IS_LOW : 0;
+    if (client.baseSet) flags |= BASE_SET[0];
+    if (server.baseSet) flags |= BASE_SET[1];
+    this.#flags[at] = flags;
+    this.#bases[2 * at] = client.baseSeq;
+    this.#bases[2 * at + 1] = server.baseSeq;
+    return at;
+  }
+
+  /** The direction of a packet from `srcKey` to `dstKey`: 0 from the client. */
+  dirOf(at: number, srcKey: EndpointKey, dstKey: EndpointKey): 0 | 1 {
+    return srcKey < dstKey === ((this.#flags[at]! & CLIENT_IS_LOW) !== 0) ? 0 : 1;
+  }
+
+  /** Whether a SYN without ACK with this seq in direction `dir` starts a new conversation. */
+  startsNew(at: number, dir: 0 | 1, seq: number): boolean {
+    return (this.#flags[at]! & BASE_SET[dir]) !== 0 && this.#bases[2 * at + dir] !== seq;
+  }
+
+  /** Moves or sets the base sequence numbers as the late packet would have in its conversation. */
+  observe(at: number, dir: 0 | 1, tcp: TcpLayer): void {
+    const [fwd, rev] = dir === 0 ? this.#scratch : [this.#scratch[1], this.#scratch[0]];
+    for (const d of [0, 1] as const) {
+      this.#scratch[d].baseSeq = this.#bases[2 * at + d]!;
+      this.#scratch[d].baseSet = (this.#flags[at]! & BASE_SET[d]) !== 0;
+    }
+    updateBaseSeqs(fwd, rev, tcp.seq, tcp.ack, tcp.flags);
+    for (const d of [0, 1] as const) {
+      this.#bases[2 * at + d] = this.#scratch[d].baseSeq;
+      if (this.#scratch[d].baseSet) this.#flags[at]! |= BASE_SET[d];
+    }
+  }
+
+  #grow(): void {
+    const flags = new Uint8Array(this.#flags.length * 2);
+    flags.set(this.#flags);
+    this.#flags = flags;
+    const bases = new Uint32Array(this.#bases.length * 2);
+    bases.set(this.#bases);
+    this.#bases = bases;
   }
 }
 
@@ -83,7 +131,10 @@ export function createTcpTable(
   retire: (state: TcpConversationState) => void,
   limits: EvictionLimits | null = null,
 ): TcpTable {
-  const table = new PairMap<TcpConversationState | Tombstone>();
+  const table = new PairMap<TcpConversationState>();
+  // Streaming: the finished conversations' 4-tuples, to their tombstones.
+  const finished = new PairIndex();
+  const tombstones = new Tombstones();
   // Closed conversations in order of closing, from `head` on, with their table keys.
   const closed: Array<{ state: TcpConversationState; a: EndpointKey; b: EndpointKey }> = [];
   let head = 0;
@@ -118,7 +169,10 @@ export function createTcpTable(
       const crowded = closed.length - head > limits.maxClosedWaiting;
       if (!state.retired && !crowded && nowUs - state.lastTimeUs < limits.closedAfterUs) break;
       head++;
-      if (table.get(a, b) === state) table.set(a, b, new Tombstone(state.stream, state.clientKey, state));
+      if (table.get(a, b) === state) {
+        table.delete(a, b);
+        finished.set(a, b, tombstones.add(state, a, b));
+      }
       finishOnce(state);
     }
     if (head > 1024 && head * 2 > closed.length) {
@@ -144,17 +198,17 @@ export function createTcpTable(
       const found = table.get(srcKey, dstKey);
       let state: TcpConversationState;
       let isFirst = false;
-      if (found === undefined) {
-        state = create(packet, srcKey, dstKey, full, false);
-        isFirst = true;
-      } else if (found instanceof Tombstone) {
-        const dir = srcKey === found.clientKey ? 0 : 1;
-        const fwd = found.flows[dir];
-        if (!isPureSyn(tcp.flags) || !fwd.baseSet || tcp.seq === fwd.baseSeq) {
-          updateBaseSeqs(fwd, found.flows[dir === 0 ? 1 : 0], tcp.seq, tcp.ack, tcp.flags);
+      const tombstone = found === undefined && finished.size > 0 ? finished.get(srcKey, dstKey) : -1;
+      if (tombstone >= 0) {
+        const dir = tombstones.dirOf(tombstone, srcKey, dstKey);
+        if (!isPureSyn(tcp.flags) || !tombstones.startsNew(tombstone, dir, tcp.seq)) {
+          tombstones.observe(tombstone, dir, tcp);
           return "late";
         }
         state = create(packet, srcKey, dstKey, full, true);
+      } else if (found === undefined) {
+        state = create(packet, srcKey, dstKey, full, false);
+        isFirst = true;
       } else {
         state = found;
         if (startsNewConversation(state, srcKey === state.clientKey ? 0 : 1, tcp)) {
@@ -172,9 +226,7 @@ export function createTcpTable(
     },
     finish() {
       // In stream order (the order of first packets), whatever order the table keeps.
-      const open: TcpConversationState[] = [];
-      for (const entry of table.values()) if (!(entry instanceof Tombstone)) open.push(entry);
-      open.sort((x, y) => x.stream - y.stream);
+      const open = [...table.values()].sort((x, y) => x.stream - y.stream);
       for (const state of open) finishOnce(state);
     },
   };
