@@ -246,6 +246,35 @@ describe("IP reassembly agrees with tshark frame by frame", () => {
   });
 });
 
+describe("VLANs", () => {
+  // Inserts an 802.1Q tag after the Ethernet addresses.
+  const tag = (frame: Uint8Array, vlan: number) => {
+    const out = new Uint8Array(frame.length + 4);
+    out.set(frame.subarray(0, 12));
+    out.set([0x81, 0x00, vlan >> 8, vlan & 0xff], 12);
+    out.set(frame.subarray(12), 16);
+    return out;
+  };
+  const pair = (src: string, dst: string) =>
+    cut(
+      buildUdp({ src, dst, sport: 4000, dport: 5000, payload: bytesOf(2000) }),
+      9,
+      fragmentPieces(2008, 1480),
+    );
+
+  test.each([
+    ["private addresses, two VLANs: apart", "10.0.0.1", "10.0.0.2", 6, "held"],
+    ["public addresses, two VLANs: together", "1.1.1.1", "2.2.2.2", 6, "reassembled"],
+    ["private addresses, one VLAN: together", "10.0.0.1", "10.0.0.2", 5, "reassembled"],
+  ])("%s", (_name, src, dst, second, outcome) => {
+    const [a, b] = pair(src, dst);
+    const shown = run([tag(a!, 5), tag(b!, second)]);
+    expect(shown[0]).toBe("held");
+    if (outcome === "held") expect(shown[1]).toBe("held");
+    else expect(shown[1]).toMatchObject({ frame: 2, fragments: [1, 2], length: 2008 });
+  });
+});
+
 describe("what passes through untouched", () => {
   test("a packet that is no fragment is returned as it is", () => {
     const reassembler = createIpReassembler();

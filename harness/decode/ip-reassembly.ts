@@ -6,8 +6,9 @@
 //   its data was captured and its length fields are sane; otherwise it passes through as decoded (an IPv4
 //   first fragment then shows its transport header, a later one shows nothing; IPv6 fragments show nothing).
 // - Fragments are keyed by (source, destination, identification XOR protocol) for IPv4 (Wireshark XORs the
-//   protocol into the identification, so protocols whose numbers differ by the same bits collide), and by
-//   (source, destination, identification) for IPv6.
+//   protocol into the identification, so protocols whose numbers differ by the same bits collide, and the
+//   first VLAN id too when an address is private or link-local), and by (source, destination,
+//   identification) for IPv6.
 // - Fragments are kept sorted by offset (a later one with an equal offset goes after the earlier ones). The
 //   first fragment without more-fragments fixes the datagram's length; later tails that disagree do not
 //   change it. The datagram is complete when the fragments cover [0, length) without a hole; it is shown on
@@ -147,7 +148,13 @@ export function createIpReassembler(options: IpReassemblerOptions = {}): IpReass
       if (!network.isFragment) return packet;
       dataLength = network.totalLength - network.headerLength;
       dataAt = network.offset + network.headerLength;
-      key = `4 ${network.srcNumber} ${network.dstNumber} ${network.identification ^ network.protocol}`;
+      const src = network.srcNumber;
+      const dst = network.dstNumber;
+      let id = network.identification ^ network.protocol;
+      // Wireshark also XORs in the VLAN id when either address is private or link-local.
+      const vlan = packet instanceof Packet ? packet.link.vlan : undefined;
+      if (vlan !== undefined && (isLocal(src) || isLocal(dst))) id ^= vlan;
+      key = `4 ${src} ${dst} ${id}`;
       offset = network.fragmentOffset;
       more = network.moreFragments;
     } else if (network instanceof Ipv6View) {
@@ -220,6 +227,17 @@ export function createIpReassembler(options: IpReassemblerOptions = {}): IpReass
       return table.size;
     },
   };
+}
+
+// 10/8, 172.16/12, 192.168/16 (RFC 1918) and 169.254/16 (link-local), as Wireshark's in4_addr_is_private
+// and in4_addr_is_link_local.
+function isLocal(address: number): boolean {
+  return (
+    address >>> 24 === 10 ||
+    address >>> 20 === 0xac1 ||
+    address >>> 16 === 0xc0a8 ||
+    address >>> 16 === 0xa9fe
+  );
 }
 
 // The packet as a fragment that shows no transport layer: its payload is the fragment's data.
