@@ -127,7 +127,7 @@ const hasTshark = tsharkAvailable();
 
 describe.skipIf(!hasTshark)("every frame as tshark 4.0 reads it", () => {
   const joined = join(dir, "joined.pcapng");
-  const classic = ["nanosecond.pcap", "nanosecond-be.pcap"].map((name) => join(FIXTURES, name));
+  const classic = join(FIXTURES, "nanosecond-be.pcap");
   const expected = new Map<string, string[]>();
 
   beforeAll(async () => {
@@ -149,7 +149,7 @@ describe.skipIf(!hasTshark)("every frame as tshark 4.0 reads it", () => {
       readFileSync(join(FIXTURES, "tshark-only/pcapng-sections.pcapng")),
     ];
     writeFileSync(joined, ng.pcapng(...parts));
-    const files = [joined, ...classic];
+    const files = [joined, classic];
     const rows = await Promise.all(files.map(tsharkRows));
     for (const [i, file] of files.entries()) expected.set(file, rows[i]!);
   }, 60_000);
@@ -176,11 +176,13 @@ describe.skipIf(!hasTshark)("every frame as tshark 4.0 reads it", () => {
     expect(compared).toEqual(want);
   });
 
+  // nanosecond-be.pcap holds nanosecond.pcap's packets: one tshark run checks both byte orders.
   test.each(["nanosecond.pcap", "nanosecond-be.pcap"])("classic nanosecond pcap: %s", async (name) => {
-    const file = join(FIXTURES, name);
     const ours: string[] = [];
-    await readCapture(file, (record, header) => ours.push(row(record, header.linkType, undefined)));
-    expect(ours).toEqual(expected.get(file));
+    await readCapture(join(FIXTURES, name), (record, header) =>
+      ours.push(row(record, header.linkType, undefined)),
+    );
+    expect(ours).toEqual(expected.get(classic));
     expect(ours.some((line) => !/\.\d{6}000\t/.test(line))).toBe(true);
   });
 });
