@@ -9,6 +9,10 @@
 //   shows it (relative to nothing meaningful); socklab's document gives `ack: null` there by definition.
 // - tcp.analysis.retransmission beside fast_retransmission or spurious_retransmission: tshark adds the plain
 //   retransmission field to both (one flag bit, two fields); socklab's label list has the one label.
+// - udp.length on an IP fragment tshark did not reassemble (the snap length cut its data, or a piece is
+//   missing): tshark shows the UDP header's length field, the whole datagram's, while the document's
+//   `payloadLength` is by definition what the IP lengths hold (this fragment's); the document has no field for
+//   the header's value. The frame's stream and time are still compared.
 // Times: a row's `relativeNs` (its `relativeUs` in a document without it) is compared with
 // frame.time_relative to the nanosecond.
 import { TCP_LABEL_TABLE } from "../../../harness/analyse/tcp-labels.ts";
@@ -104,7 +108,8 @@ export function compareFrames(view: TsharkView, doc: CaptureAnalysis, out: Discr
     add("frame.time_relative (ns)", frame.relativeNs, rowNs(found.row));
     const row = found.row;
     if (transport === "udp") {
-      if (frame.udp!.length !== null) add("udp.length", frame.udp!.length, row.payloadLength + 8);
+      if (frame.udp!.length !== null && !frame.unreassembledFragment)
+        add("udp.length", frame.udp!.length, row.payloadLength + 8);
       continue;
     }
     const tcp = frame.tcp!;

@@ -35,6 +35,11 @@ export interface TsharkFrame {
   readonly protocols: string;
   readonly tcp: TsharkTcp | null;
   readonly udp: { readonly stream: number; readonly length: number | null } | null;
+  /**
+   * An IPv4/IPv6 fragment tshark did not reassemble (a datagram's piece shown on its own frame), whose TCP
+   * or UDP header, if any, is the start of the datagram.
+   */
+  readonly unreassembledFragment: boolean;
 }
 
 /** One row of a `-z conv,…` table: A → B is tshark's "->" column, B → A its "<-" one. */
@@ -77,6 +82,12 @@ const FIELDS = [
     "tcp.completeness",
     "udp.stream",
     "udp.length",
+    "ip.flags.mf",
+    "ip.frag_offset",
+    "ipv6.fraghdr.more",
+    "ipv6.fraghdr.offset",
+    "ip.reassembled.length",
+    "ipv6.reassembled.length",
     ...LABEL_FIELDS,
   ]),
 ];
@@ -89,6 +100,11 @@ function numberOrNull(text: string | undefined): number | null {
 export function secondsToNs(text: string): number {
   const [whole, fraction = ""] = text.split(".");
   return Number(whole) * 1e9 + Number(fraction.padEnd(9, "0").slice(0, 9));
+}
+
+// A boolean field as tshark 4.0 prints it ("1"/"0"; later versions print "True"/"False").
+function truthy(text: string): boolean {
+  return text === "1" || text === "True";
 }
 
 function frameOf(cells: string[]): TsharkFrame {
@@ -109,7 +125,7 @@ function frameOf(cells: string[]): TsharkFrame {
             stream: tcpStream,
             seq: numberOrNull(cell("tcp.seq")),
             ack: numberOrNull(cell("tcp.ack")),
-            ackFlag: cell("tcp.flags.ack") === "1" || cell("tcp.flags.ack") === "True",
+            ackFlag: truthy(cell("tcp.flags.ack")),
             nxtseq: numberOrNull(cell("tcp.nxtseq")),
             len: numberOrNull(cell("tcp.len")),
             analysis: LABEL_FIELDS.filter((field) => cell(field) !== ""),
@@ -119,6 +135,13 @@ function frameOf(cells: string[]): TsharkFrame {
             completeness: numberOrNull(cell("tcp.completeness")),
           },
     udp: udpStream === null ? null : { stream: udpStream, length: numberOrNull(cell("udp.length")) },
+    unreassembledFragment:
+      (truthy(cell("ip.flags.mf")) ||
+        Number(cell("ip.frag_offset") || 0) > 0 ||
+        truthy(cell("ipv6.fraghdr.more")) ||
+        Number(cell("ipv6.fraghdr.offset") || 0) > 0) &&
+      cell("ip.reassembled.length") === "" &&
+      cell("ipv6.reassembled.length") === "",
   };
 }
 
