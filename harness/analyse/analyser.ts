@@ -75,6 +75,11 @@ export interface AnalyseOptions {
    * its request's flow is finished. Without `onConversation`, nothing is finished before `finish()`.
    */
   readonly onConversation?: (conversation: Conversation) => void;
+  /**
+   * IP fragment data held while waiting for the rest of a datagram (default 64 MiB); past it the
+   * reassemblies started first are dropped (`capture.fragmentsEvicted`).
+   */
+  readonly maxFragmentBytes?: number;
 }
 
 /** Feeds packets in capture order, then gives the analysis. */
@@ -149,8 +154,11 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   const ignoredOverhead = createCounter();
   // IPv4/IPv6 fragments are held until their datagram is complete (ip-reassembly.ts); those that never
   // become part of one are ignored.
+  let fragmentsEvicted = 0;
   const reassembler = createIpReassembler({
-    onDropped(frame: FragmentFrame) {
+    maxHeldBytes: options.maxFragmentBytes,
+    onDropped(frame: FragmentFrame, why) {
+      if (why === "cap") fragmentsEvicted++;
       ignored.fragments++;
       ignored.total++;
       addFrame(ignoredOverhead, frame);
@@ -388,6 +396,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
         conversationCount,
         conversationsDropped: conversationCount - listed,
         latePackets,
+        fragmentsEvicted,
       },
       conversations: results,
       overhead: {

@@ -240,6 +240,25 @@ describe("fragments through the analyser", () => {
     expect(analysis.conversations).toEqual([]);
   });
 
+  test("past the memory cap the oldest incomplete datagram is dropped and counted", () => {
+    const whole = buildUdp({
+      src: "10.0.0.1",
+      dst: "10.0.0.2",
+      sport: 1,
+      dport: 2,
+      payload: "x".repeat(3000),
+    });
+    const one = buildFragments(whole, "ethernet", 1, fragmentPieces(3008, 1480));
+    const two = buildFragments(whole, "ethernet", 2, fragmentPieces(3008, 1480));
+    const frames = [one[0]!, one[1]!, two[0]!, two[1]!, two[2]!, one[2]!];
+    const analysis = analysePackets(frames.map(at), { maxFragmentBytes: 4000 });
+    expect(analysis.capture.fragmentsEvicted).toBe(2);
+    expect(analysis.capture.ignored).toMatchObject({ fragments: 3, total: 3 });
+    const udp = analysis.conversations[0] as UdpConversation;
+    expect(udp.timeline!.map((r) => [r.number, r.payloadLength])).toEqual([[5, 3000]]);
+    expect(analysePackets(frames.map(at)).capture.fragmentsEvicted).toBe(0);
+  });
+
   test("a later fragment the snap length cut is an ignored fragment; the cut first one is a datagram", () => {
     const whole = buildUdp({
       src: "10.0.0.1",

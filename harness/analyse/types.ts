@@ -49,6 +49,12 @@ export interface CaptureSummary {
    * count in the conversations' overhead but in no conversation. Always 0 without streaming.
    */
   readonly latePackets: number;
+  /**
+   * IP fragments dropped by the reassembly memory cap (64 MiB of fragment data held), also counted in
+   * `ignored.fragments`. Wireshark keeps every fragment: when this is not 0, datagrams tshark reassembles
+   * may be missing here.
+   */
+  readonly fragmentsEvicted: number;
 }
 
 /** Packets that belong to no conversation. Each packet is counted once, in the first matching bucket. */
