@@ -146,16 +146,20 @@ describe("cut captures and UDP-Lite: socklab's decode and analysis agree with ts
       expect(tsharkLines(join(CAPTURES, name))).toEqual(lines(TSHARK[name]!));
     });
 
-    // Real traffic with retransmissions, duplicate ACKs and SACK, cut at lengths that fall before the
-    // TCP header (no TCP layer), inside its first 16 bytes (ports only: no stream), in the checksum, in the
-    // options, and after the headers. tshark 4.0 prints no tcp.analysis fields on a frame whose TCP header
+    // Real traffic (retransmissions, duplicate ACKs and SACK in tcp-loss; TCP and UDP over IPv4 and IPv6
+    // behind Linux cooked v2 headers in any-sll2), cut at lengths that fall before the TCP header (no TCP
+    // layer), inside its first 16 bytes (ports only: no stream), in the checksum, in the options, and
+    // after the headers. tshark 4.0 prints no tcp.analysis fields on a frame whose TCP header
     // was cut (it dissects the options before printing the analysis), though the frame counts for the
     // analysis of the frames after it: labels are compared on the frames captured whole.
     const dir = mkdtempSync(join(tmpdir(), "socklab-snaplen-"));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    test.each([30, 40, 50, 52, 54, 66, 80])("tcp-loss.pcap cut at %i", async (snap) => {
-      const file = join(dir, `tcp-loss-${snap}.pcap`);
-      execFileSync("editcap", ["-s", String(snap), join(CAPTURES, "tcp-loss.pcap"), file]);
+    test.each([
+      ...[30, 40, 50, 52, 54, 66, 80].map((snap) => ["tcp-loss.pcap", snap] as const),
+      ...[44, 60, 72, 76, 92].map((snap) => ["any-sll2.pcap", snap] as const),
+    ])("%s cut at %i", async (name, snap) => {
+      const file = join(dir, `${snap}-${name}`);
+      execFileSync("editcap", ["-s", String(snap), join(CAPTURES, name), file]);
       const theirs = tsharkLines(file);
       const { lines: ours, cut } = await socklabLines(file);
       const withoutLabels = (line: string) => line.slice(0, line.lastIndexOf(" "));
