@@ -44,3 +44,11 @@ export class CaptureError extends SocklabError<CaptureErrorCode> {
     this.offset = offset;
   }
 }
+
+/** A failed read of the capture file (an fs error) at `offset`, as a CaptureError. */
+export function readFailure(file: string, offset: number, error: unknown): CaptureError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CaptureError("unreadable-file", file, offset, "cannot read capture file", reason, {
+    cause: error,
+  });
+}

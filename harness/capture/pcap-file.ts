@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import pcapParserModule from "pcap-parser";
-import { CaptureError } from "./capture-error.ts";
+import { CaptureError, readFailure } from "./capture-error.ts";
 import {
   type CaptureFileHeader,
   checkClassicHeader,
@@ -116,15 +116,12 @@ async function sniff(path: string): Promise<Sniffed> {
   } catch (error) {
     if (error instanceof CaptureError) throw error;
     const code = (error as { code?: string }).code;
-    const reason = error instanceof Error ? error.message : String(error);
     if (code === "ENOENT") {
       throw new CaptureError("missing-file", path, 0, "cannot open capture file", "no such file", {
         cause: error,
       });
     }
-    throw new CaptureError("unreadable-file", path, 0, "cannot read capture file", reason, {
-      cause: error,
-    });
+    throw readFailure(path, 0, error);
   } finally {
     await handle?.close().catch(() => undefined);
   }
@@ -232,11 +229,7 @@ function parseClassic(
 
     parser.on("error", (error) => {
       if (error.code !== undefined) {
-        fail(
-          new CaptureError("unreadable-file", file, offset, "cannot read capture file", error.message, {
-            cause: error,
-          }),
-        );
+        fail(readFailure(file, offset, error));
       } else {
         fail(
           new CaptureError("parser-error", file, offset, `unreadable pcap`, error.message, {
@@ -278,17 +271,7 @@ function parseClassic(
     });
 
     pump(file, stream, parser, blockSize, nanosecond ? magic : undefined, () => settled).catch(
-      (error: unknown) =>
-        fail(
-          new CaptureError(
-            "unreadable-file",
-            file,
-            offset,
-            "cannot read capture file",
-            error instanceof Error ? error.message : String(error),
-            { cause: error },
-          ),
-        ),
+      (error: unknown) => fail(readFailure(file, offset, error)),
     );
   });
 }

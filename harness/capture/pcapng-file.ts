@@ -4,7 +4,7 @@
 // naming the byte offset.
 
 import { type FileHandle, open } from "node:fs/promises";
-import { CaptureError } from "./capture-error.ts";
+import { CaptureError, readFailure } from "./capture-error.ts";
 import type { ReadCaptureResult } from "./pcap-header.ts";
 import { MINIMUM_LENGTH } from "./pcapng-blocks.ts";
 import { type LargeBlock, PcapngParser, type PcapngRecordHandler } from "./pcapng-parser.ts";
@@ -135,13 +135,6 @@ async function reading<T>(file: string, offset: number, operation: () => Promise
   try {
     return await operation();
   } catch (error) {
-    throw new CaptureError(
-      "unreadable-file",
-      file,
-      offset,
-      "cannot read capture file",
-      error instanceof Error ? error.message : String(error),
-      { cause: error },
-    );
+    throw readFailure(file, offset, error);
   }
 }
