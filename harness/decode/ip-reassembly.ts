@@ -52,26 +52,32 @@ export interface FragmentFrame {
 /** A datagram rebuilt from its fragments, shown on the frame that completed it. */
 export class ReassembledPacket extends Packet {
   constructor(
-    base: Packet,
+    /** The frame that completed the datagram: its number, times and lengths are the packet's. */
+    completing: Packet,
+    /** The completing frame's headers followed by the datagram, and the layers decoded from them. */
+    decoded: Pick<
+      Packet,
+      "data" | "link" | "network" | "transport" | "payloadLength" | "payloadOffset" | "problems"
+    >,
     /** Every frame whose fragment went into the datagram, in Wireshark's order (by offset, then arrival). */
     readonly fragments: readonly FragmentFrame[],
     /** The datagram's length (the IP payload after the fragment header), as tshark's `ip.reassembled.length`. */
     readonly reassembledLength: number,
   ) {
     super(
-      base.number,
-      base.timeUs,
-      base.nanos,
-      base.frameLength,
-      base.capturedLength,
-      base.data,
-      base.link,
-      base.network,
-      base.transport,
-      base.payloadLength,
-      base.payloadOffset,
-      base.problems,
-      base.cut,
+      completing.number,
+      completing.timeUs,
+      completing.nanos,
+      completing.frameLength,
+      completing.capturedLength,
+      decoded.data,
+      decoded.link,
+      decoded.network,
+      decoded.transport,
+      decoded.payloadLength,
+      decoded.payloadOffset,
+      decoded.problems,
+      undefined,
     );
   }
 }
@@ -347,23 +353,9 @@ function rebuild(last: Packet, dataAt: number, reassembly: Reassembly): Reassemb
       ),
     );
   }
-  const base = new Packet(
-    last.number,
-    last.timeUs,
-    last.nanos,
-    last.frameLength,
-    last.capturedLength,
-    bytes,
-    link,
-    view,
-    transport,
-    payloadLength,
-    payloadOffset,
-    problems,
-    undefined,
-  );
   return new ReassembledPacket(
-    base,
+    last,
+    { data: bytes, link, network: view, transport, payloadLength, payloadOffset, problems },
     reassembly.pieces.map((piece) => piece.frame),
     length,
   );
