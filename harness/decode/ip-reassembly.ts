@@ -20,7 +20,7 @@
 //   completes, and which a later datagram reusing the identification may complete with the old bytes.
 //
 // Wireshark never gives up on a reassembly. socklab holds at most `maxHeldBytes` of fragment data: past it,
-// the reassemblies least recently started are dropped whole and their fragments are reported through
+// the reassemblies started longest ago are dropped whole and their fragments are reported through
 // `onDropped`, as are the fragments still held at `flush()`.
 
 import { Ipv4View } from "./ipv4.ts";
