@@ -359,8 +359,8 @@ KINDS = {
 
 # Kinds rewritten from the captures of others, for what no socket can be made to do here: choose its initial
 # sequence number (seq-wrap), or send tagged frames without the kernel's 8021q module, which a container may
-# not have (vlan-qinq). Name → the kinds they are made from.
-DERIVED = {"seq-wrap": ["bulk-drops"], "vlan-qinq": ["ipv6", "port-reuse-rst"]}
+# not have (vlan-qinq, vlan-trunk). Name → the kinds they are made from.
+DERIVED = {"seq-wrap": ["bulk-drops"], "vlan-qinq": ["ipv6", "port-reuse-rst"], "vlan-trunk": ["fragments"]}
 
 
 def derive(kind, raw):
@@ -374,6 +374,14 @@ def derive(kind, raw):
         tag_frames(os.path.join(raw, "ipv6.ns.pcap"), tagged[0], [(0x8100, 10)])
         tag_frames(os.path.join(raw, "port-reuse-rst.ns.pcap"), tagged[1], [(0x88A8, 100), (0x8100, 20)])
         sh("mergecap", "-F", "nsecpcap", "-w", target, *tagged)
+    elif kind == "vlan-trunk":
+        # A router on a stick seen on its trunk: each fragment in VLAN 30 and again, 1 µs later, in VLAN 31 (the
+        # same addresses, IP identifications and ports in both).
+        first, second, later = (os.path.join(raw, f"trunk-{n}.ns.pcap") for n in ("30", "31", "31-later"))
+        tag_frames(os.path.join(raw, "fragments.ns.pcap"), first, [(0x8100, 30)])
+        tag_frames(os.path.join(raw, "fragments.ns.pcap"), second, [(0x8100, 31)])
+        sh("editcap", "-F", "nsecpcap", "-t", "0.000001", second, later)
+        sh("mergecap", "-F", "nsecpcap", "-w", target, first, later)
     return target
 
 
