@@ -1,10 +1,10 @@
 // socklab analyse --json held to tshark 4.0 on real captures of every kind in every format: the corpus of
 // test/support/parity/generate.py (drops, zero window, keep-alives, port reuse and resets, IPv6, IP fragments,
-// a router seen through `-i any`, sequence numbers across 2^32, IP options, VLAN, QinQ and a VLAN trunk
-// carrying every fragment twice; as pcap,
-// nanosecond pcap, pcapng, nanosecond pcapng, snap-length cuts, Linux SLL/SLL2 and a pcapng of two link
-// types), made once into a temporary folder. One test per capture: each must show no discrepancy at all, and
-// a failure lists the first differing frames with both values (test/support/parity/compare.ts).
+// a router seen through `-i any`, sequence numbers across 2^32, IP options, VLAN and QinQ, a VLAN trunk
+// carrying every fragment twice; as pcap, nanosecond pcap, pcapng, nanosecond pcapng, snap-length cuts, Linux
+// SLL/SLL2 and a pcapng of two link types), made once into a temporary folder. One test per capture: each
+// must show no discrepancy at all, and a failure lists the first differing frames with both values
+// (test/support/parity/compare.ts).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
