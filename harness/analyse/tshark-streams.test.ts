@@ -28,8 +28,20 @@ interface Frame {
 
 // tshark's fields of each TCP and UDP packet: frame number → stream and relative numbers; and, from a
 // second pass, the completeness shown on each TCP stream's last packet.
-function tsharkFrames(file: string): { frames: Map<number, Frame>; completeness: Map<number, number> } {
-  const fields = ["frame.number", "tcp.stream", "tcp.seq", "tcp.ack", "tcp.flags.ack", "udp.stream"];
+function tsharkFrames(file: string): {
+  frames: Map<number, Frame>;
+  nxtseq: Map<number, number>;
+  completeness: Map<number, number>;
+} {
+  const fields = [
+    "frame.number",
+    "tcp.stream",
+    "tcp.seq",
+    "tcp.ack",
+    "tcp.flags.ack",
+    "udp.stream",
+    "tcp.nxtseq",
+  ];
   const args = ["-r", file, "-Y", "tcp || udp || udplite", "-T", "fields", "-E", "separator=/t"];
   const run = spawnSync("tshark", [...args, ...fields.flatMap((f) => ["-e", f])], {
     encoding: "utf8",
@@ -37,10 +49,12 @@ function tsharkFrames(file: string): { frames: Map<number, Frame>; completeness:
   });
   if (run.status !== 0) throw new Error(`tshark failed on ${file}: ${run.stderr}`);
   const frames = new Map<number, Frame>();
+  const nxtseq = new Map<number, number>();
   for (const line of run.stdout.split("\n")) {
     if (line === "") continue;
-    const [number, tcpStream, seq, ack, ackFlag, udpStream] = line.split("\t");
+    const [number, tcpStream, seq, ack, ackFlag, udpStream, next] = line.split("\t");
     if (tcpStream !== "" && tcpStream !== undefined) {
+      nxtseq.set(Number(number), Number(next));
       frames.set(Number(number), {
         stream: Number(tcpStream),
         seq: Number(seq),
@@ -60,7 +74,26 @@ function tsharkFrames(file: string): { frames: Map<number, Frame>; completeness:
     const [stream, value] = line.split("\t");
     if (stream) completeness.set(Number(stream), Number(value));
   }
-  return { frames, completeness };
+  return { frames, nxtseq, completeness };
+}
+
+// Each TCP direction's `nextSeq` against the highest `tcp.nxtseq` tshark shows on that direction's packets.
+function nextSeqDifferences(analysis: CaptureAnalysis, nxtseq: Map<number, number>): string[] {
+  const out: string[] = [];
+  for (const conversation of analysis.conversations) {
+    if (conversation.protocol !== "tcp") continue;
+    for (const direction of ["c2s", "s2c"] as const) {
+      const shown = (conversation.timeline ?? [])
+        .filter((row) => row.direction === direction)
+        .map((row) => nxtseq.get(row.number)!);
+      if (shown.length === 0) continue;
+      const highest = Math.max(...shown);
+      const ours = conversation[direction].nextSeq;
+      if (ours !== highest)
+        out.push(`stream ${conversation.stream} ${direction}: tshark ${highest}, socklab ${ours}`);
+    }
+  }
+  return out;
 }
 
 // Our analysis in the same shape.
@@ -215,6 +248,7 @@ describe.skipIf(tsharkMissing)(
       const whole = analyse(packets, {});
       expect(differences(theirs.frames, whole.frames)).toEqual([]);
       expect(whole.completeness).toEqual(theirs.completeness);
+      expect(nextSeqDifferences(whole.analysis, theirs.nxtseq)).toEqual([]);
       const streamed = analyse(packets, { onConversation: () => {} });
       const late = streamed.analysis.capture.latePackets;
       expect(differences(theirs.frames, streamed.frames, late)).toEqual([]);
