@@ -25,14 +25,22 @@ function run(packets: { timeUs: number; data: Uint8Array }[], limits: EvictionLi
     (state) => retired.push(state),
     limits,
   );
+  const late: number[] = [];
   packets.forEach((p, i) => {
     const packet = decodePacket(toRecord(p.data, i + 1, p.timeUs), 1);
     if (packet.transport?.protocol !== "tcp") throw new Error("not TCP");
-    table.add(packet, packet.transport, endpointKey(packet, "src"), endpointKey(packet, "dst"), true);
+    const placed = table.add(
+      packet,
+      packet.transport,
+      endpointKey(packet, "src"),
+      endpointKey(packet, "dst"),
+      true,
+    );
+    if (placed === "late") late.push(packet.number);
   });
   const beforeFinish = retired.length;
   table.finish();
-  return { beforeFinish, retired: retired.map((s) => [s.stream, s.packets, s.firstPacket]) };
+  return { beforeFinish, late, retired: retired.map((s) => [s.stream, s.packets, s.firstPacket]) };
 }
 
 // Three connections on different ports, each closed right away.
@@ -66,6 +74,34 @@ describe("TCP conversation table", () => {
   it("finishes a closed conversation once quiet long enough", () => {
     const { beforeFinish } = run(threeClosed(), { closedAfterUs: 100, maxClosedWaiting: 100 });
     expect(beforeFinish).toBe(2);
+  });
+
+  it("finishes nothing early without limits, however long a closed conversation is quiet", () => {
+    const t = new TcpScript().handshake().close();
+    t.c(".", { dt: 3_600_000_000 });
+    const { beforeFinish, late, retired } = run(t.packets);
+    expect([beforeFinish, late, retired]).toEqual([0, [], [[0, 7, 1]]]);
+  });
+
+  it("keeps a tombstone of a finished conversation: a later packet is late, a SYN with a new ISN starts another", () => {
+    const t = new TcpScript().handshake().close();
+    t.s(".", { dt: 1000 }); // 7: late, from the server
+    t.c("S", { rel: 0, dt: 10 }); // 8: late, the old ISN
+    new TcpScript({ clientIsn: 9000, startUs: t.time + 10, packets: t.packets }).handshake(); // 9–11
+    const { late, retired } = run(t.packets, { closedAfterUs: 500, maxClosedWaiting: 100 });
+    expect(late).toEqual([7, 8]);
+    expect(retired).toEqual([
+      [0, 6, 1],
+      [1, 3, 9],
+    ]);
+  });
+
+  it("judges a SYN by the tombstone's base of the SYN's own direction", () => {
+    const t = new TcpScript().handshake().close();
+    // The server's SYN with the client's ISN: a new ISN for the server's direction.
+    t.s("S", { seq: 1000, dt: 1000 });
+    const { late, retired } = run(t.packets, { closedAfterUs: 500, maxClosedWaiting: 100 });
+    expect([late, retired.length]).toEqual([[], 2]);
   });
 
   it("finishes the old conversation when a SYN reuses its ports", () => {
