@@ -103,6 +103,11 @@ export function renderAnalysisMarkdown(
   if (c.conversationsDropped > 0) {
     parts.push(`${c.conversationsDropped} further conversations were analysed but are not listed.`);
   }
+  if (c.latePackets > 0) {
+    parts.push(
+      `${c.latePackets} ${c.latePackets === 1 ? "packet" : "packets"} came after their conversation had been finished and reported: counted in the totals, in no conversation.`,
+    );
+  }
   // A report stays readable (and small) whatever a program did: a section for each of the first few
   // conversations, the rest in the table only.
   for (const conv of analysis.conversations.slice(0, MAX_SECTIONS)) {
