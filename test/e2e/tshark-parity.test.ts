@@ -5,10 +5,12 @@
 // SLL/SLL2 and a pcapng of two link types), made once into a temporary folder. One test per capture: each
 // must show no discrepancy at all, and a failure lists the first differing frames with both values
 // (test/support/parity/compare.ts).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareCapture } from "../support/parity/compare.ts";
 import { formatDiscrepancies } from "../support/parity/discrepancy.ts";
@@ -51,32 +53,48 @@ const entries: Entry[] =
     ? []
     : JSON.parse(execFileSync("python3", [generator, dir, "--list"], { encoding: "utf8" }));
 
-// tshark's runs are started once the corpus exists, two at a time, ahead of the tests that wait for them.
+// tshark's view of each capture, promised before the corpus exists: each test waits for its own. tshark
+// runs two at a time, each as soon as generate.py has written its capture (while later kinds are still being
+// recorded), ahead of the tests.
 const views = new Map<string, Promise<TsharkView>>();
-
-function startTshark(files: string[], parallel: number): void {
-  const queue = [...files];
-  const settlers = new Map<string, { resolve(v: TsharkView): void; reject(e: unknown): void }>();
-  for (const file of files) {
-    views.set(file, new Promise((resolve, reject) => settlers.set(file, { resolve, reject })));
-    // Awaited by a test, which reports the failure; never unhandled when that test is filtered out.
-    views.get(file)!.catch(() => {});
-  }
-  const worker = async () => {
-    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-      await tsharkView(file).then(settlers.get(file)!.resolve, settlers.get(file)!.reject);
-    }
-  };
-  for (let i = 0; i < parallel; i++) void worker();
+const settlers = new Map<string, { resolve(v: Promise<TsharkView>): void; reject(e: unknown): void }>();
+for (const { file, sameFramesAs } of entries) {
+  if (sameFramesAs !== null) continue;
+  views.set(file, new Promise((resolve, reject) => settlers.set(file, { resolve, reject })));
+  // Awaited by a test, which reports the failure; never unhandled when that test is filtered out.
+  views.get(file)!.catch(() => {});
 }
 
-beforeAll(() => {
+let running = 0;
+const waiting: Array<() => void> = [];
+async function twoAtATime<T>(task: () => Promise<T>): Promise<T> {
+  while (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await task();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+beforeAll(async () => {
   if (missing.length > 0) return;
-  execFileSync("python3", [generator, dir], { stdio: ["ignore", "ignore", "inherit"], timeout: 120_000 });
-  startTshark(
-    entries.filter((e) => e.sameFramesAs === null).map((e) => e.file),
-    2,
-  );
+  const generation = spawn("python3", [generator, dir], { stdio: ["ignore", "pipe", "inherit"] });
+  const exit = once(generation, "close");
+  const timer = setTimeout(() => generation.kill("SIGTERM"), 120_000);
+  try {
+    for await (const line of createInterface({ input: generation.stdout! })) {
+      const made = JSON.parse(line) as Entry;
+      settlers.get(made.file)?.resolve(twoAtATime(() => tsharkView(made.file)));
+      settlers.delete(made.file);
+    }
+    const [code, signal] = await exit;
+    if (code !== 0) throw new Error(`generate.py ended with ${signal ?? `exit code ${code}`}`);
+  } finally {
+    clearTimeout(timer);
+    for (const [file, settler] of settlers) settler.reject(new Error(`generate.py did not make ${file}`));
+  }
 }, 150_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

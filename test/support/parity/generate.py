@@ -2,8 +2,9 @@
 # does, each written again in every capture format. Needs root, unshare, nsenter, ip, nft, tcpdump, editcap and
 # mergecap. About 10 s of traffic, all kinds at once; nothing outside the new network namespaces is touched.
 #
-# Usage: python3 generate.py OUT_DIR [KIND...]         (default: every kind; prints the manifest's path)
-#        python3 generate.py OUT_DIR --list [KIND...]  (the manifest's entries as JSON, nothing made)
+# Usage: python3 generate.py OUT_DIR [KIND...]         (default: every kind; prints each capture's manifest
+#                                                      entry as a JSON line as soon as the capture is made)
+#        python3 generate.py OUT_DIR --list [KIND...]  (the manifest's entries as one JSON list, nothing made)
 #
 # Each kind runs in a network namespace of its own (`unshare --net`, this script again with --kind), whose
 # peers are further namespaces held by `unshare --net sleep` processes and entered with nsenter: nothing is
@@ -21,7 +22,7 @@ import struct
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from rewrite import tag_frames, wrap_sequence_numbers
 
@@ -397,10 +398,15 @@ def run_kind(kind, raw):
 
 
 def generate(out_dir, kinds):
+    """Records the kinds (all at once) and writes each capture of the plan as soon as what it is made from
+    exists, printing its manifest entry as a JSON line then, so that a reader can start on it while later
+    kinds are still being recorded. Writes OUT_DIR/manifest.json at the end."""
     raw = os.path.join(out_dir, "raw")
     os.makedirs(raw, exist_ok=True)
     needed = {source for kind in kinds for source in DERIVED.get(kind, [])}
     wanted = [k for k in KINDS if k in kinds or k in needed]
+    entries = plan(kinds)
+    manifest = []
 
     def one(kind):
         command = ["unshare", "--net", sys.executable, os.path.abspath(__file__), "--kind", kind, raw]
@@ -409,25 +415,38 @@ def generate(out_dir, kinds):
         if result.returncode != 0:
             raise RuntimeError(f"{kind}: {result.stderr.strip()}")
 
+    def write(ready):
+        for kind, variant, name, command, same in entries:
+            if kind not in ready:
+                continue
+            if command[0] == "cp":
+                shutil.copyfile(os.path.join(out_dir, command[1]), os.path.join(out_dir, name))
+            else:
+                subprocess.run([a.replace("{out}", name) for a in command], cwd=out_dir, check=True, capture_output=True)
+            manifest.append(entry(out_dir, kind, variant, name, same))
+            print(json.dumps(manifest[-1]), flush=True)
+
+    recorded, failures = set(), []
+    derived = [k for k in DERIVED if k in kinds]
     with ThreadPoolExecutor(len(wanted)) as pool:
-        futures = [pool.submit(one, kind) for kind in wanted]
-    failures = [str(f.exception()) for f in futures if f.exception()]
+        futures = {pool.submit(one, kind): kind for kind in wanted}
+        for future in as_completed(futures):
+            kind = futures[future]
+            if future.exception():
+                failures.append(str(future.exception()))
+                continue
+            recorded.add(kind)
+            # router-sll2's recording also holds router-sll's and router-multilink's sources.
+            ready = {kind, "router-sll", "router-multilink"} if kind == "router-sll2" else {kind}
+            for later in [k for k in derived if all(source in recorded for source in DERIVED[k])]:
+                derive(later, raw)
+                derived.remove(later)
+                ready.add(later)
+            write(ready & {e[0] for e in entries})
     if failures:
         raise SystemExit("\n".join(failures))
-    for kind in DERIVED:
-        if kind in kinds:
-            derive(kind, raw)
-    manifest = []
-    for kind, variant, name, command, same in plan(kinds):
-        if command[0] == "cp":
-            shutil.copyfile(os.path.join(out_dir, command[1]), os.path.join(out_dir, name))
-        else:
-            subprocess.run([a.replace("{out}", name) for a in command], cwd=out_dir, check=True, capture_output=True)
-        manifest.append(entry(out_dir, kind, variant, name, same))
-    path = os.path.join(out_dir, "manifest.json")
-    with open(path, "w") as f:
+    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
-    return path
 
 
 def entry(out_dir, kind, variant, name, same):
@@ -472,7 +491,7 @@ def main():
         entries = plan(kinds)
         print(json.dumps([entry(os.path.abspath(args.out), k, v, n, same) for k, v, n, _, same in entries]))
     else:
-        print(generate(os.path.abspath(args.out), kinds))
+        generate(os.path.abspath(args.out), kinds)
 
 
 main()
