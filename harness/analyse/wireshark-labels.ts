@@ -29,7 +29,7 @@ export interface BaseSeq {
 
 /**
  * Per-direction analysis state (Wireshark's tcp_flow_t + tcp_analyze_seq_flow_info_t). Times are integer
- * nanoseconds since the capture's first packet.
+ * nanoseconds since the capture's first packet; −∞ before they are set (Wireshark's zero time, the epoch).
  */
 export interface FlowLabelState extends BaseSeq {
   nextseq: number;
@@ -107,10 +107,11 @@ function createFlowLabelState(): FlowLabelState {
     baseSeq: 0,
     baseSet: false,
     nextseq: 0,
-    nextseqTimeNs: 0,
+    // Unset times read as the epoch does in Wireshark: long before any packet.
+    nextseqTimeNs: Number.NEGATIVE_INFINITY,
     maxseqtobeacked: 0,
     lastack: 0,
-    lastackTimeNs: 0,
+    lastackTimeNs: Number.NEGATIVE_INFINITY,
     window: UNSIGNED_MINUS_ONE,
     winScale: -1,
     isFirstAck: false,
