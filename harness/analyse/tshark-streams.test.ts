@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SCENARIOS, T0, TcpScript, udp } from "../../test/support/analyse-scenarios.ts";
 import { type PcapPacket, writePcap } from "../capture/index.ts";
 import { buildUdpLite } from "../decode/build.ts";
-import { buildUdp, decodePacket, toRecord } from "../decode/index.ts";
+import { buildUdp, decodePacket, seqGt, toRecord } from "../decode/index.ts";
 import { analyseCapture } from "./analyse-capture.ts";
 import { type AnalyseOptions, createAnalyser } from "./analyser.ts";
 import { MAX_CLOSED_WAITING } from "./tcp-table.ts";
@@ -87,7 +87,8 @@ function nextSeqDifferences(analysis: CaptureAnalysis, nxtseq: Map<number, numbe
         .filter((row) => row.direction === direction)
         .map((row) => nxtseq.get(row.number)!);
       if (shown.length === 0) continue;
-      const highest = Math.max(...shown);
+      // The highest in sequence space, as Wireshark follows it: each later one that is ahead replaces it.
+      const highest = shown.reduce((max, next) => (seqGt(next, max) ? next : max));
       const ours = conversation[direction].nextSeq;
       if (ours !== highest)
         out.push(`stream ${conversation.stream} ${direction}: tshark ${highest}, socklab ${ours}`);

@@ -32,6 +32,10 @@ describe("sequence arithmetic modulo 2^32", () => {
     [MAX, 0, true, true, false, false], // wraps: 2^32 − 1 comes just before 0
     [0, MAX, false, false, true, true],
     [MAX - 10, 20, true, true, false, false],
+    // Exactly half way round: Wireshark's macros say "less" and "greater" both ways.
+    [0x80000000, 0, true, true, true, true],
+    [0, 0x80000000, true, true, true, true],
+    [0x80000001, 0, true, true, false, false], // one short of half way: 2^31 − 1 behind
   ])("compare %d with %d", (a, b, lt, le, gt, ge) => {
     expect([seqLt(a, b), seqLe(a, b), seqGt(a, b), seqGe(a, b)]).toEqual([lt, le, gt, ge]);
   });

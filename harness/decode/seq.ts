@@ -22,14 +22,17 @@ export function seqLe(a: number, b: number): boolean {
   return ((a - b) | 0) <= 0;
 }
 
-/** a > b, wrap-aware. */
+/**
+ * a > b, wrap-aware. Like every comparison here, exactly Wireshark's macro (GT_SEQ: b − a as a signed 32-bit
+ * number is negative), so at exactly 2^31 apart both a < b and a > b hold, as in Wireshark.
+ */
 export function seqGt(a: number, b: number): boolean {
-  return ((a - b) | 0) > 0;
+  return ((b - a) | 0) < 0;
 }
 
-/** a ≥ b, wrap-aware. */
+/** a ≥ b, wrap-aware (Wireshark's GE_SEQ). */
 export function seqGe(a: number, b: number): boolean {
-  return ((a - b) | 0) >= 0;
+  return ((b - a) | 0) <= 0;
 }
 
 /**

@@ -477,6 +477,22 @@ export const SCENARIOS: readonly Scenario[] = [
         .s(".", { ack: 1106 }).packets,
   },
   {
+    // Relative numbers past 2^32 (a stream longer than 4 GiB, most of it not captured): tshark shows them
+    // modulo 2^32, as the timeline does.
+    name: "relative numbers pass 2^32",
+    packets: () =>
+      new TcpScript()
+        .handshake()
+        .c(".", { payload: "a" })
+        .c(".", { rel: 0x7ffffff0, payload: "b" })
+        .c(".", { rel: 0xfffffff0, payload: "c" })
+        .c(".", { rel: 0x100000010, payload: "d" })
+        .s(".")
+        .c("F.")
+        .s("F.")
+        .c(".").packets,
+  },
+  {
     name: "capture starts with a pure ACK, then a reset without ACK",
     packets: () => new TcpScript().c(".").c("P.", { payload: "x" }).s("R", { rel: 1 }).packets,
   },
