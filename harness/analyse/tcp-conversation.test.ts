@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { analysePackets, scenario, TcpScript, tcpOf } from "../../test/support/analyse-scenarios.ts";
+import { toCutRecord } from "../decode/build.ts";
+import { decodePacket } from "../decode/index.ts";
+import { createAnalyser } from "./analyser.ts";
 import { completenessBits, completenessSummary, packetKind } from "./tcp-conversation.ts";
 
 const text = (base64: string | null) => Buffer.from(base64 ?? "", "base64").toString("latin1");
@@ -236,5 +239,36 @@ describe("packet kinds for overhead", () => {
     [0x14, 0, false, "tcp-rst"],
   ])("flags %i, %i bytes, completes handshake %s → %s", (flags, seglen, completes, kind) => {
     expect(packetKind(flags, seglen, completes)).toBe(kind);
+  });
+});
+
+describe("packets whose TCP header the snap length cut", () => {
+  // Analysed with the cut packets, as a capture with that snap length holds them.
+  function analyseCut(packets: { timeUs: number; data: Uint8Array }[], snapLength: number) {
+    const analyser = createAnalyser();
+    for (const [i, p] of packets.entries())
+      analyser.add(decodePacket(toCutRecord(p.data, snapLength, i + 1, p.timeUs), 1));
+    return analyser.finish();
+  }
+  const options = { mss: 1460, sackPermitted: true, timestamp: [1, 0] as [number, number], windowScale: 7 };
+
+  it("show no labels and no reused ports, as tshark stops inside their options", () => {
+    const first = new TcpScript().handshake(options).c("P.", { payload: "one" }).close();
+    const t = new TcpScript({ clientIsn: 9000, startUs: first.time + 10, packets: first.packets });
+    t.handshake(options).c(".", { rel: 1, payload: "one", options: { timestamp: [2, 1] } });
+    const whole = analysePackets(t.packets).conversations;
+    expect(whole.map((c) => c.protocol === "tcp" && c.reusedPorts)).toEqual([false, true]);
+    // 14 + 20 + 20 + 12: the TCP header of a segment with timestamps is whole; a SYN's options are cut.
+    const cut = analyseCut(t.packets, 66).conversations;
+    expect(cut.map((c) => [c.stream, c.protocol === "tcp" && c.reusedPorts])).toEqual([
+      [0, false],
+      [1, false],
+    ]);
+    const labels = (c: (typeof cut)[number] | undefined) =>
+      (c?.timeline ?? []).map((r) => (r.protocol === "tcp" ? r.labels : []));
+    expect(labels(whole[1])).toEqual([["reused-ports"], [], [], []]);
+    expect(labels(cut[1])).toEqual([[], [], [], []]);
+    const rows = cut[1]?.timeline ?? [];
+    expect(rows[0]?.protocol === "tcp" && rows[0].seq).toBe(0);
   });
 });

@@ -128,7 +128,8 @@ export function createTcpConversation(
     client,
     server,
     clientKey: towardsClient ? dstKey : srcKey,
-    reusedPorts: start.reusedPorts,
+    // As tshark shows it: not on a SYN whose TCP header the snap length cut (see addTcpPacket).
+    reusedPorts: start.reusedPorts && packet.cut === undefined,
     labels: createConversationLabelState(),
     packets: 0,
     firstPacket: packet.number,
@@ -175,6 +176,7 @@ export function addTcpPacket(
   seg.timeUs = packet.timeUs;
   seg.timeNs = context.relativeNs(packet);
   seg.atEpoch = packet.timeUs === 0 && packet.nanos === 0;
+  seg.headerCut = packet.cut !== undefined;
   seg.dir = dir;
   seg.seq = seq;
   seg.ack = ack;
@@ -189,9 +191,14 @@ export function addTcpPacket(
   state.lastTimeUs = packet.timeUs;
   if (!state.full) return;
 
-  // The SYN that starts a conversation on reused ports carries the label too.
-  const bits =
-    state.reusedPorts && state.packets === 1 ? outcome.bits | LABEL_BITS["reused-ports"] : outcome.bits;
+  // The SYN that starts a conversation on reused ports carries the label too. A packet whose TCP header the
+  // snap length cut shows none: tshark's analysis runs on it, but its dissection stops inside the options,
+  // before the labels are shown.
+  const shown = !seg.headerCut;
+  let bits = 0;
+  if (shown)
+    bits =
+      state.reusedPorts && state.packets === 1 ? outcome.bits | LABEL_BITS["reused-ports"] : outcome.bits;
   if (bits !== 0) {
     for (let i = 0; i < TCP_LABEL_BITS.length; i++)
       if ((bits & TCP_LABEL_BITS[i]!) !== 0) state.labelCounts[i]!++;
@@ -255,7 +262,8 @@ export function addTcpPacket(
         ack: hasAck ? seqWrap(relAck) : null,
         window,
         labels: labelNames(bits),
-        duplicateAck: outcome.dupAckNum > 0 ? { number: outcome.dupAckNum, of: outcome.dupAckFrame } : null,
+        duplicateAck:
+          shown && outcome.dupAckNum > 0 ? { number: outcome.dupAckNum, of: outcome.dupAckFrame } : null,
       });
     } else {
       state.timelineOmitted++;

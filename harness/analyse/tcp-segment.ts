@@ -16,6 +16,8 @@ export interface TcpSegment {
   readonly timeNs: number;
   /** The packet's absolute time is the epoch itself (Wireshark's "no time"). */
   readonly atEpoch: boolean;
+  /** The snap length cut the TCP header (its options). */
+  readonly headerCut: boolean;
   /** 0: sent by the client, 1: by the server. */
   readonly dir: 0 | 1;
   /** Absolute numbers, unsigned 32-bit. */

@@ -108,6 +108,7 @@ describe("Wireshark's labels", () => {
         number,
         timeNs: 1000 * number,
         atEpoch: false,
+        headerCut: false,
         seq,
         ack,
         seglen,

@@ -74,6 +74,8 @@ export interface SegmentFacts {
   readonly timeNs: number;
   /** The packet's absolute time is the epoch itself, which Wireshark reads as "no time". */
   readonly atEpoch: boolean;
+  /** The snap length cut the TCP header (its options): Wireshark's dissection stops inside them. */
+  readonly headerCut: boolean;
   readonly seq: number;
   readonly ack: number;
   /** Payload length from the IP length fields. */
@@ -160,7 +162,8 @@ export function labelSegment(
     fwd.isFirstAck = false;
   }
   if (seg.windowScale !== undefined) fwd.winScale = Math.min(seg.windowScale, 14);
-  if ((seg.flags & SYN) !== 0) verifyWindowScaling((seg.flags & ACK) !== 0, fwd, rev);
+  // Wireshark checks the scaling after the options; a header the snap length cut stops it before.
+  if ((seg.flags & SYN) !== 0 && !seg.headerCut) verifyWindowScaling((seg.flags & ACK) !== 0, fwd, rev);
   return out;
 }
 
