@@ -132,7 +132,10 @@ interface ConversationBase {
 
 export interface TcpConversation extends ConversationBase {
   readonly protocol: "tcp";
-  /** Started by a SYN with a new ISN on a 4-tuple already used (Wireshark's `tcp.analysis.reused_ports`). */
+  /**
+   * Started by a SYN with a new ISN on a 4-tuple already used (Wireshark's `tcp.analysis.reused_ports` on its
+   * first packet; false, as tshark shows it, when the snap length cut that SYN's TCP header).
+   */
   readonly reusedPorts: boolean;
   readonly handshake: Handshake;
   readonly c2s: TcpDirectionSummary;
