@@ -7,7 +7,7 @@
 //
 // Streaming only, a closed conversation is finished once quiet (or when too many closed ones wait), and
 // what stays of it is a tombstone: which side is the client and each direction's base sequence number, in
-// typed arrays (about fifty bytes a conversation with its 4-tuple), enough to apply the rule
+// typed arrays (under a hundred bytes a conversation with its 4-tuple), enough to apply the rule
 // above to a later packet. A later packet that does not start a new conversation belongs to one already
 // handed over: it is reported as late, never as a conversation of its own.
 
