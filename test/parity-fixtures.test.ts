@@ -8,7 +8,7 @@ import type { CaptureAnalysis, TcpPacketRow } from "../harness/analyse/types.ts"
 import { compareAnalysis, compareCapture } from "./support/parity/compare.ts";
 import { formatDiscrepancies } from "./support/parity/discrepancy.ts";
 import { socklabDocument } from "./support/parity/socklab.ts";
-import type { TsharkView } from "./support/parity/tshark.ts";
+import { secondsToNs, type TsharkView } from "./support/parity/tshark.ts";
 
 const folder = join(import.meta.dirname, "..", "fixtures", "captures", "parity");
 const captures = readdirSync(folder).filter((name) => /\.pcap(ng)?$/.test(name));
@@ -29,6 +29,13 @@ describe("socklab analyse agrees with tshark's stored view of the parity fixture
 
 // The comparer must be able to fail: one value changed on either side is reported, with both values.
 describe("the parity comparer", () => {
+  it("reads tshark's times to the nanosecond, before the first frame too", () => {
+    expect(secondsToNs("0.000013")).toBe(13_000);
+    expect(secondsToNs("9.803378001")).toBe(9_803_378_001);
+    expect(secondsToNs("-2.573509149")).toBe(-2_573_509_149);
+    expect(secondsToNs("-0.499926000")).toBe(-499_926_000);
+  });
+
   const name = "port-reuse-rst.pcap";
   const view = () => JSON.parse(readFileSync(join(folder, `${name}.tshark.json`), "utf8")) as TsharkView;
   const tcpRow = (doc: CaptureAnalysis, number: number) =>

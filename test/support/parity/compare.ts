@@ -14,9 +14,12 @@ import { type Discrepancy, formatDiscrepancies } from "./discrepancy.ts";
 import { socklabDocument } from "./socklab.ts";
 import { isIcmp, type TsharkView, tsharkView } from "./tshark.ts";
 
+// frame.time_epoch ("seconds.nanoseconds", "-" before 1970) as nanoseconds.
 function epochNs(epoch: string): bigint {
-  const [whole, fraction = ""] = epoch.split(".");
-  return BigInt(whole!) * 1_000_000_000n + BigInt(fraction.padEnd(9, "0").slice(0, 9));
+  const negative = epoch.startsWith("-");
+  const [whole, fraction = ""] = (negative ? epoch.slice(1) : epoch).split(".");
+  const ns = BigInt(whole!) * 1_000_000_000n + BigInt(fraction.padEnd(9, "0").slice(0, 9));
+  return negative ? -ns : ns;
 }
 
 function compareTotals(view: TsharkView, doc: CaptureAnalysis, out: Discrepancy[]): void {

@@ -360,8 +360,14 @@ KINDS = {
 
 # Kinds rewritten from the captures of others, for what no socket can be made to do here: choose its initial
 # sequence number (seq-wrap), or send tagged frames without the kernel's 8021q module, which a container may
-# not have (vlan-qinq, vlan-trunk). Name → the kinds they are made from.
-DERIVED = {"seq-wrap": ["bulk-drops"], "vlan-qinq": ["ipv6", "port-reuse-rst"], "vlan-trunk": ["fragments"]}
+# not have (vlan-qinq, vlan-trunk); or files joined out of time order (time-back). Name → the kinds they are
+# made from.
+DERIVED = {
+    "seq-wrap": ["bulk-drops"],
+    "vlan-qinq": ["ipv6", "port-reuse-rst"],
+    "vlan-trunk": ["fragments"],
+    "time-back": ["port-reuse-rst", "ipv6"],
+}
 
 
 def derive(kind, raw):
@@ -383,6 +389,12 @@ def derive(kind, raw):
         tag_frames(os.path.join(raw, "fragments.ns.pcap"), second, [(0x8100, 31)])
         sh("editcap", "-F", "nsecpcap", "-t", "0.000001", second, later)
         sh("mergecap", "-F", "nsecpcap", "-w", target, first, later)
+    elif kind == "time-back":
+        # Two files joined end to end, the second 10 s older than the first: its frames' times come before the
+        # first frame's (negative frame.time_relative).
+        older = os.path.join(raw, "ipv6-older.ns.pcap")
+        sh("editcap", "-F", "nsecpcap", "-t", "-10", os.path.join(raw, "ipv6.ns.pcap"), older)
+        sh("mergecap", "-a", "-F", "nsecpcap", "-w", target, os.path.join(raw, "port-reuse-rst.ns.pcap"), older)
     return target
 
 

@@ -96,10 +96,12 @@ function numberOrNull(text: string | undefined): number | null {
   return text === undefined || text === "" ? null : Number(text);
 }
 
-/** "0.000013000" (seconds with up to 9 decimals) as nanoseconds. */
+/** "0.000013000" or "-2.573509149" (seconds with up to 9 decimals) as nanoseconds. */
 export function secondsToNs(text: string): number {
-  const [whole, fraction = ""] = text.split(".");
-  return Number(whole) * 1e9 + Number(fraction.padEnd(9, "0").slice(0, 9));
+  const negative = text.startsWith("-");
+  const [whole, fraction = ""] = (negative ? text.slice(1) : text).split(".");
+  const ns = Number(whole) * 1e9 + Number(fraction.padEnd(9, "0").slice(0, 9));
+  return negative ? -ns : ns;
 }
 
 // A boolean field as tshark 4.0 prints it ("1"/"0"; later versions print "True"/"False").
