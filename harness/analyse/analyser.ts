@@ -155,6 +155,9 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   // IPv4/IPv6 fragments are held until their datagram is complete (ip-reassembly.ts); those that never
   // become part of one are ignored.
   let fragmentsEvicted = 0;
+  // Packets whose headers the snap length cut (a fact of the capture, not a problem), and the first.
+  let cutPackets = 0;
+  let firstCut: DecodeProblemEntry | null = null;
   const reassembler = createIpReassembler({
     maxHeldBytes: options.maxFragmentBytes,
     onDropped(frame: FragmentFrame, why) {
@@ -312,6 +315,17 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   }
 
   function recordProblems(packet: DecodedPacket): void {
+    const cut = packet.cut;
+    if (cut !== undefined) {
+      cutPackets++;
+      firstCut ??= {
+        packet: packet.number,
+        layer: cut.layer,
+        code: cut.code,
+        offset: cut.offset,
+        message: cut.message,
+      };
+    }
     if (packet.problems.length > 0) {
       problemPackets++;
       problemTotal += packet.problems.length;
@@ -397,6 +411,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
         conversationsDropped: conversationCount - listed,
         latePackets,
         fragmentsEvicted,
+        cut: { packets: cutPackets, first: firstCut },
       },
       conversations: results,
       overhead: {

@@ -55,6 +55,11 @@ export interface CaptureSummary {
    * may be missing here.
    */
   readonly fragmentsEvicted: number;
+  /**
+   * Packets whose headers the snap length cut (every layer before the cut is kept, lengths come from the
+   * IP header, and tshark's analysis shows no labels on them), and the first such cut.
+   */
+  readonly cut: { readonly packets: number; readonly first: DecodeProblemEntry | null };
 }
 
 /** Packets that belong to no conversation. Each packet is counted once, in the first matching bucket. */

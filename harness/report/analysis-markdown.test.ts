@@ -1,5 +1,7 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analysePackets, T0, udp } from "../../test/support/analyse-scenarios.ts";
+import { analyseCapture } from "../analyse/analyse-capture.ts";
 import { UDP_QUIET_US } from "../analyse/analyser.ts";
 import { renderAnalysisMarkdown } from "./analysis-markdown.ts";
 
@@ -22,5 +24,33 @@ describe("analysis Markdown: late packets", () => {
 
   it("says nothing of late packets when there are none", () => {
     expect(renderAnalysisMarkdown(analysePackets(packets))).not.toContain("came after their conversation");
+  });
+});
+
+describe("analysis Markdown: what the capture itself did to packets", () => {
+  const captures = join(import.meta.dirname, "../../fixtures/captures");
+
+  it("counts packets the snap length cut inside their headers, and names the first", async () => {
+    const analysis = await analyseCapture(join(captures, "snaplen-54.pcap"));
+    expect(analysis.capture.cut.packets).toBeGreaterThan(0);
+    expect(analysis.capture.cut.first?.code).toBe("truncated-by-snaplen");
+    expect(analysis.capture.problems.packets).toBe(0);
+    const text = renderAnalysisMarkdown(analysis);
+    expect(text).toContain(`${analysis.capture.cut.packets} packets were cut by the snap length`);
+    expect(text).toContain(`first: packet ${analysis.capture.cut.first?.packet}`);
+  });
+
+  it("names fragments of no reassembled datagram among the ignored packets", async () => {
+    const analysis = await analyseCapture(join(captures, "fragments/udp-fragments-any.pcap"));
+    expect(analysis.capture.ignored.fragments).toBeGreaterThan(0);
+    expect(renderAnalysisMarkdown(analysis)).toContain(
+      `${analysis.capture.ignored.fragments} IP fragments of no reassembled datagram`,
+    );
+  });
+
+  it("says nothing of cuts in a capture that has none", async () => {
+    const analysis = await analyseCapture(join(captures, "tcp-echo.pcap"));
+    expect(analysis.capture.cut).toEqual({ packets: 0, first: null });
+    expect(renderAnalysisMarkdown(analysis)).not.toContain("snap length");
   });
 });

@@ -103,6 +103,19 @@ export function renderAnalysisMarkdown(
   if (c.conversationsDropped > 0) {
     parts.push(`${c.conversationsDropped} further conversations were analysed but are not listed.`);
   }
+  if (c.cut.packets > 0) {
+    const first = c.cut.first;
+    parts.push(
+      `${c.cut.packets} ${c.cut.packets === 1 ? "packet was" : "packets were"} cut by the snap length inside their headers` +
+        (first === null ? "" : ` (first: packet ${first.packet}, ${first.message})`) +
+        ": analysed as far as they were captured, as tshark does, with no TCP analysis labels on them.",
+    );
+  }
+  if (c.fragmentsEvicted > 0) {
+    parts.push(
+      `${c.fragmentsEvicted} IP fragments were dropped by the reassembly memory cap: datagrams tshark would reassemble may be missing.`,
+    );
+  }
   if (c.latePackets > 0) {
     parts.push(
       `${c.latePackets} ${c.latePackets === 1 ? "packet" : "packets"} came after their conversation had been finished and reported: counted in the totals, in no conversation.`,
@@ -133,6 +146,7 @@ function ignoredText(analysis: CaptureAnalysis): string {
     i.nonIp > 0 ? `${i.nonIp} not IP` : "",
     i.otherProtocol > 0 ? `${i.otherProtocol} other protocols` : "",
     i.otherPort > 0 ? `${i.otherPort} on other ports` : "",
+    i.fragments > 0 ? `${i.fragments} IP fragments of no reassembled datagram` : "",
   ].filter(Boolean);
   return `${i.total} (${bits.join(", ")})`;
 }
