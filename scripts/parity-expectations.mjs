@@ -22,6 +22,7 @@ const FIXTURES = [
   "vlan-qinq.snap68.pcap",
   "ip-options.pcap",
   "router-multilink.snap68.pcapng",
+  "icmp-orphans.snap160.pcap",
 ];
 
 const version = execFileSync("tshark", ["--version"], { encoding: "utf8" }).split("\n")[0];

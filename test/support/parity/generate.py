@@ -24,7 +24,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from rewrite import tag_frames, wrap_sequence_numbers
+from rewrite import keep_icmp_errors, tag_frames, wrap_sequence_numbers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "peer.py")
@@ -335,6 +335,29 @@ def router(world, out):
     world.stop(*captures)
 
 
+def fastopen_icmp(world, out):
+    """TCP Fast Open (a SYN carrying data, once the first connection has fetched the cookie) and ICMP errors
+    that quote a datagram: UDP to a closed port, over IPv4 and IPv6."""
+    peer = two_hosts(world)
+    for ns in (None, peer):
+        world.run(ns, "sysctl", "-q", "-w", "net.ipv4.tcp_fastopen=3")
+    world.server(peer, "fastopen", "10.0.0.2")
+    capture = world.capture(None, out, "-i", "veth0")
+    for i in range(3):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as conn:
+            # Blocking for the connecting sendto (with a timeout set, it would return EINPROGRESS).
+            conn.sendto(b"fast open %d\n" % i, socket.MSG_FASTOPEN, ("10.0.0.2", 5006))
+            conn.settimeout(TIMEOUT)
+            conn.recv(100)
+            conn.sendall(b"more\n")
+            conn.recv(100)
+    for host in ("10.0.0.2", "fd00::2"):
+        with socket.socket(family_of(host), socket.SOCK_DGRAM) as s:
+            s.sendto(b"nobody listens", (host, 5999))
+            time.sleep(0.05)
+    world.stop(capture)
+
+
 def ip_options(world, out):
     """TCP and UDP from sockets with IP_OPTIONS (record route, 12 option bytes: a 32-byte IPv4 header)."""
     peer = two_hosts(world)
@@ -356,17 +379,19 @@ KINDS = {
     "fragments": fragments,
     "router-sll2": router,
     "ip-options": ip_options,
+    "fastopen-icmp": fastopen_icmp,
 }
 
 # Kinds rewritten from the captures of others, for what no socket can be made to do here: choose its initial
 # sequence number (seq-wrap), or send tagged frames without the kernel's 8021q module, which a container may
-# not have (vlan-qinq, vlan-trunk); or files joined out of time order (time-back). Name → the kinds they are
-# made from.
+# not have (vlan-qinq, vlan-trunk); files joined out of time order (time-back); ICMP errors without the
+# datagrams they quote (icmp-orphans). Name → the kinds they are made from.
 DERIVED = {
     "seq-wrap": ["bulk-drops"],
     "vlan-qinq": ["ipv6", "port-reuse-rst"],
     "vlan-trunk": ["fragments"],
     "time-back": ["port-reuse-rst", "ipv6"],
+    "icmp-orphans": ["fastopen-icmp", "ipv6"],
 }
 
 
@@ -395,6 +420,12 @@ def derive(kind, raw):
         older = os.path.join(raw, "ipv6-older.ns.pcap")
         sh("editcap", "-F", "nsecpcap", "-t", "-10", os.path.join(raw, "ipv6.ns.pcap"), older)
         sh("mergecap", "-a", "-F", "nsecpcap", "-w", target, os.path.join(raw, "port-reuse-rst.ns.pcap"), older)
+    elif kind == "icmp-orphans":
+        # Port-unreachable errors (IPv4 and IPv6) quoting UDP datagrams the file does not hold, then the ipv6
+        # kind's TCP and UDP: tshark gives a quoted datagram a conversation (and a udp.stream) of its own.
+        errors = os.path.join(raw, "icmp-errors.ns.pcap")
+        keep_icmp_errors(os.path.join(raw, "fastopen-icmp.ns.pcap"), errors)
+        sh("mergecap", "-a", "-F", "nsecpcap", "-w", target, errors, os.path.join(raw, "ipv6.ns.pcap"))
     return target
 
 
@@ -486,6 +517,10 @@ def plan(kinds):
         entries.append(("router-multilink", "ns.pcapng", "router-multilink.ns.pcapng", merged, None))
         cut = ["editcap", "-s", "68", "router-multilink.ns.pcapng", "{out}"]
         entries.append(("router-multilink", "snap68.pcapng", "router-multilink.snap68.pcapng", cut, None))
+    if "icmp-orphans" in kinds:
+        # Small enough for fixtures/captures/parity (the long TCP segments cut, the ICMP errors and UDP whole).
+        cut = ["editcap", "-F", "pcap", "-s", "160", "icmp-orphans.pcap", "{out}"]
+        entries.append(("icmp-orphans", "snap160.pcap", "icmp-orphans.snap160.pcap", cut, None))
     return entries
 
 

@@ -10,7 +10,8 @@
 #                      closes first, leaving the 4-tuple in TIME_WAIT here). TCP 5004: close at once without
 #                      reading what arrived (the kernel answers unread data with RST).
 #   udp HOST...        UDP 5005: echo each datagram back to its sender.
-#   all HOST...        every server above.
+#   fastopen HOST...   TCP 5006 with TCP Fast Open: echo until EOF.
+#   all HOST...        every server above but fastopen.
 import socket
 import sys
 import threading
@@ -97,6 +98,13 @@ def main():
         if mode in ("echo", "all"):
             serve(listener(host, 5003), echo)
             serve(listener(host, 5004), abort)
+        if mode == "fastopen":
+            server = socket.socket(family_of(host), socket.SOCK_STREAM)
+            server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            server.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 16)
+            server.bind((host, 5006))
+            server.listen(16)
+            serve(server, echo)
         if mode in ("udp", "all"):
             udp_echo(host)
     print("ready", flush=True)

@@ -79,3 +79,18 @@ def tag_frames(source, target, tags):
         out += [struct.pack("<IIII", seconds, fraction, incl + grown, orig + grown), bytes(packet[:12]) + inserted + bytes(packet[12:])]
     with open(target, "wb") as f:
         f.write(b"".join(out))
+
+
+def keep_icmp_errors(source, target):
+    """Writes only the ICMP destination-unreachable (IPv4 type 3) and ICMPv6 (type 1) frames of an Ethernet
+    capture: errors quoting datagrams that the new file does not hold."""
+    header, records = pcap_records(open(source, "rb").read())
+    out = [header]
+    for record_header, packet in records:
+        ethertype = bytes(packet[12:14])
+        icmp = ethertype == b"\x08\x00" and packet[23] == 1 and packet[14 + (packet[14] & 0x0F) * 4] == 3
+        icmp6 = ethertype == b"\x86\xdd" and packet[20] == 58 and packet[54] == 1
+        if icmp or icmp6:
+            out += [record_header, bytes(packet)]
+    with open(target, "wb") as f:
+        f.write(b"".join(out))
