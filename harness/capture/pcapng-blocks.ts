@@ -15,7 +15,6 @@
 // 14 if_tsoffset (8 bytes, signed).
 
 import { CaptureError } from "./capture-error.ts";
-import { READABLE_LINK_TYPES } from "./pcap-header.ts";
 import { type TimeUnits, timeUnits } from "./pcapng-time.ts";
 
 export const SECTION_HEADER = 0x0a0d0d0a;
@@ -79,16 +78,8 @@ export function readInterface(
   offset: number,
 ): Interface {
   const linkType = view.getUint16(at + 8, le);
-  if (!READABLE_LINK_TYPES.has(linkType)) {
-    const known = [...READABLE_LINK_TYPES].map(([code, name]) => `${code} ${name}`).join(", ");
-    throw new CaptureError(
-      "unsupported-link-type",
-      file,
-      offset + 8,
-      "unsupported link type in a pcapng interface description",
-      `${linkType}; socklab reads ${known}`,
-    );
-  }
+  // A link type socklab does not decode is read all the same, as tshark reads it: its packets decode as an
+  // unknown link layer (counted, each with its problem), and the file's other interfaces are analysed.
   const snapLength = view.getUint32(at + 12, le);
   let tsresol: number | undefined;
   let tsoffset = 0;

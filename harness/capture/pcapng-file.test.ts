@@ -446,13 +446,6 @@ describe("each fault is one CaptureError naming the file and the byte offset", (
       detail: "16 bytes, at least 35 needed",
     },
     {
-      name: "an interface of a link type socklab does not decode",
-      bytes: ng.pcapng(head, ng.interfaceDescription(LE, { linkType: 147 })),
-      code: "unsupported-link-type",
-      offset: at + 8,
-      detail: "147; socklab reads",
-    },
-    {
       name: "a second section with a bad byte-order magic",
       bytes: withU32(ng.pcapng(good, shb), good.length + 8, 0x12345678),
       code: "corrupt-record",
@@ -513,4 +506,28 @@ describe("each fault is one CaptureError naming the file and the byte offset", (
       }),
     ).rejects.toBe(boom);
   });
+});
+
+test("an interface of a link type socklab does not decode is read; its packets decode as an unknown link", async () => {
+  const bytes = ng.pcapng(
+    ng.sectionHeader(LE),
+    ng.interfaceDescription(LE, { linkType: 1 }),
+    ng.interfaceDescription(LE, { linkType: 147 }),
+    ng.enhancedPacket(LE, { iface: 1, ts: SEC * 1_000_000n, data: Uint8Array.of(1, 2, 3, 4) }),
+    ng.enhancedPacket(LE, { iface: 0, ts: SEC * 1_000_000n + 1n, data: frame(0) }),
+  );
+  const got = await read(bytes);
+  expect(got.records.map((r) => [r.number, r.interfaceId, r.linkType ?? 1])).toEqual([
+    [1, 1, 147],
+    [2, 0, 1],
+  ]);
+  const decoded: Array<[string, string | undefined]> = [];
+  await readCapture(write(bytes), (record, header) => {
+    const packet = decodePacket(record, header.linkType);
+    decoded.push([packet.link.type, packet.problems[0]?.code]);
+  });
+  expect(decoded).toEqual([
+    ["unknown", "unknown-link-type"],
+    ["ethernet", undefined],
+  ]);
 });

@@ -48,7 +48,7 @@ describe("socklab analyse", () => {
     expect(text).not.toContain("## TCP conversation");
   });
 
-  it("reads a pcapng file (converted with tcpdump)", async () => {
+  it("reads a pcapng file", async () => {
     const output = memoryOutput();
     expect(await main(["analyse", "--json", join(captures, "wireshark.pcapng")], output)).toBe(0);
     expect(JSON.parse(output.stdout.join("")).capture.format).toBe("pcapng");
