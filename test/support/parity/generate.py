@@ -385,13 +385,15 @@ KINDS = {
 # Kinds rewritten from the captures of others, for what no socket can be made to do here: choose its initial
 # sequence number (seq-wrap), or send tagged frames without the kernel's 8021q module, which a container may
 # not have (vlan-qinq, vlan-trunk); files joined out of time order (time-back); ICMP errors without the
-# datagrams they quote (icmp-orphans). Name → the kinds they are made from.
+# datagrams they quote (icmp-orphans); 4-tuples back after minutes of quiet (late-return). Name → the kinds
+# they are made from.
 DERIVED = {
     "seq-wrap": ["bulk-drops"],
     "vlan-qinq": ["ipv6", "port-reuse-rst"],
     "vlan-trunk": ["fragments"],
     "time-back": ["port-reuse-rst", "ipv6"],
     "icmp-orphans": ["fastopen-icmp", "ipv6"],
+    "late-return": ["ipv6"],
 }
 
 
@@ -426,6 +428,12 @@ def derive(kind, raw):
         errors = os.path.join(raw, "icmp-errors.ns.pcap")
         keep_icmp_errors(os.path.join(raw, "fastopen-icmp.ns.pcap"), errors)
         sh("mergecap", "-a", "-F", "nsecpcap", "-w", target, errors, os.path.join(raw, "ipv6.ns.pcap"))
+    elif kind == "late-return":
+        # The ipv6 kind, then the same packets again 150 s later: every 4-tuple (TCP, closed long before, and
+        # UDP) comes back after more than two minutes of quiet; the TCP SYNs repeat their ISNs.
+        again = os.path.join(raw, "ipv6-150s-later.ns.pcap")
+        sh("editcap", "-F", "nsecpcap", "-t", "150", os.path.join(raw, "ipv6.ns.pcap"), again)
+        sh("mergecap", "-a", "-F", "nsecpcap", "-w", target, os.path.join(raw, "ipv6.ns.pcap"), again)
     return target
 
 
