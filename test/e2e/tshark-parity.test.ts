@@ -40,7 +40,8 @@ function missingTools(): string[] {
 }
 
 const missing = missingTools();
-const dir = mkdtempSync(join(tmpdir(), "socklab-parity-"));
+// Made only when the corpus will be: a file whose tests are all skipped runs no afterAll to remove it.
+const dir = missing.length > 0 ? "" : mkdtempSync(join(tmpdir(), "socklab-parity-"));
 interface Entry {
   kind: string;
   variant: string;
@@ -98,7 +99,9 @@ beforeAll(async () => {
   }
 }, 150_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (dir !== "") rmSync(dir, { recursive: true, force: true });
+});
 
 describe("socklab analyse agrees with tshark", () => {
   // Without the tools the corpus has no entries: one skipped test says what is missing.
