@@ -136,7 +136,20 @@ export function formatPacket(packet: DecodedPacket): string {
     text = ends.concat(tcpParts(transport, packet.payloadLength)).join("");
   } else if (transport?.protocol === "udp") {
     const name = transport.lite ? "UDP-Lite" : "UDP";
-    text = `${network.src}.${transport.srcPort} > ${network.dst}.${transport.dstPort}: ${name}, length ${packet.payloadLength}`;
+    // Joined, not a template: a template builds a tree of string pieces, and rows keep their summaries.
+    text = [
+      network.src,
+      ".",
+      transport.srcPort,
+      " > ",
+      network.dst,
+      ".",
+      transport.dstPort,
+      ": ",
+      name,
+      ", length ",
+      packet.payloadLength,
+    ].join("");
   } else {
     const name = protocolLabel(network.protocol);
     // Both socklab views have fragmentOffset; the Ipv6Layer contract does not.
