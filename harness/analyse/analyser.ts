@@ -15,6 +15,7 @@ import {
 } from "../decode/index.ts";
 import type { ConversationContext } from "./conversation-context.ts";
 import { type EndpointKey, endpointKey, PairIndex, PairMap } from "./flow-key.ts";
+import { quotedUdp } from "./icmp-quote.ts";
 import { isMarker, isMarkerIcmp } from "./marker.ts";
 import {
   addCounter,
@@ -175,6 +176,8 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
   const udpStates: UdpConversationState[] = [];
   // The marker's 4-tuples: tshark gives the marker a udp.stream of its own, so the numbering skips it too.
   const markerTuples = new PairMap<true>();
+  // UDP 4-tuples an ICMP error's quote gave a stream number before any datagram of theirs was seen.
+  const quotedStreams = new PairMap<number>();
   const results: Conversation[] = [];
   let udpStreams = 0;
   let conversationCount = 0;
@@ -239,7 +242,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       state = createUdpConversation(
         packet,
         srcKey,
-        { id: number(full), full, stream: udpStreams++ },
+        { id: number(full), full, stream: takeQuotedStream(srcKey, dstKey) ?? udpStreams++ },
         context,
       );
       udpTable.set(srcKey, dstKey, state);
@@ -252,6 +255,29 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     }
     addUdpPacket(state, packet, srcKey === state.clientKey ? 0 : 1, context);
     if (onConversation !== undefined) retireQuietUdp(context.relativeNs(packet));
+  }
+
+  // An ICMP error quoting a UDP datagram whose 4-tuple has no conversation yet gives that 4-tuple the next
+  // stream number, as Wireshark's lookup of the quote's conversation does; a later datagram of it takes it.
+  function reserveQuotedStream(packet: DecodedPacket): void {
+    const quote = quotedUdp(packet);
+    if (quote === undefined) return;
+    const { srcKey, dstKey } = quote;
+    if (
+      quotedStreams.get(srcKey, dstKey) !== undefined ||
+      markerTuples.get(srcKey, dstKey) !== undefined ||
+      udpTable.get(srcKey, dstKey) !== undefined ||
+      udpFinished.get(srcKey, dstKey) >= 0
+    )
+      return;
+    quotedStreams.set(srcKey, dstKey, udpStreams++);
+  }
+
+  function takeQuotedStream(srcKey: EndpointKey, dstKey: EndpointKey): number | undefined {
+    if (quotedStreams.size === 0) return undefined;
+    const stream = quotedStreams.get(srcKey, dstKey);
+    if (stream !== undefined) quotedStreams.delete(srcKey, dstKey);
+    return stream;
   }
 
   function addressKey(state: UdpConversationState, reversed: boolean): string {
@@ -352,6 +378,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       let bucket: keyof MutableIgnored = "otherProtocol";
       if (isMarkerIcmp(packet)) bucket = "markerIcmp";
       else if (fragmentsOf(packet) === undefined && isIpFragment(packet)) bucket = "fragments";
+      else reserveQuotedStream(packet);
       ignore(packet, bucket);
       return;
     }

@@ -3,7 +3,7 @@
 // (the address's eight 16-bit groups and the port) read straight from the header, never the formatted address. Number pairs live in an
 // open-addressing table over a typed array, so a lookup allocates nothing and touches no Map.
 
-import type { DecodedPacket } from "../decode/index.ts";
+import type { DecodedPacket, Ipv4Layer, Ipv6Layer } from "../decode/index.ts";
 
 /** One side of a conversation as a map key. */
 export type EndpointKey = number | string;
@@ -20,9 +20,16 @@ interface RawIpv6 {
 
 /** The key of the packet's source (`side` "src") or destination endpoint. Needs network and transport. */
 export function endpointKey(packet: DecodedPacket, side: "src" | "dst"): EndpointKey {
-  const network = packet.network!;
   const transport = packet.transport!;
-  const port = side === "src" ? transport.srcPort : transport.dstPort;
+  return addressPortKey(packet.network!, side, side === "src" ? transport.srcPort : transport.dstPort);
+}
+
+/** The key of the IP header's source or destination address with `port`. */
+export function addressPortKey(
+  network: Ipv4Layer | Ipv6Layer,
+  side: "src" | "dst",
+  port: number,
+): EndpointKey {
   if (network.version === 4) {
     const numbered =
       side === "src" ? (network as NumberedIpv4).srcNumber : (network as NumberedIpv4).dstNumber;
