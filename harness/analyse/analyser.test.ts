@@ -8,8 +8,12 @@ import {
   udp,
 } from "../../test/support/analyse-scenarios.ts";
 import { buildTcp, buildUdp, decodePacket, toRecord } from "../decode/index.ts";
-import { type AnalyseOptions, createAnalyser, MAX_UDP_OPEN, UDP_QUIET_US } from "./analyser.ts";
-import { EVICT_CLOSED_AFTER_US, MAX_CLOSED_WAITING } from "./tcp-table.ts";
+import { type AnalyseOptions, createAnalyser, MAX_UDP_OPEN } from "./analyser.ts";
+import { MAX_CLOSED_WAITING } from "./tcp-table.ts";
+
+// Ten minutes of capture time: quiet times finish nothing, streaming or not.
+const LONG_QUIET_US = 600_000_000;
+
 import type { Conversation } from "./types.ts";
 
 const C = "127.0.0.1";
@@ -245,26 +249,31 @@ describe("streaming (onConversation)", () => {
     expect(handed.map((c) => c.stream)).toEqual(Array.from({ length: flows }, (_, i) => i));
   });
 
-  it("finishes a UDP conversation quiet for UDP_QUIET_US: a later datagram on its ports is counted late", () => {
+  it("finishes no UDP conversation for being quiet: a datagram ten minutes later joins it, as in tshark", () => {
     const packets = [
       udp(C, 40000, C, 5005, "a", T0),
       udp(C, 5005, C, 40000, "a", T0 + 10),
-      udp(C, 40001, C, 5005, "b", T0 + UDP_QUIET_US + 20),
-      udp(C, 40000, C, 5005, "c", T0 + UDP_QUIET_US + 30),
+      udp(C, 40001, C, 5005, "b", T0 + LONG_QUIET_US + 20),
+      udp(C, 40000, C, 5005, "c", T0 + LONG_QUIET_US + 30),
     ];
     const { analysis, handed } = streamed(packets);
     expect(handed.map((c) => [c.id, c.stream, c.client.port, c.packets])).toEqual([
-      [0, 0, 40000, 2],
+      [0, 0, 40000, 3],
       [1, 1, 40001, 1],
     ]);
+    expect(analysis.capture.latePackets).toBe(0);
+    expect(handed).toEqual(analysePackets(packets).conversations);
+  });
+
+  it("counts a datagram late once its conversation was finished past MAX_UDP_OPEN", () => {
+    const packets = Array.from({ length: MAX_UDP_OPEN + 1 }, (_, i) =>
+      udp(C, 20000 + i, C, 5005, "x", T0 + i),
+    );
+    packets.push(udp(C, 20000, C, 5005, "late", T0 + MAX_UDP_OPEN + 10));
+    const { analysis, handed } = streamed(packets);
+    expect(handed).toHaveLength(MAX_UDP_OPEN + 1);
     expect(analysis.capture.latePackets).toBe(1);
-    expect(analysis.overhead.conversations.packets).toBe(4);
-    const whole = analysePackets(packets);
-    expect(whole.conversations.map((c) => [c.stream, c.packets])).toEqual([
-      [0, 3],
-      [1, 1],
-    ]);
-    expect(whole.capture.latePackets).toBe(0);
+    expect(analysis.overhead.conversations.packets).toBe(MAX_UDP_OPEN + 2);
   });
 
   it("numbers TCP streams as the whole analysis does past the closed-conversation caps, with late packets counted", () => {
@@ -277,7 +286,7 @@ describe("streaming (onConversation)", () => {
       const t = new TcpScript({ clientPort: 20000 + i, startUs: time, packets }).handshake().close();
       time = t.time;
     }
-    const late = new TcpScript({ clientPort: 20000, startUs: time + EVICT_CLOSED_AFTER_US, packets });
+    const late = new TcpScript({ clientPort: 20000, startUs: time + LONG_QUIET_US, packets });
     late.c(".", { rel: 2, ack: 5002 }).c("S", { rel: 0 });
     new TcpScript({ clientPort: 20000, clientIsn: 77_000, startUs: late.time + 10, packets }).handshake();
     const whole = analysePackets(packets, { keepPackets: false });
@@ -296,13 +305,12 @@ describe("streaming (onConversation)", () => {
   });
 
   it("finds a stray reply from a later flow still held when the request's flow is finished", () => {
-    const packets = [
-      udp(C, 40000, C, 5005, "ping", T0),
-      udp(C, 5006, C, 40000, "ping", T0 + 10),
-      udp(C, 40001, C, 5005, "late", T0 + UDP_QUIET_US + 20),
-    ];
+    const packets = [udp(C, 40000, C, 5005, "ping", T0), udp(C, 5006, C, 40000, "ping", T0 + 10)];
+    // More flows than are held: the request's flow, the least recently active, is finished first.
+    for (let i = 0; i < MAX_UDP_OPEN - 1; i++) packets.push(udp(C, 30000 + i, C, 5005, "x", T0 + 20 + i));
     const { handed } = streamed(packets);
     const first = handed[0];
+    expect(first?.protocol === "udp" && first.client.port).toBe(40000);
     expect(first?.protocol === "udp" && first.replies.strayReplies.map((s) => s.kind)).toEqual([
       "wrong-source-port",
     ]);

@@ -31,7 +31,7 @@ import {
   toKindBuckets,
 } from "./overhead.ts";
 import { finishTcpConversation, packetKind, type TcpConversationState } from "./tcp-conversation.ts";
-import { createTcpTable, EVICT_CLOSED_AFTER_US, MAX_CLOSED_WAITING } from "./tcp-table.ts";
+import { createTcpTable, MAX_CLOSED_WAITING } from "./tcp-table.ts";
 import type {
   CaptureAnalysis,
   Conversation,
@@ -67,10 +67,12 @@ export interface AnalyseOptions {
   readonly keepConversations?: boolean | number;
   /**
    * Streaming: each listed conversation is handed here once it is finished, and is not kept: `finish()`
-   * returns no conversations, so memory holds only what is still open. A TCP conversation is finished when
-   * it is closed and quiet (see tcp-table.ts); a UDP conversation, which never closes, when it has been
-   * quiet for UDP_QUIET_US of capture time or is the least recently active of more than MAX_UDP_OPEN; the
-   * rest at `finish()`. A finished conversation leaves a tombstone: a later packet on its 4-tuple is
+   * returns no conversations, so memory holds only what is still open. Conversations are finished early
+   * only past a cap, never after a quiet time (Wireshark follows a 4-tuple for ever, and a capture that
+   * holds fewer conversations than the caps is analysed exactly as without streaming): a closed TCP
+   * conversation when more than MAX_CLOSED_WAITING closed ones wait (see tcp-table.ts), a UDP conversation,
+   * which never closes, when it is the least recently active of more than MAX_UDP_OPEN; the rest at
+   * `finish()`. A finished conversation leaves a tombstone: a later packet on its 4-tuple is
    * counted in `capture.latePackets` (a TCP SYN with a new ISN starts a new conversation, as in Wireshark),
    * so stream numbers stay tshark's. A stray reply is looked for among the conversations still held when
    * its request's flow is finished. Without `onConversation`, nothing is finished before `finish()`.
@@ -95,9 +97,6 @@ export interface Analyser {
 export const DEFAULT_STREAM_BYTES = 1 << 20;
 /** Decode problems listed in the result; the rest are counted. */
 export const MAX_PROBLEMS_LISTED = 100;
-/** Streaming only: a UDP conversation quiet this long in capture time is finished. */
-export const UDP_QUIET_US = 120_000_000;
-const UDP_QUIET_NS = UDP_QUIET_US * 1000;
 /** Streaming only: past this many UDP conversations held, the least recently active one is finished. */
 export const MAX_UDP_OPEN = 1024;
 
@@ -216,7 +215,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     retireTcp,
     onConversation === undefined
       ? null
-      : { closedAfterUs: EVICT_CLOSED_AFTER_US, maxClosedWaiting: MAX_CLOSED_WAITING },
+      : { closedAfterUs: Number.POSITIVE_INFINITY, maxClosedWaiting: MAX_CLOSED_WAITING },
   );
 
   // A packet of a conversation already handed over: counted, and its bytes go to the conversations' overhead.
@@ -254,7 +253,7 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
       udpActive.set(state, otherKey);
     }
     addUdpPacket(state, packet, srcKey === state.clientKey ? 0 : 1, context);
-    if (onConversation !== undefined) retireQuietUdp(context.relativeNs(packet));
+    if (onConversation !== undefined && udpActive.size > MAX_UDP_OPEN) retireCrowdedUdp();
   }
 
   // An ICMP error quoting a UDP datagram whose 4-tuple has no conversation yet gives that 4-tuple the next
@@ -297,9 +296,9 @@ export function createAnalyser(options: AnalyseOptions = {}): Analyser {
     set.add(state);
   }
 
-  function retireQuietUdp(nowNs: number): void {
+  function retireCrowdedUdp(): void {
     for (const [state, serverKey] of udpActive) {
-      if (udpActive.size <= MAX_UDP_OPEN && nowNs - state.lastTimeNs < UDP_QUIET_NS) break;
+      if (udpActive.size <= MAX_UDP_OPEN) break;
       udpActive.delete(state);
       const key = addressKey(state, false);
       const set = udpByAddresses.get(key)!;

@@ -3,7 +3,7 @@
 // takes the next `udp.stream` number, and later datagrams of that 4-tuple share it.
 //
 //  ICMP error: type (1) code (1) checksum (2) unused/pointer/MTU (4), then the offending IP header and at
-//  least the first 8 bytes of its payload (here: the UDP header's ports).
+//  least the first 8 bytes of its payload (here: the UDP header).
 
 import { type DecodedPacket, Ipv4View, Ipv6View, readU16 } from "../decode/index.ts";
 import { addressPortKey, type EndpointKey } from "./flow-key.ts";
@@ -21,7 +21,7 @@ export interface QuotedDatagram {
   readonly dstKey: EndpointKey;
 }
 
-/** The UDP datagram the packet's ICMP/ICMPv6 error quotes, if it is such an error with the ports captured. */
+/** The UDP datagram the packet's ICMP/ICMPv6 error quotes, if it is such an error with its header captured. */
 export function quotedUdp(packet: DecodedPacket): QuotedDatagram | undefined {
   const network = packet.network;
   if (network === undefined || packet.transport !== undefined) return undefined;
@@ -40,8 +40,9 @@ export function quotedUdp(packet: DecodedPacket): QuotedDatagram | undefined {
     inner = decoded;
   }
   if (inner.protocol !== UDP && inner.protocol !== UDP_LITE) return undefined;
+  // As for any UDP header, Wireshark numbers the stream only when the whole 8-byte header was captured.
   const ports = 8 + inner.headerLength;
-  if (icmp.length < ports + 4) return undefined;
+  if (icmp.length < ports + 8) return undefined;
   return {
     srcKey: addressPortKey(inner, "src", readU16(icmp, ports)),
     dstKey: addressPortKey(inner, "dst", readU16(icmp, ports + 2)),

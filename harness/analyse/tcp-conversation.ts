@@ -80,7 +80,7 @@ export interface TcpConversationState {
   timelineOmitted: number;
   /** Finished into its JSON form (or counted, if left out): takes no more packets. */
   retired: boolean;
-  /** Waiting, closed, to be finished once quiet (see EVICT_CLOSED_AFTER_US). */
+  /** Waiting, closed, to be finished early when too many wait (streaming only). */
   closedQueued: boolean;
 }
 

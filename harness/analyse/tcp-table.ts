@@ -5,7 +5,7 @@
 // conversation), not a packet after any quiet time. Wireshark never forgets a 4-tuple, and neither does
 // the table.
 //
-// Streaming only, a closed conversation is finished once quiet (or when too many closed ones wait), and
+// Streaming only, a closed conversation may be finished early (when too many closed ones wait), and
 // what stays of it is a tombstone: which side is the client and each direction's base sequence number, in
 // typed arrays (under a hundred bytes a conversation with its 4-tuple), enough to apply the rule
 // above to a later packet. A later packet that does not start a new conversation belongs to one already
@@ -24,11 +24,6 @@ import {
 import { isPureSyn } from "./tcp-segment.ts";
 import { type BaseSeq, updateBaseSeqs } from "./wireshark-labels.ts";
 
-/**
- * Streaming only: a closed TCP conversation (both FINs ACKed, or reset) quiet this long in capture time is
- * finished: twice Linux's TIME_WAIT, after which little legitimate arrives on the 4-tuple.
- */
-export const EVICT_CLOSED_AFTER_US = 120_000_000;
 /** Streaming only: at most this many closed conversations wait; past it the longest-closed one goes first. */
 export const MAX_CLOSED_WAITING = 1024;
 

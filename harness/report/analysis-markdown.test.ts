@@ -2,17 +2,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analysePackets, T0, udp } from "../../test/support/analyse-scenarios.ts";
 import { analyseCapture } from "../analyse/analyse-capture.ts";
-import { UDP_QUIET_US } from "../analyse/analyser.ts";
+import { MAX_UDP_OPEN } from "../analyse/analyser.ts";
 import { renderAnalysisMarkdown } from "./analysis-markdown.ts";
 
 const C = "127.0.0.1";
 
 describe("analysis Markdown: late packets", () => {
-  const packets = [
-    udp(C, 40000, C, 5005, "a", T0),
-    udp(C, 40001, C, 5005, "b", T0 + UDP_QUIET_US + 10),
-    udp(C, 40000, C, 5005, "late", T0 + UDP_QUIET_US + 20),
-  ];
+  // More UDP flows than streaming holds: the first is finished, and a later datagram of it comes late.
+  const packets = Array.from({ length: MAX_UDP_OPEN + 1 }, (_, i) => udp(C, 20000 + i, C, 5005, "x", T0 + i));
+  packets.push(udp(C, 20000, C, 5005, "late", T0 + MAX_UDP_OPEN + 10));
 
   it("says how many packets came after their conversation was finished", () => {
     const analysis = analysePackets(packets, { onConversation: () => {} });
