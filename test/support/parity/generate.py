@@ -28,6 +28,7 @@ from rewrite import keep_icmp_errors, tag_frames, wrap_sequence_numbers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "peer.py")
+REWRITE = os.path.join(HERE, "rewrite.py")
 TIMEOUT = 5.0
 
 # The file formats each kind is written in: name → (made from tcpdump's nanosecond pcap "ns" or from the
@@ -41,6 +42,14 @@ VARIANTS = {
     "snap68.pcap": ("pcap", ["-F", "pcap", "-s", "68"]),
 }
 
+# Link types other than Ethernet (rewrite.LINKS), each a nanosecond pcap written from an Ethernet kind's:
+# kind → the link types. Each link type carries TCP (bulk-drops over IPv4, ipv6 over IPv6) and fragments
+# over both; IPv6 under each system's family number (24, 28, 30). Kept few: each is one more tshark run.
+LINK_VARIANTS = {
+    "bulk-drops": ["null-swapped", "loop"],
+    "ipv6": ["null", "null-darwin", "raw"],
+    "fragments": ["null", "null-swapped", "loop", "raw"],
+}
 
 def die_with_parent():
     """Run in a child before exec: the kernel kills it when the process that started it ends (PR_SET_PDEATHSIG),
@@ -518,6 +527,9 @@ def plan(kinds):
             command = ["editcap", *options, source, "{out}"] if options else ["cp", source]
             same = {"pcapng": f"{kind}.pcap", "ns.pcapng": f"{kind}.ns.pcap"}.get(variant)
             entries.append((kind, variant, f"{kind}.{variant}", command, same))
+        for link in LINK_VARIANTS.get(kind, []):
+            command = [sys.executable, REWRITE, "relink", link, f"raw/{kind}.ns.pcap", "{out}"]
+            entries.append((kind, f"{link}.ns.pcap", f"{kind}.{link}.ns.pcap", command, None))
     if "router-sll2" in kinds:
         entries.append(("router-sll", "pcap", "router-sll.pcap", ["editcap", "-F", "pcap", "raw/router-sll.ns.pcap", "{out}"], None))
         # Interfaces of two link types in one pcapng: the router's Ethernet side and its `any` (LINUX_SLL).

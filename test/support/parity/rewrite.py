@@ -94,3 +94,49 @@ def keep_icmp_errors(source, target):
             out += [record_header, bytes(packet)]
     with open(target, "wb") as f:
         f.write(b"".join(out))
+
+
+# The 4-byte header of LINKTYPE_NULL (0) and LINKTYPE_LOOP (108): an address family. IPv6's number differs by
+# system (24 NetBSD/OpenBSD, 28 FreeBSD, 30 Darwin); NULL writes it in the byte order of the host that made
+# the file, LOOP always big-endian.
+def family_header(byte_order, ipv6_family):
+    return lambda version: struct.pack(f"{byte_order}I", 2 if version == 4 else ipv6_family)
+
+
+# Link types relink() writes: name → (pcap link type, the header before the IP packet given its IP version).
+LINKS = {
+    "null": (0, family_header("<", 24)),
+    "null-swapped": (0, family_header(">", 28)),
+    "null-darwin": (0, family_header("<", 30)),
+    "loop": (108, family_header(">", 24)),
+    "raw": (101, lambda version: b""),
+}
+
+
+def relink(source, target, link):
+    """Writes an Ethernet capture again with another link type (LINKS): each IPv4 or IPv6 frame's Ethernet
+    header replaced by the new one, times kept, captured and original lengths changed by the difference.
+    Frames of other EtherTypes (ARP) have no place in the new link type and are left out."""
+    header, records = pcap_records(open(source, "rb").read())
+    linktype, link_header = LINKS[link]
+    out = [header[:20] + struct.pack("<I", linktype)]
+    for record_header, packet in records:
+        version = {b"\x08\x00": 4, b"\x86\xdd": 6}.get(bytes(packet[12:14]))
+        if version is None:
+            continue
+        seconds, fraction, incl, orig = struct.unpack("<IIII", record_header)
+        new = link_header(version)
+        grown = len(new) - 14
+        out += [struct.pack("<IIII", seconds, fraction, incl + grown, orig + grown), new + bytes(packet[14:])]
+    with open(target, "wb") as f:
+        f.write(b"".join(out))
+
+
+if __name__ == "__main__":
+    import sys
+
+    # python3 rewrite.py relink LINK SOURCE TARGET: the command generate.py's plan runs for a link-type variant.
+    if len(sys.argv) == 5 and sys.argv[1] == "relink":
+        relink(*sys.argv[3:5], sys.argv[2])
+    else:
+        raise SystemExit("usage: rewrite.py relink LINK SOURCE TARGET")
