@@ -3,9 +3,10 @@
 // a router seen through `-i any`, sequence numbers across 2^32, IP options, VLAN and QinQ, a VLAN trunk
 // carrying every fragment twice, TCP Fast Open, ICMP errors with and without their datagrams, files joined
 // out of time order, 4-tuples back after minutes of quiet; as pcap, nanosecond pcap, pcapng, nanosecond
-// pcapng, snap-length cuts, Linux SLL/SLL2, BSD NULL in either byte order, OpenBSD LOOP, raw IP and a pcapng
-// of two link types), made once into a temporary folder. One test per capture: each must show no discrepancy
-// at all, and a failure lists the first differing frames with both values (test/support/parity/compare.ts).
+// pcapng, snap-length cuts, Linux SLL/SLL2, BSD NULL in either byte order, OpenBSD LOOP, raw IP, a pcapng of
+// two link types, big-endian and two-section pcapng, interfaces in 10^-3, 10^-6, 10^-9 and 2^-20 s), made
+// once into a temporary folder. One test per capture: each must show no discrepancy at all, and a failure
+// lists the first differing frames with both values (test/support/parity/compare.ts).
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -50,6 +50,16 @@ LINK_VARIANTS = {
     "ipv6": ["null", "null-darwin", "raw"],
     "fragments": ["null", "null-swapped", "loop", "raw"],
 }
+# pcapng that editcap cannot write (rewrite.pcapng), each from an Ethernet kind's nanosecond pcap: kind →
+# (variant, sections as ORDER:RESOLUTIONS:SOURCE). Several resolutions: one interface each, frames dealt to
+# them in turn. time-back's is its two files as two sections, little- then big-endian.
+PCAPNG_VARIANTS = {
+    "bulk-drops": [("be.pcapng", ["be:ns:raw/bulk-drops.ns.pcap"])],
+    "ipv6": [("tsresol.pcapng", ["le:ms,us,ns,2^-20:raw/ipv6.ns.pcap"])],
+    "fragments": [("tsresol-be.pcapng", ["be:2^-20,ns,ms,us:raw/fragments.ns.pcap"])],
+    "time-back": [("sections.pcapng", ["le:ns:raw/port-reuse-rst.ns.pcap", "be:us,2^-20:raw/ipv6-older.ns.pcap"])],
+}
+
 
 def die_with_parent():
     """Run in a child before exec: the kernel kills it when the process that started it ends (PR_SET_PDEATHSIG),
@@ -530,6 +540,9 @@ def plan(kinds):
         for link in LINK_VARIANTS.get(kind, []):
             command = [sys.executable, REWRITE, "relink", link, f"raw/{kind}.ns.pcap", "{out}"]
             entries.append((kind, f"{link}.ns.pcap", f"{kind}.{link}.ns.pcap", command, None))
+        for variant, sections in PCAPNG_VARIANTS.get(kind, []):
+            command = [sys.executable, REWRITE, "pcapng", "{out}", *sections]
+            entries.append((kind, variant, f"{kind}.{variant}", command, None))
     if "router-sll2" in kinds:
         entries.append(("router-sll", "pcap", "router-sll.pcap", ["editcap", "-F", "pcap", "raw/router-sll.ns.pcap", "{out}"], None))
         # Interfaces of two link types in one pcapng: the router's Ethernet side and its `any` (LINUX_SLL).

@@ -1,5 +1,6 @@
-# Captures written again with a change tcpdump cannot make: TCP sequence numbers moved next to 2^32, and VLAN
-# tags inserted. Used by generate.py for its derived kinds; reads and writes little-endian pcap (µs or ns).
+# Captures written again with a change tcpdump cannot make: TCP sequence numbers moved next to 2^32, VLAN tags
+# inserted, another link type, pcapng that editcap cannot write. Used by generate.py for its derived kinds and
+# variants; reads little-endian pcap (µs or ns; pcapng() nanosecond only), writes pcap and pcapng.
 import struct
 
 
@@ -132,11 +133,58 @@ def relink(source, target, link):
         f.write(b"".join(out))
 
 
+
+# pcapng's if_tsresol byte for each resolution pcapng() writes: n for 10^-n seconds, 0x80 | n for 2^-n.
+RESOLUTIONS = {"ms": 3, "us": 6, "ns": 9, "2^-20": 0x80 | 20}
+
+
+def pcapng_block(order, kind, body):
+    """One pcapng block in the byte order ("<" or ">"): type, total length, body padded to 4 bytes, length."""
+    body += b"\0" * (-len(body) % 4)
+    length = 12 + len(body)
+    return struct.pack(f"{order}II", kind, length) + body + struct.pack(f"{order}I", length)
+
+
+def pcapng_section(order, source, resolutions):
+    """A pcapng section holding a nanosecond pcap's records: a Section Header Block in the byte order, one
+    Interface Description Block per resolution (the pcap's link type and snap length, if_tsresol written
+    even for microseconds), and record i as an Enhanced Packet Block on interface i modulo their number,
+    its time in that interface's units (rounded down)."""
+    header, records = pcap_records(open(source, "rb").read())
+    snaplen, linktype = struct.unpack_from("<II", header, 16)
+    out = [pcapng_block(order, 0x0A0D0D0A, struct.pack(f"{order}IHHq", 0x1A2B3C4D, 1, 0, -1))]
+    for name in resolutions:
+        tsresol = struct.pack(f"{order}HH", 9, 1) + bytes([RESOLUTIONS[name]]) + b"\0\0\0"
+        out.append(pcapng_block(order, 1, struct.pack(f"{order}HHI", linktype, 0, snaplen) + tsresol + b"\0" * 4))
+    for i, (record_header, packet) in enumerate(records):
+        seconds, nanoseconds, incl, orig = struct.unpack("<IIII", record_header)
+        ns = seconds * 1_000_000_000 + nanoseconds
+        code = RESOLUTIONS[resolutions[i % len(resolutions)]]
+        units = (ns << (code & 0x7F)) // 10**9 if code & 0x80 else ns // 10 ** (9 - code)
+        epb = struct.pack(f"{order}IIIII", i % len(resolutions), units >> 32, units & 0xFFFFFFFF, incl, orig)
+        out.append(pcapng_block(order, 6, epb + bytes(packet)))
+    return b"".join(out)
+
+
+def pcapng(target, sections):
+    """Writes a pcapng of one section per (byte order "le" or "be", nanosecond pcap, resolutions) in turn:
+    what editcap and mergecap cannot write (big-endian sections, several sections in one file, interfaces in
+    milliseconds or in 2^-20 s)."""
+    order = {"le": "<", "be": ">"}
+    with open(target, "wb") as f:
+        f.write(b"".join(pcapng_section(order[o], source, resolutions) for o, source, resolutions in sections))
+
+
 if __name__ == "__main__":
     import sys
 
-    # python3 rewrite.py relink LINK SOURCE TARGET: the command generate.py's plan runs for a link-type variant.
+    # The commands generate.py's plan runs for the link-type and pcapng variants:
+    #   python3 rewrite.py relink LINK SOURCE TARGET
+    #   python3 rewrite.py pcapng TARGET ORDER:RESOLUTION[,RESOLUTION...]:SOURCE...   (a section per argument)
     if len(sys.argv) == 5 and sys.argv[1] == "relink":
         relink(*sys.argv[3:5], sys.argv[2])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "pcapng":
+        specs = [spec.split(":", 2) for spec in sys.argv[3:]]
+        pcapng(sys.argv[2], [(o, source, resolutions.split(",")) for o, resolutions, source in specs])
     else:
-        raise SystemExit("usage: rewrite.py relink LINK SOURCE TARGET")
+        raise SystemExit("usage: rewrite.py relink LINK SOURCE TARGET | pcapng TARGET ORDER:RESOLUTIONS:SOURCE...")
