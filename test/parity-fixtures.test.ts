@@ -60,6 +60,19 @@ describe("the parity comparer", () => {
     expect(found.map((d) => d.where)).toEqual([`frame ${frame}`]);
   });
 
+  it.each([
+    ["overhead network (Σ IP headers)", "network"],
+    ["overhead transport (Σ tcp.hdr_len, 8 per UDP datagram)", "transport"],
+    ["overhead payload (Σ tcp.len, udp.length − 8)", "payload"],
+  ] as const)("reports a changed %s in socklab's overhead", async (field, layer) => {
+    const doc = await socklabDocument(join(folder, name));
+    expect(compareAnalysis(view(), doc).filter((d) => d.field === field)).toEqual([]);
+    const bucket = layer === "network" ? doc.overhead.total : doc.overhead.conversations;
+    Object.assign(bucket, { [layer]: bucket[layer] + 1 });
+    const found = compareAnalysis(view(), doc).filter((d) => d.field === field);
+    expect(found.map((d) => d.socklab)).toEqual([bucket[layer]]);
+  });
+
   it("reports tshark's conversation table differing from socklab's frames", async () => {
     const doc = await socklabDocument(join(folder, name));
     const changed = view();

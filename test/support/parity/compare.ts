@@ -1,7 +1,7 @@
 // socklab analyse --json held to tshark, frame by frame: per frame the stream, relative sequence numbers,
 // lengths, analysis labels and time (compare-frames.ts); per conversation tshark's `-z conv` counts,
-// tcp.completeness and port reuse (compare-conversations.ts); per capture the totals (here). Produces a
-// discrepancy list, readable per field (discrepancy.ts).
+// tcp.completeness and port reuse (compare-conversations.ts); per capture the totals (here) and the overhead
+// per layer (compare-overhead.ts). Produces a discrepancy list, readable per field (discrepancy.ts).
 //
 // Usage: node --import tsx test/support/parity/compare.ts CAPTURE... [--limit N]
 //   (runs tshark and socklab analyse --json --packets all --stream-bytes 0 on each capture; exit 1 on any
@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import type { CaptureAnalysis } from "../../../harness/analyse/types.ts";
 import { compareConversations } from "./compare-conversations.ts";
 import { compareFrames } from "./compare-frames.ts";
+import { compareOverhead } from "./compare-overhead.ts";
 import { type Discrepancy, formatDiscrepancies } from "./discrepancy.ts";
 import { socklabDocument } from "./socklab.ts";
 import { isIcmp, type TsharkView, tsharkView } from "./tshark.ts";
@@ -67,6 +68,7 @@ export function compareAnalysis(view: TsharkView, doc: CaptureAnalysis): Discrep
   compareTotals(view, doc, out);
   compareConversations(view, doc, out);
   compareFrames(view, doc, out);
+  compareOverhead(view, doc, out);
   return out;
 }
 

@@ -22,6 +22,18 @@ export interface TsharkTcp {
   readonly duplicateAckFrame: number | null;
   readonly reusedPorts: boolean;
   readonly completeness: number | null;
+  /** tcp.hdr_len (null when the header is cut before its data offset). */
+  readonly hdrLen: number | null;
+}
+
+/**
+ * The frame's own IP header (the first one: not a header quoted by an ICMP error), in bytes: `header` is
+ * ip.hdr_len, or IPv6's 40 and its hop-by-hop, routing, destination-options and fragment headers; `total`
+ * is ip.len, or ipv6.plen + 40.
+ */
+export interface TsharkIp {
+  readonly header: number;
+  readonly total: number;
 }
 
 export interface TsharkFrame {
@@ -35,11 +47,14 @@ export interface TsharkFrame {
   readonly protocols: string;
   readonly tcp: TsharkTcp | null;
   readonly udp: { readonly stream: number; readonly length: number | null } | null;
+  readonly ip: TsharkIp | null;
   /**
    * An IPv4/IPv6 fragment tshark did not reassemble (a datagram's piece shown on its own frame), whose TCP
    * or UDP header, if any, is the start of the datagram.
    */
   readonly unreassembledFragment: boolean;
+  /** A piece of an IPv4 or IPv6 datagram (more fragments, or an offset), reassembled or not. */
+  readonly fragment: boolean;
 }
 
 /** One row of a `-z conv,…` table: A → B is tshark's "->" column, B → A its "<-" one. */
@@ -88,6 +103,14 @@ const FIELDS = [
     "ipv6.fraghdr.offset",
     "ip.reassembled.length",
     "ipv6.reassembled.length",
+    "tcp.hdr_len",
+    "ip.hdr_len",
+    "ip.len",
+    "ipv6.plen",
+    "ipv6.hopopts.len_oct",
+    "ipv6.routing.len_oct",
+    "ipv6.dstopts.len_oct",
+    "ipv6.fraghdr.nxt",
     ...LABEL_FIELDS,
   ]),
 ];
@@ -107,6 +130,41 @@ export function secondsToNs(text: string): number {
 // A boolean field as tshark 4.0 prints it ("1"/"0"; later versions print "True"/"False").
 function truthy(text: string): boolean {
   return text === "1" || text === "True";
+}
+
+// The first occurrence of a field (an ICMP error's quoted headers repeat the IP and transport fields).
+function firstNumber(text: string): number | null {
+  return numberOrNull(text.split(",")[0]);
+}
+
+// The frame's own IP header and length from its first IPv4 or IPv6 fields; the IPv6 extension headers'
+// fields are taken only when the frame's first IP header is IPv6 (so they are its own, or a quote's after
+// it: the corpus quotes no extension headers).
+function ipOf(cell: (field: string) => string, protocols: string): TsharkIp | null {
+  const first = protocols.split(":").find((p) => p === "ip" || p === "ipv6");
+  if (first === "ip") {
+    const header = firstNumber(cell("ip.hdr_len"));
+    const total = firstNumber(cell("ip.len"));
+    return header === null || total === null ? null : { header, total };
+  }
+  if (first === "ipv6") {
+    const plen = firstNumber(cell("ipv6.plen"));
+    if (plen === null) return null;
+    const options = ["ipv6.hopopts.len_oct", "ipv6.routing.len_oct", "ipv6.dstopts.len_oct"];
+    const extensions = options.reduce((n, field) => n + (firstNumber(cell(field)) ?? 0), 0);
+    const fragment = cell("ipv6.fraghdr.nxt") === "" ? 0 : 8;
+    return { header: 40 + extensions + fragment, total: plen + 40 };
+  }
+  return null;
+}
+
+function fragment(cell: (field: string) => string): boolean {
+  return (
+    truthy(cell("ip.flags.mf")) ||
+    Number(cell("ip.frag_offset") || 0) > 0 ||
+    truthy(cell("ipv6.fraghdr.more")) ||
+    Number(cell("ipv6.fraghdr.offset") || 0) > 0
+  );
 }
 
 function frameOf(cells: string[]): TsharkFrame {
@@ -135,15 +193,13 @@ function frameOf(cells: string[]): TsharkFrame {
             duplicateAckFrame: numberOrNull(cell("tcp.analysis.duplicate_ack_frame")),
             reusedPorts: cell("tcp.analysis.reused_ports") !== "",
             completeness: numberOrNull(cell("tcp.completeness")),
+            hdrLen: firstNumber(cell("tcp.hdr_len")),
           },
     udp: udpStream === null ? null : { stream: udpStream, length: numberOrNull(cell("udp.length")) },
+    ip: ipOf(cell, cell("frame.protocols")),
     unreassembledFragment:
-      (truthy(cell("ip.flags.mf")) ||
-        Number(cell("ip.frag_offset") || 0) > 0 ||
-        truthy(cell("ipv6.fraghdr.more")) ||
-        Number(cell("ipv6.fraghdr.offset") || 0) > 0) &&
-      cell("ip.reassembled.length") === "" &&
-      cell("ipv6.reassembled.length") === "",
+      fragment(cell) && cell("ip.reassembled.length") === "" && cell("ipv6.reassembled.length") === "",
+    fragment: fragment(cell),
   };
 }
 
