@@ -194,8 +194,14 @@ function verifyWindowScaling(isSynAck: boolean, fwd: FlowLabelState, rev: FlowLa
   }
 }
 
-// ns elapsed since `thenNs`; a clock going backwards reads as "long ago" (Wireshark's unsigned difference).
+// ns elapsed since `thenNs`; an unset time is −∞, so it reads as long ago. A clock going backwards (a frame
+// stamped before the one it follows) is judged as tshark 4.0 judges it: "close" for the out-of-order test
+// (a signed difference), "long ago" for the fast-retransmission test.
 function elapsedNs(nowNs: number, thenNs: number): number {
+  return nowNs - thenNs;
+}
+
+function elapsedForwardNs(nowNs: number, thenNs: number): number {
   const t = nowNs - thenNs;
   return t < 0 ? Number.POSITIVE_INFINITY : t;
 }
@@ -326,7 +332,7 @@ function retransmissionKind(
     notAdvanced &&
     rev.dupacknum >= 2 &&
     rev.lastack === seq &&
-    elapsedNs(seg.timeNs, rev.lastackTimeNs) < FAST_RETRANSMISSION_NS
+    elapsedForwardNs(seg.timeNs, rev.lastackTimeNs) < FAST_RETRANSMISSION_NS
   ) {
     return A["fast-retransmission"];
   }
