@@ -2,7 +2,7 @@
 // the same frames written to a pcap (`tshark -r F -T fields -e frame.number -e udp.length -e tcp.len
 // -e ip.fragment -e ip.fragment.error -e ipv6.fragment -e ip.reassembled.length -e udp.payload`).
 import { describe, expect, test } from "vitest";
-import { buildTcp, buildUdp, toRecord } from "./build.ts";
+import { buildTcp, buildUdp, buildUdpLite, toRecord } from "./build.ts";
 import { buildFragments, type FragmentPiece, fragmentPieces } from "./build-fragments.ts";
 import {
   createIpReassembler,
@@ -394,4 +394,26 @@ describe("memory", () => {
     expect(shown!.toString()).toBe("127.0.0.1.4000 > 127.0.0.2.5000: UDP, length 3000");
     expect(shown!.frameLength).toBe(82);
   });
+});
+
+test("a UDP-Lite datagram in fragments is reassembled into the UDP layer, as a UDP one is", () => {
+  const whole = buildUdpLite({
+    src: "127.0.0.1",
+    dst: "127.0.0.2",
+    sport: 4000,
+    dport: 5000,
+    payload: bytesOf(3000),
+  });
+  const frames = cut(whole, 7, [
+    { offset: 0, length: 1480 },
+    { offset: 1480, length: 1528 },
+  ]);
+  const reassembler = createIpReassembler();
+  const shown = frames.map((data, i) => reassembler.add(decodePacket(toRecord(data, i + 1, T0 + i), 1)));
+  expect(shown[0]).toBeUndefined();
+  const datagram = shown[1]!;
+  expect(datagram.transport?.protocol).toBe("udp");
+  expect(datagram.transport?.protocol === "udp" && datagram.transport.lite).toBe(true);
+  expect(datagram.payloadLength).toBe(3000);
+  expect(datagram.problems).toEqual([]);
 });

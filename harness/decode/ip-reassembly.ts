@@ -329,8 +329,8 @@ function rebuild(last: Packet, dataAt: number, reassembly: Reassembly): Reassemb
       } else {
         problems.push(tcp);
       }
-    } else if (view.protocol === 17) {
-      const udp = UdpView.decode(bytes, segment, upper);
+    } else if (view.protocol === 17 || view.protocol === 136) {
+      const udp = UdpView.decode(bytes, segment, upper, view.protocol === 136);
       if (udp instanceof UdpView) {
         transport = udp;
         const mismatch = udp.lengthProblem(upper);
