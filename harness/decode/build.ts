@@ -129,14 +129,20 @@ export function buildUdp(
   link: BuildLink = "ethernet",
   linkOptions: BuildLinkOptions = {},
 ): Uint8Array {
+  const udp = udpHeaderAndPayload(spec, (length) => length);
+  return wrap(spec, 17, udp, 6, link, linkOptions);
+}
+
+// The 8-byte header (ports, then `lengthField` of the datagram's length) and the payload; checksum left 0.
+function udpHeaderAndPayload(spec: UdpSpec, lengthField: (length: number) => number): Uint8Array {
   const payload = toBytes(spec.payload);
   const udp = new Uint8Array(8 + payload.length);
   const view = new DataView(udp.buffer);
   view.setUint16(0, spec.sport);
   view.setUint16(2, spec.dport);
-  view.setUint16(4, udp.length);
+  view.setUint16(4, lengthField(udp.length));
   udp.set(payload, 8);
-  return wrap(spec, 17, udp, 6, link, linkOptions);
+  return udp;
 }
 
 /**
@@ -149,14 +155,8 @@ export function buildUdpLite(
   link: BuildLink = "ethernet",
   linkOptions: BuildLinkOptions = {},
 ): Uint8Array {
-  const payload = toBytes(spec.payload);
-  const udp = new Uint8Array(8 + payload.length);
-  const view = new DataView(udp.buffer);
-  view.setUint16(0, spec.sport);
-  view.setUint16(2, spec.dport);
   const coverage = spec.coverage ?? 0;
-  view.setUint16(4, coverage);
-  udp.set(payload, 8);
+  const udp = udpHeaderAndPayload(spec, () => coverage);
   const covered = coverage >= 8 && coverage <= udp.length ? coverage : udp.length;
   return wrap(spec, 136, udp, 6, link, linkOptions, covered);
 }
