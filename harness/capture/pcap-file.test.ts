@@ -105,6 +105,28 @@ describe("each format reads", () => {
     expect(got.bytes).toBe(bytes.length);
   });
 
+  // Two read buffers take turns, so a record is valid only during its callback: read through many small
+  // blocks (records straddling them, some longer than a block's headroom), every record copied in the
+  // callback is the one written.
+  const MANY: PcapPacket[] = Array.from({ length: 600 }, (_, i) => ({
+    timeUs: 1_700_000_000_000_000 + i,
+    data: Uint8Array.from(
+      { length: 14 + ((i * 37) % 1500) + (i % 50 === 0 ? 9000 : 0) },
+      (_, j) => (i + j) & 0xff,
+    ),
+  }));
+  test.each([
+    ["pcap", () => pcap({}, 1, MANY)],
+    ["pcapng", () => ng.pcapng(SHB, idb(1), ...MANY.map((p) => epb(0, p.data)))],
+  ])("%s read through 4 KiB blocks: each record's bytes are its own", async (name, bytes) => {
+    const path = file(`many.${name}`, bytes());
+    const records: Uint8Array[] = [];
+    await readCapture(path, (record) => records.push(new Uint8Array(record.data)), { highWaterMark: 4096 });
+    expect(records.length).toBe(MANY.length);
+    for (const [i, p] of MANY.entries())
+      expect(Buffer.compare(records[i]!, p.data), `record ${i + 1}`).toBe(0);
+  });
+
   test.each([
     ["tcp-echo.pcap", "pcap", 12],
     ["nanosecond.pcap", "pcap-ns", 8],

@@ -30,9 +30,8 @@ const pcapParser = pcapParserModule;
 /**
  * Reads every record of a capture file in order, calling `onPacket` for each: the packets, and in pcapng
  * the blocks tshark numbers as frames though they hold no packet (`linkType` NOT_A_PACKET). The record's
- * data is a view
- * (a Node Buffer) into a read buffer that is never reused, so it stays valid, but a kept view pins the
- * whole buffer: copy with `new Uint8Array(record.data)` to keep many (Buffer#slice does not copy).
+ * data is a view into a read buffer that is read into again once the callback returns: valid only during
+ * the call. Copy what is kept (`new Uint8Array(record.data.subarray(…))`; Buffer#slice does not copy).
  */
 export async function readCapture(
   path: string,
@@ -299,15 +298,16 @@ async function pump(
   stopped: () => boolean,
 ): Promise<void> {
   const handle = await open(path, "r");
-  // Each block is read into a buffer behind `headroom` free bytes, where the partial record before it is
-  // copied; the next block is read while this one is parsed.
+  // Two buffers take turns: a block is read into one while the other is parsed, each behind `headroom` free
+  // bytes where the partial record before it is copied. A record's data is valid only while its callback
+  // runs (the buffer is read into again after), so a whole file costs two buffers, not garbage per block.
   const headroom = Math.min(1 << 16, blockSize);
-  const readBlock = async (position: number) => {
-    const block = Buffer.allocUnsafe(headroom + blockSize);
+  let spare: Buffer = Buffer.allocUnsafe(headroom + blockSize);
+  const readBlock = async (block: Buffer, position: number) => {
     const { bytesRead } = await handle.read(block, headroom, blockSize, position);
     return { block, bytesRead };
   };
-  let next: ReturnType<typeof readBlock> | null = readBlock(0);
+  let next: ReturnType<typeof readBlock> | null = readBlock(Buffer.allocUnsafe(headroom + blockSize), 0);
   try {
     let position = 0;
     while (!stopped()) {
@@ -320,7 +320,6 @@ async function pump(
       }
       if (position === 0 && magic !== undefined) block.set(magic.subarray(0, bytesRead), headroom);
       position += bytesRead;
-      next = readBlock(position);
       const carry = parser.buffer;
       const carried = carry === null ? 0 : carry.length;
       let data: Buffer;
@@ -332,6 +331,9 @@ async function pump(
         data = Buffer.concat([carry!, block.subarray(headroom, headroom + bytesRead)]);
       }
       parser.buffer = null;
+      // The partial record is copied out of the other buffer: it is free to read the next block into.
+      next = readBlock(spare, position);
+      spare = block;
       source.emit("data", data);
     }
   } finally {

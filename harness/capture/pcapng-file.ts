@@ -1,6 +1,6 @@
 // Reads pcapng natively, streaming: the file is read in large blocks (the next one while this one is
-// parsed), each pcapng block parsed in place (pcapng-parser.ts), and a record's data is a view into a read
-// buffer that is never reused. Memory stays flat whatever the file size. Every fault is a CaptureError
+// parsed), each pcapng block parsed in place (pcapng-parser.ts). Two read buffers take turns, so a record's
+// data is a view valid only while its callback runs. Memory stays flat whatever the file size. Every fault is a CaptureError
 // naming the byte offset.
 
 import { type FileHandle, open } from "node:fs/promises";
@@ -23,9 +23,8 @@ export async function readPcapng(
   const handle = await reading(file, 0, () => open(file, "r"));
   let next: Promise<{ block: Buffer; bytesRead: number }> | null = null;
   try {
-    const readBlock = (at: number) =>
+    const readBlock = (block: Buffer, at: number) =>
       reading(file, at, async () => {
-        const block = Buffer.allocUnsafe(headroom + blockSize);
         // Bytes past the size the file had when it was opened (a capture still being written) are not read.
         const { bytesRead } = await handle.read(
           block,
@@ -35,30 +34,33 @@ export async function readPcapng(
         );
         return { block, bytesRead };
       });
+    let spare: Buffer = Buffer.allocUnsafe(headroom + blockSize);
     let position = 0;
     let carry: Buffer | null = null;
-    next = readBlock(0);
+    next = readBlock(Buffer.allocUnsafe(headroom + blockSize), 0);
     for (;;) {
       const { block, bytesRead } = await next;
       next = null;
       if (bytesRead === 0) break;
       const readAt = position;
       position += bytesRead;
-      next = readBlock(position);
       const carried = carry === null ? 0 : carry.length;
       if (carry !== null) carry.copy(block, headroom - carried);
+      // The unparsed end is copied out of the other buffer: it is free to read the next block into.
+      next = readBlock(spare, position);
+      spare = block;
       const data = block.subarray(headroom - carried, headroom + bytesRead);
       const used = parser.parse(data, readAt - carried);
       carry = used < data.length ? data.subarray(used) : null;
       const large = parser.large;
       if (large === undefined) continue;
       parser.large = undefined;
-      await next;
+      const { block: free } = await next;
       next = null;
       await readLarge(file, handle, parser, large, carry);
       carry = null;
       position = large.at + large.length;
-      next = readBlock(position);
+      next = readBlock(free, position);
     }
     if (carry !== null && parser.parse(carry, position - carry.length) < carry.length) {
       throw new CaptureError(

@@ -2,6 +2,7 @@
 // Wireshark file) as a Markdown report, or as the documented JSON document with --json.
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { analyseCapture } from "../analyse/index.ts";
 import type { Conversation } from "../analyse/types.ts";
 import {
@@ -76,6 +77,14 @@ function openTarget(out: string | undefined, output: Output): TextSink & { end()
   };
 }
 
+/**
+ * The heap growth an analysis runs with: after each full collection V8 lets the heap grow by this much
+ * before the next. An analysis keeps little alive (what is open) and turns much over (every finished
+ * conversation), so V8's default growth (up to 4×) would fill memory with garbage: 20 % keeps a 10M-packet
+ * --json analysis near 200 MiB instead of 330–380, at about the same CPU.
+ */
+export const HEAP_GROWING_PERCENT = 20;
+
 function parsePort(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const port = Number(text);
@@ -108,6 +117,8 @@ export const analyseCommand: Command = {
     }
     const streamBytes = parseCount("--stream-bytes", parsed.values["stream-bytes"], JSON_STREAM_BYTES, false);
     const out = parsed.values.out;
+    // Read by V8 at each full collection, so it takes effect now (unlike the young generation's size).
+    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
     if (json) {
       // Every conversation, streamed through a spool; nothing is written unless the whole capture was read.
       let target: (TextSink & { end(): void }) | undefined;

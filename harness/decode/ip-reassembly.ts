@@ -197,7 +197,9 @@ export function createIpReassembler(options: IpReassemblerOptions = {}): IpReass
     }
     const piece: Piece = {
       offset,
-      bytes: data.slice(dataAt, dataAt + dataLength),
+      // A copy: the packet's data is a view into a read buffer that is read into again after this packet
+      // (and a Buffer's slice() would be such a view too).
+      bytes: new Uint8Array(data.subarray(dataAt, dataAt + dataLength)),
       frame: {
         number: packet.number,
         timeUs: packet.timeUs,
