@@ -1,7 +1,7 @@
 // Reads pcapng natively, streaming: the file is read in large blocks (the next one while this one is
 // parsed), each pcapng block parsed in place (pcapng-parser.ts). Two read buffers take turns, so a record's
-// data is a view valid only while its callback runs. Memory stays flat whatever the file size. Every fault is a CaptureError
-// naming the byte offset.
+// data is a view valid only while its callback runs. Memory stays flat whatever the file size. Every fault
+// is a CaptureError naming the byte offset.
 
 import { type FileHandle, open } from "node:fs/promises";
 import { CaptureError, readFailure } from "./capture-error.ts";

@@ -135,7 +135,6 @@ export function cFacts(path: string, text: string): ProgramFacts {
     printed: [],
     // headers of the submission's own, shared by its programs as Python programs share a module
     modules: [...code.matchAll(/#include\s+"([^"]+)"/g)].map((m) => posix.join(posix.dirname(path), m[1]!)),
-    packedValues: null,
   };
 }
 

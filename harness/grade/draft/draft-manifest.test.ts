@@ -207,6 +207,128 @@ describe("draftManifest", () => {
     );
   });
 
+  // The struct task's pair answering with a packed sum and taking its values as guarded arguments (a float
+  // among them) is no sensor pair.
+  const STRUCT_CLIENT = [
+    "import socket, struct, sys",
+    "HOST, PORT = 'localhost', 10001",
+    "a, b, c = 1, 4, 2.7",
+    "if len(sys.argv) > 1:",
+    "    HOST = sys.argv[1]",
+    "if len(sys.argv) > 2:",
+    "    PORT = int(sys.argv[2])",
+    "if len(sys.argv) > 5:",
+    "    a = int(sys.argv[3])",
+    "    b = int(sys.argv[4])",
+    "    c = float(sys.argv[5])",
+    "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
+    "s.connect((HOST, PORT))",
+    "s.sendall(struct.pack('=iif', a, b, c))",
+    "print(struct.unpack('=f', s.recv(4)))",
+  ].join("\n");
+  const STRUCT_SERVER = [
+    "import socket, struct, sys",
+    "HOST = sys.argv[1] if len(sys.argv) > 1 else 'localhost'",
+    "PORT = int(sys.argv[2]) if len(sys.argv) > 2 else 10001",
+    "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
+    "s.bind((HOST, PORT))",
+    "s.listen(1)",
+    "while True:",
+    "    conn, addr = s.accept()",
+    "    a, b, c = struct.unpack('=iif', conn.recv(12))",
+    "    print(a, b, c)",
+    "    conn.sendall(struct.pack('=f', a + b + c))",
+  ].join("\n");
+
+  it("places a struct pair that replies with a packed value and takes a float argument in the struct task", () => {
+    const draft = draftOf({ "struct_client.py": STRUCT_CLIENT, "struct_server.py": STRUCT_SERVER });
+    expect(commands(draft)).toEqual({
+      "struct-binary": "python3 struct_server.py {host} {port} | python3 struct_client.py {host} {port}",
+    });
+    // the values are optional arguments (under `if len(sys.argv) > 5`): nothing for the student to add
+    expect(draft.todo).toEqual([]);
+  });
+
+  it("takes the struct record, not a length prefix packed before it, as the task's format", () => {
+    const client = STRUCT_CLIENT.replace(
+      "s.sendall(struct.pack('=iif', a, b, c))",
+      "body = struct.pack('<iif', 1, 4, 2.5)\ns.sendall(struct.pack('!H', len(body)) + body)",
+    );
+    const draft = draftOf({ "struct_client.py": client, "struct_server.py": STRUCT_SERVER });
+    expect(draft.manifest.tasks["struct-binary"]).toMatchObject({ format: "<iif", values: [1, 4, 2.5] });
+  });
+
+  it("tells a threaded sensor server by its name from the threaded echo server, which answers with send()", () => {
+    const echo = THREADED_SERVER.replace("conn.sendall(conn.recv(1024))", "conn.send(conn.recv(1024))");
+    const sensor = THREADED_SERVER.replace(
+      "conn.sendall(conn.recv(1024))",
+      "temp = conn.recv(64)\n    conn.sendall(b'OK')",
+    );
+    const draft = draftOf({
+      "threaded_server.py": echo,
+      "threaded_client.py": INTERACTIVE_CLIENT,
+      "sensor_tcp_server.py": TCP_ECHO_SERVER.replace(
+        "data = conn.recv(1024)",
+        "temp = data = conn.recv(64)",
+      ),
+      "sensor_tcp_server_threaded.py": sensor,
+      "sensor_tcp_client.py": SENSOR_CLIENT.replaceAll("SOCK_DGRAM", "SOCK_STREAM").replace(
+        "s.sendto(struct.pack(FMT, 1, seq, random.uniform(0, 30)), (args.host, args.port))",
+        "s.connect((args.host, args.port)) if seq == 0 else None\n    s.sendall(struct.pack(FMT, 1, seq, random.uniform(0, 30)))",
+      ),
+    });
+    expect(commands(draft)["threaded-echo"]).toMatch(/^python3 threaded_server\.py /);
+    expect(commands(draft)["sensor-tcp-threaded"]).toMatch(/^python3 sensor_tcp_server_threaded\.py /);
+  });
+
+  it("does not take a helper module every program of a folder imports for a sensor client's module", () => {
+    const net =
+      "import socket\ndef tcp_server(port):\n    s = socket.create_server(('', port))\n    return s";
+    const draft = draftOf({
+      "part1/netutil.py": net,
+      "part1/echo_server.py": TCP_ECHO_SERVER.replace("import socket, sys", "import socket, sys, netutil"),
+      "part1/echo_client.py": TCP_ECHO_CLIENT.replace("import socket, sys", "import socket, sys, netutil"),
+      "part1/sensor_client.py": SENSOR_CLIENT.replace("import argparse,", "import netutil, argparse,"),
+    });
+    expect(commands(draft)["tcp-echo"]).toBe(
+      "part1: python3 echo_server.py {port} | python3 echo_client.py {host} {port}",
+    );
+  });
+
+  it("gives each placeholder to one argument, and a server's fractional argument none", () => {
+    const client = [
+      "import random, socket, sys, time",
+      "HOST = sys.argv[1] if len(sys.argv) > 1 else '127.0.0.1'",
+      "PUERTO = int(sys.argv[2]) if len(sys.argv) > 2 else 6002",
+      "N = int(sys.argv[3]) if len(sys.argv) > 3 else 10",
+      "INTERVALO = float(sys.argv[4]) if len(sys.argv) > 4 else 0.5",
+      "NOMBRE = sys.argv[5] if len(sys.argv) > 5 else 'sensor-1'",
+      "PERDIDA = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0",
+      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+      "for seq in range(N):",
+      "    s.sendto(f'{NOMBRE};{seq};{random.uniform(0, 30):.1f}'.encode(), (HOST, PUERTO))",
+      "    print(s.recv(100))",
+      "    time.sleep(INTERVALO)",
+    ].join("\n");
+    const server = [
+      "import random, socket, sys",
+      "HOST = sys.argv[1] if len(sys.argv) > 1 else '127.0.0.1'",
+      "PUERTO = int(sys.argv[2]) if len(sys.argv) > 2 else 6002",
+      "PERDIDA = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0",
+      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+      "s.bind((HOST, PUERTO))",
+      "while True:",
+      "    data, addr = s.recvfrom(100)",
+      "    temp = data.decode()",
+      "    if random.random() >= PERDIDA:",
+      "        s.sendto(b'OK', addr)",
+    ].join("\n");
+    const draft = draftOf({ "sensor_udp_servidor.py": server, "sensor_udp_cliente.py": client });
+    expect(commands(draft)["sensor-udp"]).toBe(
+      "python3 sensor_udp_servidor.py {host} {port} | python3 sensor_udp_cliente.py {host} {port} {count} {interval}",
+    );
+  });
+
   it("places nothing in a folder with no socket programs, and says why for each file", () => {
     const draft = draftOf({ "plot.py": "import matplotlib\nprint(1)", "notes.c": "int x;" });
     expect(draft.rows).toEqual([]);

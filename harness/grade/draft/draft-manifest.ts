@@ -8,7 +8,7 @@ import { commandArguments, type DraftedArguments } from "./argv-placeholders.ts"
 import { buildCommand, executableOf } from "./c-source.ts";
 import { deliveredPattern } from "./delivered-pattern.ts";
 import { type DraftTask, type Placement, placePrograms } from "./placement.ts";
-import type { Meaning, ProgramFacts, Role } from "./program-facts.ts";
+import type { Meaning, ProgramFacts, Role, StructUse } from "./program-facts.ts";
 import { type DraftProtocol, draftProtocol } from "./struct-protocol.ts";
 import type { SourceFile } from "./submission-files.ts";
 import { readPrograms } from "./submission-sources.ts";
@@ -79,11 +79,17 @@ function taskOptions(
 ): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   if (profile?.kind === "struct") {
-    const format =
-      client.structs.find((s) => s.op === "pack")?.format ??
-      server.structs.find((s) => s.op === "unpack")?.format;
+    // the record with the most values: a length prefix packed before it ('!H') is framing, not the data
+    const widest = (uses: readonly StructUse[]) =>
+      uses.reduce<StructUse | undefined>(
+        (best, u) => (!best || u.names.length > best.names.length ? u : best),
+        undefined,
+      );
+    const packed = widest(client.structs.filter((s) => s.op === "pack"));
+    const format = packed?.format ?? widest(server.structs.filter((s) => s.op === "unpack"))?.format;
     if (format && format !== DEFAULT_FORMAT) options.format = format;
-    if (client.packedValues && !takes(args.client, "values")) options.values = client.packedValues;
+    const constants = packed?.constants.every((c) => c !== null) ? packed.constants : null;
+    if (constants && !takes(args.client, "values")) options.values = constants;
     else if (options.format && !takes(args.client, "values"))
       todo.push(
         `${task.id}: check that values: [1, 4, 2.7] (the default) are what ${client.file} packs with "${format}"`,

@@ -48,22 +48,36 @@ export function nameRole(words: readonly string[]): Role | null {
   return null;
 }
 
-/** Whether a program is a sensor program by itself: enough evidence, or some with a struct format. */
+/** Words of a file's path that name a sensor program. */
+const SENSOR_NAMES = new Set(["sensor", "sensors", "sensores", "telemetry", "telemetria"]);
+
+/**
+ * Whether a program is a sensor program by itself: its name says so, or enough evidence, or random readings
+ * sent periodically with a struct format. A struct server's packed reply, random test values or a float
+ * argument are no sensor signs on their own: the struct task's pair may have them all.
+ */
 function sensorByItself(p: ProgramFacts): boolean {
   return (
+    pathWords(p.file).some((w) => SENSOR_NAMES.has(w)) ||
     p.sensor.length >= 3 ||
-    (p.sensor.length >= 1 && p.structs.length > 0 && p.sensor.some((s) => !s.startsWith("sensor words")))
+    (p.structs.length > 0 && p.sensor.includes("random values") && p.sensor.includes("a period (sleep)"))
   );
 }
 
-/** Sensor programs: by themselves, or servers that read a sensor client's format or share its module. */
+/**
+ * Sensor programs: by themselves, or servers that read a sensor client's format or share its module (one
+ * that no other client imports: a helper every program of a folder uses says nothing).
+ */
 export function sensorPrograms(programs: readonly ProgramFacts[]): Set<string> {
   const sensors = new Set(programs.filter(sensorByItself).map((p) => p.file));
   const clients = programs.filter((p) => sensors.has(p.file) && p.role === "client");
   const formats = new Set(
     clients.flatMap((c) => c.structs.filter((s) => s.op === "pack").map((s) => s.format)),
   );
-  const modules = new Set(clients.flatMap((c) => c.modules));
+  const shared = new Set(
+    programs.filter((p) => p.role === "client" && !sensors.has(p.file)).flatMap((p) => p.modules),
+  );
+  const modules = new Set(clients.flatMap((c) => c.modules).filter((m) => !shared.has(m)));
   for (const p of programs) {
     if (p.role !== "server" || sensors.has(p.file)) continue;
     if (

@@ -98,6 +98,4 @@ export interface ProgramFacts {
   readonly printed: readonly PrintedNumber[];
   /** The submission's own files it imports (a shared protocol module), paths inside the submission. */
   readonly modules: readonly string[];
-  /** Values packed as literals (a client with hard-coded values), when every value is one. */
-  readonly packedValues: readonly (number | string | boolean)[] | null;
 }

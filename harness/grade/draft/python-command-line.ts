@@ -84,12 +84,13 @@ function argvLine(
   parameters: Parameters,
 ) {
   const slots = new Map<number, ArgSlot>();
-  for (const line of lines) {
+  for (const [k, line] of lines.entries()) {
     const t = line.tokens;
     const eq = topLevelIndex(t, "=");
     const lhs = eq > 0 ? splitTopLevel(t.slice(0, eq)) : [];
     const rhs = eq > 0 ? splitTopLevel(t.slice(eq + 1)) : [];
-    const optional = t.some((x) => isName(x, "len") || isName(x, "else") || isName(x, "or"));
+    const optional =
+      t.some((x) => isName(x, "len") || isName(x, "else") || isName(x, "or")) || guarded(lines, k);
     // `_, host, port = sys.argv`: one name per argument
     if (rhs.length === 1 && rhs[0]!.length === 3 && isName(rhs[0]![2], "argv") && lhs.length > 1) {
       lhs.forEach((target, k) => {
@@ -113,14 +114,38 @@ function argvLine(
       let meaning = usage.get(name) ?? usage.get(`argv[${found.index}]`) ?? meaningOfName(target ?? "");
       const conversion = isOp(t[found.at - 1], ".") ? t[found.at - 4] : t[found.at - 2];
       if (meaning === null && server && isName(conversion, "int")) meaning = "port";
-      if (meaning === null && isName(conversion, "float")) meaning = "interval";
+      // a client's fractional argument is its period; a server has none (a float there is a loss rate, …)
+      if (meaning === null && !server && isName(conversion, "float")) meaning = "interval";
       const integer = isName(conversion, "int");
       slots.set(found.index, { name, meaning, optional, rest: found.slice, integer });
     }
   }
   const positional: ArgSlot[] = [];
-  for (let i = 1; slots.has(i); i++) positional.push(slots.get(i)!);
+  const taken = new Set<Meaning>();
+  for (let i = 1; slots.has(i); i++) {
+    const slot = slots.get(i)!;
+    // one argument per meaning: a second "count" (`nombre` is a name in Spanish) or "interval" is a guess
+    if (slot.meaning !== null && slot.meaning !== "values" && taken.has(slot.meaning))
+      positional.push({ ...slot, meaning: null });
+    else positional.push(slot);
+    if (slot.meaning !== null) taken.add(slot.meaning);
+  }
   return positional;
+}
+
+/** Whether line k runs only under an `if` on the command line's length (`if len(sys.argv) > 3:`) or in a `try`. */
+function guarded(lines: readonly LogicalLine[], k: number): boolean {
+  let indent = lines[k]!.indent;
+  for (let j = k - 1; j >= 0 && indent > 0; j--) {
+    const line = lines[j]!;
+    if (line.indent >= indent) continue;
+    indent = line.indent;
+    const head = line.tokens[0];
+    if (isName(head, "try")) return true;
+    if ((isName(head, "if") || isName(head, "elif")) && line.tokens.some((x) => isName(x, "len")))
+      return true;
+  }
+  return false;
 }
 
 function topLevelIndex(tokens: readonly Token[], text: string): number {

@@ -212,7 +212,7 @@ export function pythonFacts(program: PythonProgram): ProgramFacts {
   const answers =
     role === "server"
       ? called.has("sendto") ||
-        (called.has("send") && transports.has("udp")) ||
+        called.has("send") ||
         called.has("sendall") ||
         (called.has("write") && (names.has("DatagramRequestHandler") || names.has("StreamRequestHandler")))
       : called.has("recv") ||
@@ -240,7 +240,6 @@ export function pythonFacts(program: PythonProgram): ProgramFacts {
     .filter((p) => p.call !== "bind" || role === "server")
     .map((p) => numberOf(p.port, program))
     .filter((n): n is number => n !== null && n > 0);
-  const packed = structs.find((s) => s.op === "pack" && s.constants.every((c) => c !== null));
   return {
     file: program.module.path,
     language: "python",
@@ -258,6 +257,5 @@ export function pythonFacts(program: PythonProgram): ProgramFacts {
     ports: [...new Set(portNumbers)],
     printed: pythonPrinted(program),
     modules: program.imported.map((m) => m.path),
-    packedValues: packed ? (packed.constants as (number | string | boolean)[]) : null,
   };
 }
