@@ -44,4 +44,34 @@ describe("tracebackLines", () => {
     expect(crashLines(outcome(stderr))).toEqual([]);
     expect(crashLines(outcome(stderr, false))).toEqual(["KeyboardInterrupt"]);
   });
+
+  it("leaves out what Python printed while unwinding for socklab's stop (asyncio.run shows a CancelledError first)", () => {
+    const stderr = [
+      "Traceback (most recent call last):",
+      '  File "/usr/lib/python3.11/asyncio/base_events.py", line 369, in serve_forever',
+      "    await self._serving_forever_fut",
+      "asyncio.exceptions.CancelledError",
+      "",
+      "During handling of the above exception, another exception occurred:",
+      "",
+      "Traceback (most recent call last):",
+      '  File "/usr/lib/python3.11/asyncio/runners.py", line 123, in run',
+      "    raise KeyboardInterrupt()",
+      "KeyboardInterrupt",
+      "",
+    ].join("\n");
+    expect(tracebackLines(outcome(stderr))).toEqual([
+      "asyncio.exceptions.CancelledError",
+      "KeyboardInterrupt",
+    ]);
+    expect(crashLines(outcome(stderr))).toEqual([]);
+    // a crash of its own before the stop still counts: a separate chain
+    const crashed = `Traceback (most recent call last):\n  File "s.py", line 9\nValueError: bad\n${stderr}`;
+    expect(crashLines(outcome(crashed))).toEqual(["ValueError: bad"]);
+    // not stopped by socklab: the whole chain is a crash
+    expect(crashLines(outcome(stderr, false))).toEqual([
+      "asyncio.exceptions.CancelledError",
+      "KeyboardInterrupt",
+    ]);
+  });
 });

@@ -66,19 +66,37 @@ export function outputRefs(run: RunRecord, record: ProgramRecord, pattern?: RegE
 
 /** The exception line ("ValueError: …") of each Python traceback a program printed, in order. */
 export function tracebackLines(outcome: Outcome): string[] {
+  return tracebackChains(outcome).flat();
+}
+
+/** A traceback printed while handling the one before it is part of the same chain of exceptions. */
+const CHAINED = /During handling of the above exception|The above exception was the direct cause/;
+
+/**
+ * The exception line of each traceback, grouped by chain: the tracebacks Python joins with "During handling
+ * of the above exception, another exception occurred" end with the exception that ended the program.
+ */
+function tracebackChains(outcome: Outcome): string[][] {
   const blocks = outcome.stderr.split("Traceback (most recent call last):").slice(1);
   // Threads that fail together interleave their tracebacks: the header of another thread's traceback may
   // come before this one's exception line.
   const header =
     /^(Exception in thread |Exception ignored in|During handling of the above|The above exception)/;
-  return blocks
-    .map((block) => {
-      const lines = block
-        .split("\n")
-        .filter((l) => l.trim() !== "" && !l.startsWith(" ") && !header.test(l.trim()));
-      return (lines[0] ?? "").trim();
-    })
-    .filter((line) => line !== "");
+  const chains: string[][] = [];
+  let chained = false;
+  for (const block of blocks) {
+    const lines = block
+      .split("\n")
+      .filter((l) => l.trim() !== "" && !l.startsWith(" ") && !header.test(l.trim()));
+    const line = (lines[0] ?? "").trim();
+    const chain: string[] | undefined = chained ? chains.at(-1) : undefined;
+    if (line !== "") {
+      if (chain) chain.push(line);
+      else chains.push([line]);
+    }
+    chained = CHAINED.test(block) && (chain !== undefined || line !== "");
+  }
+  return chains;
 }
 
 /** The first traceback's exception line, if the program printed one. */
@@ -86,10 +104,15 @@ export function tracebackLine(outcome: Outcome): string | null {
   return tracebackLines(outcome)[0] ?? null;
 }
 
-/** Tracebacks that mean a crash: a KeyboardInterrupt caused by socklab's own stop signal does not count. */
+/**
+ * Tracebacks that mean a crash. A chain ending in KeyboardInterrupt caused by socklab's own stop signal does
+ * not count, with what Python printed while unwinding for it (asyncio.run shows a CancelledError first).
+ */
 export function crashLines(outcome: Outcome): string[] {
   const stopped = outcome.killedBy === "stop";
-  return tracebackLines(outcome).filter((line) => !(stopped && /^KeyboardInterrupt\b/.test(line)));
+  return tracebackChains(outcome)
+    .filter((chain) => !(stopped && /^KeyboardInterrupt\b/.test(chain.at(-1)!)))
+    .flat();
 }
 
 /** The student's programs of a run. */
