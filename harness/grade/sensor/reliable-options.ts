@@ -33,8 +33,12 @@ export const reliableOptions = z.object({
     }),
   /** How many seeded lossy links to grade over. */
   seeds: z.number().int().min(1).max(10).default(4),
-  /** Seconds the client may take, beyond count × interval, to give up on a link that delivers nothing. */
-  giveUpWithin: z.number().min(1).max(120).default(10),
+  /**
+   * Seconds the client may take, beyond count × interval, to give up on a link that delivers nothing. The
+   * default is generous: students give up after 10–50 tries of a reading with timeouts of 0.2–2 s (12–35 s in
+   * the designs we have seen); the check is there for a client that never ends.
+   */
+  giveUpWithin: z.number().min(1).max(120).default(60),
 });
 /** The options of sensor-udp-reliable, as its checks read them. */
 export type ReliableOptions = z.output<typeof reliableOptions>;
