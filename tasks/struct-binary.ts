@@ -43,14 +43,28 @@ import {
 } from "../harness/protocol/index.ts";
 import { annotatedDump, type DumpField } from "../harness/report/hex-dump.ts";
 
-const options = z.object({
-  format: z
-    .string()
-    .default("=iif")
-    .refine((f) => parseStructFormat(f).ok, { message: "not a valid struct format (e.g. '=iif', '!hhf')" }),
-  values: z.array(z.union([z.number(), z.string(), z.boolean()])).default([1, 4, 2.7]),
-  input: typedInputOption,
-});
+const options = z
+  .object({
+    format: z
+      .string()
+      .default("=iif")
+      .refine((f) => parseStructFormat(f).ok, { message: "not a valid struct format (e.g. '=iif', '!hhf')" }),
+    values: z.array(z.union([z.number(), z.string(), z.boolean()])).default([1, 4, 2.7]),
+    input: typedInputOption,
+  })
+  // The values must be what the format packs (as struct.pack would take them): the manifest is refused with
+  // its line, rather than the task left ungraded.
+  .superRefine((o, context) => {
+    const layout = parseStructFormat(o.format);
+    if (!layout.ok) return;
+    const packed = pack(layout.value, toStructValues(layout.value, o.values));
+    if (!packed.ok)
+      context.addIssue({
+        code: "custom",
+        path: ["values"],
+        message: `do not fit the format "${o.format}": ${packed.problem.message}`,
+      });
+  });
 type Options = z.infer<typeof options>;
 
 interface Declared {

@@ -169,6 +169,54 @@ describe("loadManifest", () => {
   });
 });
 
+describe("loadManifest names the line and column of each mistake", () => {
+  it("a wrong value, an unknown key and a protocol mistake, each where it is written", async ({
+    onTestFinished,
+  }) => {
+    const dir = await mkdtemp(join(tmpdir(), "socklab-manifest-"));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const text = [
+      "tasks:",
+      "  tcp-echo:",
+      "    server: python3 s.py",
+      "    client: python3 c.py",
+      "    prot: 5",
+      "  struct-binary:",
+      "    server: python3 s.py",
+      "    client: python3 c.py",
+      "    values: [1, x]",
+      "protocol:",
+      "  messages:",
+      "    - { name: r, from: client, format: '!BI', fields: [a] }",
+      "",
+    ].join("\n");
+    await writeFile(join(dir, "socklab.yaml"), text);
+    const message = await loadManifest(dir, known).then(
+      () => "",
+      (e: Error) => e.message,
+    );
+    expect(message).toMatch(/tasks\.tcp-echo\.prot \(line 5, column 11\): /);
+    expect(message).toMatch(/tasks\.struct-binary\.values\[1\] \(line 9, column 17\): /);
+    expect(message).toMatch(/protocol\.messages\[0\]\.fields \(line 12, column \d+\): /);
+    expect(message).not.toContain("\n");
+  });
+
+  it("struct-binary's values that its format cannot pack: refused before anything runs", async ({
+    onTestFinished,
+  }) => {
+    const { TASKS } = await import("../../tasks/index.ts");
+    const dir = await mkdtemp(join(tmpdir(), "socklab-manifest-"));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(
+      join(dir, "socklab.yaml"),
+      "tasks:\n  struct-binary:\n    server: python3 s.py\n    client: python3 c.py\n    format: '!H'\n",
+    );
+    await expect(loadManifest(dir, TASKS)).rejects.toThrow(
+      /tasks\.struct-binary\.values \(line 3, column 5\): do not fit the format "!H": pack expected 1 items for packing \(got 3\)/,
+    );
+  });
+});
+
 describe("build:", () => {
   const tasks = { "tcp-echo": { server: "./server", client: "./client" } };
   it("is one command, with a 60 s limit", () => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { checkProtocol, type Protocol } from "../protocol/index.ts";
 import { keyPath, type SchemaIssue, validate, z } from "../schema/index.ts";
 import { ManifestError } from "./manifest-error.ts";
-import { parseYaml } from "./yaml.ts";
+import { parseYaml, type YamlPosition } from "./yaml.ts";
 
 export const MANIFEST_NAME = "socklab.yaml";
 
@@ -114,8 +114,17 @@ function suggestion(word: string, choices: readonly string[]): string {
   return near ? ` (did you mean '${near}'?)` : "";
 }
 
-function fail(file: string, issues: readonly SchemaIssue[]): never {
-  const text = issues.map((i) => `${i.path ? `${i.path}: ` : ""}${i.message}`).join("; ");
+/** Where a key path is in the manifest's text, when it was read from one. */
+type Position = (path: string) => YamlPosition | null;
+
+function fail(file: string, issues: readonly SchemaIssue[], position?: Position): never {
+  const text = issues
+    .map((i) => {
+      const at = i.path ? position?.(i.path) : null;
+      const where = at ? ` (line ${at.line}, column ${at.column})` : "";
+      return `${i.path ? `${i.path}${where}: ` : ""}${i.message}`;
+    })
+    .join("; ");
   throw new ManifestError("invalid", file, text);
 }
 
@@ -123,9 +132,14 @@ function fail(file: string, issues: readonly SchemaIssue[]): never {
  * Validates a parsed manifest against the known tasks. Throws one ManifestError naming the file and every
  * problem found, with its key: in every task and in the protocol, not only the first.
  */
-export function validateManifest(value: unknown, file: string, known: readonly TaskSchemaInfo[]): Manifest {
+export function validateManifest(
+  value: unknown,
+  file: string,
+  known: readonly TaskSchemaInfo[],
+  position?: Position,
+): Manifest {
   const top = validate(topSchema, value ?? {});
-  if (!top.ok) fail(file, top.issues);
+  if (!top.ok) fail(file, top.issues, position);
   const tasks = new Map<string, TaskEntry>();
   const ids = known.map((k) => k.id);
   const problems: SchemaIssue[] = [];
@@ -144,6 +158,12 @@ export function validateManifest(value: unknown, file: string, known: readonly T
       problems.push(...entry.issues);
       continue;
     }
+    // The task's own refinements across its keys (struct-binary: the values fit the format).
+    const own = validate(info.options, raw ?? {}, ["tasks", id]);
+    if (!own.ok) {
+      problems.push(...own.issues);
+      continue;
+    }
     // Valid as a whole: read again as the base keys and as the task's own (each schema keeps its keys only).
     const input = raw ?? {};
     const { server, client, host, port, cwd, env } = baseEntrySchema.parse(input);
@@ -154,7 +174,7 @@ export function validateManifest(value: unknown, file: string, known: readonly T
       port: port ?? info.defaults.port,
       ...(cwd === undefined ? {} : { cwd }),
       ...(env === undefined ? {} : { env }),
-      options: info.options.parse(input),
+      options: own.value,
       input,
       derived: info.derived?.(input) ?? {},
     });
@@ -165,7 +185,7 @@ export function validateManifest(value: unknown, file: string, known: readonly T
     if (checked.ok) protocol = checked.protocol;
     else problems.push(...checked.problems);
   }
-  if (problems.length > 0) fail(file, problems);
+  if (problems.length > 0) fail(file, problems, position);
   const build = top.value.build;
   return {
     file,
@@ -201,7 +221,7 @@ export async function loadManifest(dir: string, known: readonly TaskSchemaInfo[]
   }
   const parsed = parseYaml(text);
   if (!parsed.ok) throw new ManifestError("syntax", file, `not valid YAML: ${parsed.message}`);
-  return validateManifest(parsed.value, file, known);
+  return validateManifest(parsed.value, file, known, parsed.position);
 }
 
 /** Substitutes {host} and {port} (and any other {name} given) in a command. Unknown names stay as they are. */

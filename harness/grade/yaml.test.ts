@@ -2,11 +2,18 @@ import { describe, expect, it } from "vitest";
 import { parseYaml } from "./yaml.ts";
 
 describe("parseYaml", () => {
-  it("reads a document", () => {
-    expect(parseYaml("tasks:\n  tcp-echo: { server: a, client: b }\n")).toEqual({
+  it("reads a document, and says where each key path is", () => {
+    const parsed = parseYaml("tasks:\n  tcp-echo: { server: a, client: b }\n  udp-echo:\n    - x\n    - y\n");
+    expect(parsed).toMatchObject({
       ok: true,
-      value: { tasks: { "tcp-echo": { server: "a", client: "b" } } },
+      value: { tasks: { "tcp-echo": { server: "a", client: "b" }, "udp-echo": ["x", "y"] } },
     });
+    if (!parsed.ok) return;
+    expect(parsed.position("tasks.tcp-echo.client")).toEqual({ line: 2, column: 34 });
+    expect(parsed.position("tasks.udp-echo[1]")).toEqual({ line: 5, column: 7 });
+    // a key not written: where its entry is
+    expect(parsed.position("tasks.tcp-echo.port")).toEqual({ line: 2, column: 13 });
+    expect(parsed.position("nothing")).toBeNull();
   });
 
   it.each([

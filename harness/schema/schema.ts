@@ -20,10 +20,12 @@ export function validate<T>(
   if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
-    issues: parsed.error.issues.map((issue) => ({
-      path: keyPath([...basePath, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))]),
-      message: issue.message,
-    })),
+    issues: parsed.error.issues.map((issue) => {
+      const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+      // one unknown key: its own path, so that its line can be named
+      if (issue.code === "unrecognized_keys" && issue.keys.length === 1) path.push(issue.keys[0]!);
+      return { path: keyPath([...basePath, ...path]), message: issue.message };
+    }),
   };
 }
 
