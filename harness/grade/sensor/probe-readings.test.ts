@@ -56,6 +56,16 @@ const configOf = (base64: string | null): ProbeJson => {
   return JSON.parse(Buffer.from(base64, "base64").toString("utf8")) as ProbeJson;
 };
 
+describe("probeValue", () => {
+  it("keeps a field declared constant (an id, a version) the same in every reading", () => {
+    const reading = messageOf(protocolOf(REPLY, { ...READING, constant: ["sensor"] }), "reading");
+    const sensor = reading.fields.find((f) => f.name === "sensor")!;
+    const humidity = reading.fields.find((f) => f.name === "humidity")!;
+    expect([0, 1, 2].map((k) => probeValue(reading, sensor, k))).toEqual([1, 1, 1]);
+    expect([0, 1, 2].map((k) => probeValue(reading, humidity, k))).toEqual([20.5, 21.5, 22.5]);
+  });
+});
+
 describe("readingMessage", () => {
   it("takes the client message with a sequence field, else the one with the most fields", () => {
     expect(readingMessage(PROTOCOL)?.name).toBe("reading");

@@ -1,5 +1,6 @@
 // Valid readings built from the student's protocol description, for socklab's sensor probe: match fields take
-// their match values, the sequence field counts from 0, other fields get plain values of their type. Struct
+// their match values, the sequence field counts from 0, fields declared constant keep one value, other fields
+// get plain values of their type. Struct
 // readings are packed (one repeated group; a tail of text), JSON readings serialised, text readings written
 // into the description's regular expression. The probe sends the bytes as given.
 import {
@@ -33,6 +34,8 @@ export function probeValue(message: ProtocolMessage, field: MessageField, k: num
   // A match value read from YAML is a number; one past 2^53 would have been rounded there already.
   if (fixed !== undefined) return typeof fixed === "bigint" ? Number(fixed) : fixed;
   if (field.name === message.sequence) return k;
+  // A field declared constant (an id, a version) has the same value in every reading: a server may check it.
+  if (message.constant.includes(field.name)) k = 0;
   switch (field.char) {
     case "c":
       return "A";
