@@ -88,7 +88,7 @@ describe.concurrent("socklab check", () => {
     );
     const output = memoryOutput();
     expect(await main(["check", dir, "--out", join(dir, "out")], output)).toBe(1);
-    expect(output.stderr.at(-1)).toMatch(/socklab\.yaml: tasks\.tcp-echo\.port: /);
+    expect(output.stderr.at(-1)).toMatch(/socklab\.yaml: tasks\.tcp-echo\.port \(line 5, column 11\): /);
     const gradescope = JSON.parse(await readFile(join(dir, "out", "results.json"), "utf8"));
     expect(gradescope.score).toBe(0);
     const doc = JSON.parse(await readFile(join(dir, "out", "socklab.json"), "utf8"));
