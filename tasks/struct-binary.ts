@@ -269,6 +269,7 @@ export default defineTask({
       points: 1,
       run: "reference-server",
       studentIsClient: true,
+      serverSideOnly: true,
       proves: "the reference server printed the values the student's client packed",
       help: "Pack with the declared format and values; the reference server unpacks them with that format.",
       judge: (run, evidence) => printedVerdict(run, declared(evidence), "the reference server"),

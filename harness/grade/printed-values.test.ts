@@ -63,4 +63,11 @@ describe("finding printed struct values", () => {
     expect(findPrintedValues(out("id=7 ok=True name=ab"), values, ["h", "?", "s"])).not.toBeNull();
     expect(findPrintedValues(out("(7, False, b'ab')"), values, ["h", "?", "s"])).toBeNull();
   });
+
+  it("reads a fixed-size string field as unpacked, with its NUL padding", () => {
+    const values = [7n, 2.7, true, new TextEncoder().encode("jonas")];
+    const printed = "Unpacked: (7, 2.7, True, b'jonas\\x00\\x00\\x00\\x00\\x00\\x00\\x00')";
+    expect(findPrintedValues(out(printed), values, ["B", "d", "?", "s"])).not.toBeNull();
+    expect(findPrintedValues(out("(7, 2.7, True, b'jonax\\x00')"), values, ["B", "d", "?", "s"])).toBeNull();
+  });
 });

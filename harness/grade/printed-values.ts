@@ -52,7 +52,8 @@ function tokenize(
       const m = pattern.exec(text);
       if (!m) continue;
       const value = kind === "text" ? (m[1] ?? m[2] ?? "") : m[0];
-      if (kind !== null && wanted.has(kind) && (kind !== "text" || words.has(value)))
+      // a fixed-size string field unpacks with its NUL padding: b'jonas\x00\x00…' shows "jonas"
+      if (kind !== null && wanted.has(kind) && (kind !== "text" || words.has(value.replace(/(\\x00)+$/, ""))))
         tokens.push({ text: value, kind, line });
       i += m[0].length;
       matched = true;

@@ -26,6 +26,12 @@ export interface CrossOptions<O = AnyOptions> {
   readonly studentIsClient?: boolean;
   /** The readiness check this one needs (default "server-ready"; none when the student is the client). */
   readonly dependsOn?: string;
+  /**
+   * The judgement is about the server's side only: when it holds, how the student's client ended does not
+   * matter (a struct client that waits for a reply of its own design, which the reference server, like the
+   * handout's, never sends).
+   */
+  readonly serverSideOnly?: boolean;
 }
 
 function problem(record: ProgramRecord): string {
@@ -60,6 +66,14 @@ export function crossRunCheck<O = AnyOptions>(options: CrossOptions<O>): CheckDe
         );
       }
       const bad = run.clients.filter((c) => c.role.source !== "probe" && !clientEndedWell(c));
+      if (bad.length > 0 && options.serverSideOnly && options.judge) {
+        const judged = options.judge(run, evidence);
+        if (judged === null || judged.pass) {
+          return pass(
+            `${options.proves} (the client then ${bad.map(problem).join("; ")}: only the server's side is judged here)`,
+          );
+        }
+      }
       if (bad.length > 0) {
         return fail({
           message: `${options.title}: ${bad.length === 1 ? "the client" : `${bad.length} clients`} failed`,
