@@ -70,7 +70,7 @@ export function crossRunCheck<O = AnyOptions>(options: CrossOptions<O>): CheckDe
         const judged = options.judge(run, evidence);
         if (judged === null || judged.pass) {
           return pass(
-            `${options.proves} (the client then ${bad.map(problem).join("; ")}: only the server's side is judged here)`,
+            `${options.proves}; only the server's side is judged here (afterwards: ${bad.map(problem).join("; ")})`,
           );
         }
       }

@@ -295,6 +295,24 @@ describe("draftManifest", () => {
     );
   });
 
+  it("still gives a message to a client whose whole program is in a try (for its KeyboardInterrupt)", () => {
+    const client = [
+      "import socket, sys",
+      "try:",
+      "    host, port = sys.argv[1], int(sys.argv[2])",
+      "    msg = sys.argv[3]",
+      "    s = socket.create_connection((host, port))",
+      "    s.sendall(msg.encode())",
+      "    print(s.recv(1024))",
+      "except KeyboardInterrupt:",
+      "    pass",
+    ].join("\n");
+    const draft = draftOf({ "echo_server.py": TCP_ECHO_SERVER, "echo_client.py": client });
+    expect(commands(draft)["tcp-echo"]).toBe(
+      'python3 echo_server.py {port} | python3 echo_client.py {host} {port} "Hello, world"',
+    );
+  });
+
   it("gives each placeholder to one argument, and a server's fractional argument none", () => {
     const client = [
       "import random, socket, sys, time",

@@ -133,7 +133,10 @@ function argvLine(
   return positional;
 }
 
-/** Whether line k runs only under an `if` on the command line's length (`if len(sys.argv) > 3:`) or in a `try`. */
+/**
+ * Whether line k runs only under an `if` on the command line's length (`if len(sys.argv) > 3:`). A `try` is
+ * no such sign: it often wraps a whole program for its KeyboardInterrupt.
+ */
 function guarded(lines: readonly LogicalLine[], k: number): boolean {
   let indent = lines[k]!.indent;
   for (let j = k - 1; j >= 0 && indent > 0; j--) {
@@ -141,7 +144,6 @@ function guarded(lines: readonly LogicalLine[], k: number): boolean {
     if (line.indent >= indent) continue;
     indent = line.indent;
     const head = line.tokens[0];
-    if (isName(head, "try")) return true;
     if ((isName(head, "if") || isName(head, "elif")) && line.tokens.some((x) => isName(x, "len")))
       return true;
   }
