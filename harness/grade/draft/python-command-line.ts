@@ -6,7 +6,16 @@
 import { meaningOfFlag, meaningOfName } from "./argv-placeholders.ts";
 import type { ArgOption, ArgSlot, CommandLine, Meaning } from "./program-facts.ts";
 import type { LogicalLine, Token } from "./python-lexer.ts";
-import { allCalls, callsIn, isName, isOp, literalOf, nameOf, splitTopLevel } from "./python-tokens.ts";
+import {
+  allCalls,
+  callsIn,
+  enclosingHeaders,
+  isName,
+  isOp,
+  literalOf,
+  nameOf,
+  splitTopLevel,
+} from "./python-tokens.ts";
 import { argvIndex, usageMeanings } from "./python-usage.ts";
 
 function meaningOf(name: string, usage: ReadonlyMap<string, Meaning>): Meaning | null {
@@ -138,16 +147,11 @@ function argvLine(
  * no such sign: it often wraps a whole program for its KeyboardInterrupt.
  */
 function guarded(lines: readonly LogicalLine[], k: number): boolean {
-  let indent = lines[k]!.indent;
-  for (let j = k - 1; j >= 0 && indent > 0; j--) {
-    const line = lines[j]!;
-    if (line.indent >= indent) continue;
-    indent = line.indent;
-    const head = line.tokens[0];
-    if ((isName(head, "if") || isName(head, "elif")) && line.tokens.some((x) => isName(x, "len")))
-      return true;
-  }
-  return false;
+  return enclosingHeaders(lines, k).some(
+    (header) =>
+      (isName(header.tokens[0], "if") || isName(header.tokens[0], "elif")) &&
+      header.tokens.some((x) => isName(x, "len")),
+  );
 }
 
 function topLevelIndex(tokens: readonly Token[], text: string): number {

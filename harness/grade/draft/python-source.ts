@@ -11,6 +11,7 @@ import { pythonStructs } from "./python-struct.ts";
 import {
   allCalls,
   closing,
+  enclosingHeaders,
   isDocstring,
   isName,
   isOp,
@@ -43,12 +44,8 @@ function codeWords(lines: readonly LogicalLine[]): Set<string> {
 
 /** Whether the line at `k` sits inside a while or for loop of its block. */
 function inLoop(lines: readonly LogicalLine[], k: number): boolean {
-  let indent = lines[k]!.indent;
-  for (let j = k - 1; j >= 0 && indent > 0; j--) {
-    const line = lines[j]!;
-    if (line.indent >= indent) continue;
-    indent = line.indent;
-    const first = line.tokens[0];
+  for (const header of enclosingHeaders(lines, k)) {
+    const first = header.tokens[0];
     if (isName(first, "while") || isName(first, "for")) return true;
     if (isName(first, "def") || isName(first, "class") || isName(first, "async")) return false;
   }

@@ -161,3 +161,16 @@ export function soleName(tokens: readonly Token[]): string | null {
   const only = tokens.length === 1 ? tokens[0] : undefined;
   return only?.kind === "name" ? only.text : null;
 }
+
+/** The header lines of the blocks around line k (`if …:`, `for …:`, `def …:`), innermost first. */
+export function enclosingHeaders(lines: readonly LogicalLine[], k: number): LogicalLine[] {
+  const headers: LogicalLine[] = [];
+  let indent = lines[k]!.indent;
+  for (let j = k - 1; j >= 0 && indent > 0; j--) {
+    const line = lines[j]!;
+    if (line.indent >= indent) continue;
+    indent = line.indent;
+    headers.push(line);
+  }
+  return headers;
+}
